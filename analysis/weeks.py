@@ -199,7 +199,7 @@ def ordinals_to_labels(ordinals) -> np.ndarray:
     # Monday of ordinal o is day 7*o - 3 (days since 1970-01-01), so its Thursday is day 7*o.
     thursday_idx = pd.DatetimeIndex((ords * 7).astype("datetime64[D]"))
     years = thursday_idx.year.to_numpy()
-    weeks = (thursday_idx.dayofyear.to_numpy() - 1) // 7 + 1
+    weeks = (thursday_idx.day_of_year.to_numpy() - 1) // 7 + 1
     uniq, inv = np.unique(years * 100 + weeks, return_inverse=True)
     labels = np.array([f"{u // 100:04d}-W{u % 100:02d}" for u in uniq], dtype=object)
     return labels[inv.ravel()]
