@@ -310,5 +310,6 @@ def records_to_frame(records: Sequence[ReportRecord]) -> pd.DataFrame:
     df["report_count"] = df["report_count"].astype("int64")
     df["x"] = df["x"].astype("float64")
     df["y"] = df["y"].astype("float64")
-    df["area_code"] = df["area_code"].astype(object)
+    for col in ("area_code", "place_text", "description", "external_id"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
     return df
