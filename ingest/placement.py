@@ -1,7 +1,8 @@
 """Place report points in analysis areas (DeSO, RegSO or the kommun's own EST-områden).
 
-:func:`assign_areas` is a vectorised point-in-polygon join: one shapely ``STRtree`` over the area
-polygons, one bulk ``query(points, predicate="intersects")``, then one area per point.
+:func:`assign_areas` is a vectorised point-in-polygon join: one shapely ``STRtree`` over the points,
+one bulk ``query(area_polygons, predicate="covers")`` (each polygon prepared once by GEOS), then
+one area per point.
 
 Border rule: a point on a border shared by two or more areas (or in an overlap, if the area set has
 one) gets the area with the **lowest** ``area_code`` in string order among those it touches. The
@@ -51,25 +52,21 @@ def assign_areas(x: Any, y: Any, areas_gdf: Any) -> np.ndarray:
     if valid.size == 0 or len(geoms) == 0:
         return out
 
-    tree = STRtree(geoms)
-    points = shapely.points(xs[valid], ys[valid])
-    point_idx, area_idx = tree.query(points, predicate="intersects")
+    # The tree holds the points and the polygons are the queries: GEOS then prepares each polygon
+    # once (indexed point-in-polygon), which is about four times faster than querying a polygon
+    # tree point by point (what geopandas.sjoin does). "covers" keeps points on the border.
+    tree = STRtree(shapely.points(xs[valid], ys[valid]))
+    area_idx, point_idx = tree.query(geoms, predicate="covers")
     if point_idx.size == 0:
-        return out
-
-    if np.any(np.diff(point_idx) < 0):  # STRtree returns matches grouped by point; be safe
-        srt = np.argsort(point_idx, kind="stable")
-        point_idx, area_idx = point_idx[srt], area_idx[srt]
-    starts = np.flatnonzero(np.r_[True, point_idx[1:] != point_idx[:-1]])
-    if starts.size == point_idx.size:  # no point touches two areas
-        out[valid[point_idx]] = codes[area_idx]
         return out
     # rank[i] = position of area i in sorted code order; the lowest rank per point wins.
     order = np.argsort(codes.astype(str), kind="stable")
     rank = np.empty(len(codes), dtype=np.int64)
     rank[order] = np.arange(len(codes))
-    best = np.minimum.reduceat(rank[area_idx], starts)
-    out[valid[point_idx[starts]]] = codes[order[best]]
+    best = np.full(valid.size, len(codes), dtype=np.int64)
+    np.minimum.at(best, point_idx, rank[area_idx])
+    hit = best < len(codes)
+    out[valid[hit]] = codes[order[best[hit]]]
     return out
 
 
