@@ -25,8 +25,8 @@ Decisions worth knowing (the kommun can override every one of them):
   without licence; *Trafikbrott* (speeding, drunk driving) is skipped.
 * **Sammanfattning natt / kväll och natt / dag** are bundles of many incidents. The parser keeps
   each as ONE record flagged as a summary (see :data:`SUMMARY_TYPES`), never split and never
-  placed in an area; its category is the parser's ``summary_category`` (default ``"ovrigt"``), so
-  the mapping value here is only used when the caller asks for it.
+  placed in an area; its category is the parser's ``summary_category`` (default ``"ovrigt"``),
+  whatever this mapping says. Any type starting with "Sammanfattning" counts as a summary.
 """
 
 from __future__ import annotations
@@ -93,10 +93,6 @@ DEFAULT_POLICE_TYPE_MAPPING: dict[str, str | None] = {
     "Övrigt": "ovrigt",
     # Traffic in public space
     "Olovlig körning": "olovlig_trafik",
-    # Summaries (kept as one record each; see module docstring)
-    "Sammanfattning natt": "ovrigt",
-    "Sammanfattning kväll och natt": "ovrigt",
-    "Sammanfattning dag": "ovrigt",
     # Not part of a crime-prevention lägesbild: skipped with a counted reason
     "Trafikolycka": None,
     "Trafikolycka, personskada": None,

@@ -258,3 +258,34 @@ def test_every_real_record_parses(filename):
     for record, event in zip(res.records, res.events, strict=True):
         assert record.x is None
         assert abs(event.event_at - event.published_at.replace(tzinfo=None)) < timedelta(days=40)
+
+
+SEED_CATEGORIES = {
+    "skadegorelse", "klotter", "nedskrapning", "anlagd_brand", "narkotika", "ungdomssamling",
+    "incident_anstalld", "ran", "misshandel", "olovlig_trafik", "otrygg_plats",
+    "oro_sociala_medier", "stold_inbrott", "ovrigt", "skollov", "evenemang", "positiv_iakttagelse",
+}
+
+
+def test_default_mapping_uses_seed_categories_only():
+    used = {v for v in DEFAULT_POLICE_TYPE_MAPPING.values() if v is not None}
+    assert used <= SEED_CATEGORIES
+    assert DEFAULT_POLICE_TYPE_MAPPING["Skadegörelse"] == "skadegorelse"
+    assert DEFAULT_POLICE_TYPE_MAPPING["Trafikolycka"] is None
+
+
+def test_kommun_table():
+    from ingest.kommuner import kommun_code
+
+    assert len(KOMMUNER) == 290
+    assert all(len(code) == 4 and code.isdigit() for code in KOMMUNER)
+    assert len(set(KOMMUNER.values())) == 290
+    assert [KOMMUNER[c] for c in ("1880", "1489", "1440", "0780")] == [
+        "Örebro", "Alingsås", "Ale", "Växjö"
+    ]
+    # Polisen's spellings
+    assert kommun_code("Dals-ed") == "1438"
+    assert kommun_code("Upplands-bro") == kommun_code("Upplands-Bro")
+    assert kommun_code("Örebro kommun") == "1880"
+    assert kommun_code("Örebro län") is None
+    assert kommun_code("Gotlands län") == "0980"
