@@ -1,0 +1,12 @@
+"""Cross-cutting pieces: settings, database, security, dependencies, errors."""
+
+from sqlmodel import SQLModel
+
+# Explicit constraint names: needed by SQLite batch migrations and kept stable across backends.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}

@@ -1,0 +1,79 @@
+"""The observation taxonomy: seeded from DOMAIN.md per kommun, then edited by the kommun."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, select
+
+from api.categories.models import Category
+
+
+@dataclass(frozen=True)
+class SeedCategory:
+    code: str
+    name: str
+    help_text: str
+    parent: str | None = None
+    is_context: bool = False
+    severity: float = 1.0
+
+
+# Örebro's checklist (DOMAIN.md); codes are stable, names and help texts are what users read.
+SEED_TAXONOMY: list[SeedCategory] = [
+    SeedCategory("skadegorelse", "Skadegörelse (inkl. krossade rutor)", "Förstörd egendom, krossade rutor, sönderslagen utrustning.", severity=2),
+    SeedCategory("klotter", "Klotter", "Klotter och taggar på fasader, skyltar, fordon.", parent="skadegorelse", severity=1),
+    SeedCategory("nedskrapning", "Nedskräpning", "Skräp, dumpat avfall, kanyler eller glas på marken.", severity=0.5),
+    SeedCategory("anlagd_brand", "Anlagd brand", "Brand i papperskorg, container, fordon eller byggnad som verkar anlagd.", severity=3),
+    SeedCategory("narkotika", "Öppen droghantering / misstänkt narkotikahantering", "Synlig försäljning eller användning, misstänkta gömställen.", severity=3),
+    SeedCategory("ungdomssamling", "Ungdomssamlingar / samlingar som skapar otrygghet", "Grupper som skapar otrygghet för andra på platsen.", severity=1.5),
+    SeedCategory("incident_anstalld", "Incident mot anställd (hot, hinder, provokation)", "Hot, hinder eller provokation mot personal i tjänst.", severity=3),
+    SeedCategory("ran", "Rån", "Rån eller rånförsök.", severity=4),
+    SeedCategory("misshandel", "Misshandel", "Våld mellan personer.", severity=4),
+    SeedCategory("olovlig_trafik", "Olovlig trafik / buskörning", "Moped, A-traktor/EPA eller bil på gång- och cykelväg, buskörning.", severity=1.5),
+    SeedCategory("otrygg_plats", "Otrygg plats (belysning, skymmande växtlighet)", "Trasig belysning, skymmande buskar, platser som upplevs otrygga.", severity=1),
+    SeedCategory("oro_sociala_medier", "Ryktesspridning / oro på sociala medier", "Rykten, hot eller uppvigling som sprids digitalt.", severity=1.5),
+    SeedCategory("stold_inbrott", "Stöld / inbrott", "Stöld, inbrott eller försök.", severity=2),
+    SeedCategory("ovrigt", "Övrig händelse", "Något annat som påverkar tryggheten.", severity=1),
+    SeedCategory("skollov", "Skollov", "Kontextfaktor: lov som påverkar läget.", is_context=True, severity=0),
+    SeedCategory("evenemang", "Evenemang / arrangemang", "Kontextfaktor: evenemang, matcher, marknader.", is_context=True, severity=0),
+    SeedCategory("positiv_iakttagelse", "Positiv iakttagelse", "Något som fungerar bra eller har blivit bättre.", is_context=True, severity=0),
+]
+
+
+def seed_taxonomy(*, session: Session, kommun_code: str) -> list[Category]:
+    """Insert the starting taxonomy for a kommun (idempotent: existing codes are left as edited)."""
+    existing = {
+        c.code: c for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
+    }
+    created: list[Category] = []
+    for order, seed in enumerate(SEED_TAXONOMY):
+        if seed.code in existing:
+            continue
+        category = Category(
+            kommun_code=kommun_code,
+            code=seed.code,
+            name=seed.name,
+            help_text=seed.help_text,
+            is_context=seed.is_context,
+            severity=seed.severity,
+            sort_order=(order + 1) * 10,
+        )
+        session.add(category)
+        existing[seed.code] = category
+        created.append(category)
+    session.flush()
+    for seed in SEED_TAXONOMY:
+        if seed.parent and existing[seed.code].parent_id is None:
+            existing[seed.code].parent_id = existing[seed.parent].id
+    session.flush()
+    return created
+
+
+def list_categories(
+    *, session: Session, kommun_code: str, include_inactive: bool = False
+) -> list[Category]:
+    query = select(Category).where(Category.kommun_code == kommun_code)
+    if not include_inactive:
+        query = query.where(Category.active == True)  # noqa: E712
+    return list(session.exec(query.order_by(Category.sort_order, Category.code)))

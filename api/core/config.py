@@ -1,0 +1,67 @@
+"""Settings: the only reader of the environment (variables prefixed LAGESBILD_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-development-only"
+
+
+class Settings(BaseSettings):
+    """Everything configurable about one installation; built once and passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="LAGESBILD_", env_file=None, extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default SQLite under the data directory"
+    )
+    data_dir: Path = Path("var")
+    secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    timezone: str = "Europe/Stockholm"
+
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    map_tile_attribution: str = (
+        '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragsgivare'
+    )
+
+    police_feed_enabled: bool = False
+    police_feed_url: str = "https://polisen.se/api/events"
+    police_feed_user_agent: str = "Lagesbild/0.1 (kommunens brottsförebyggande samordning)"
+    police_feed_interval_minutes: int = Field(default=30, ge=10)
+
+    scheduler_enabled: bool = True
+    period_kind: Literal["kvartal", "tertial"] = "kvartal"
+
+    cookie_secure: bool = True
+    session_hours: int = Field(default=10, ge=1, le=24 * 14)
+    login_rate_limit: str = "10/minute"
+    retention_months: int = Field(default=36, ge=1)
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        secret = self.secret_key.get_secret_value()
+        if self.environment == "production" and (secret == PLACEHOLDER_SECRET or len(secret) < 32):
+            raise ValueError(
+                "LAGESBILD_SECRET_KEY måste sättas till en slumpmässig hemlighet på minst 32 tecken "
+                "i produktion (t.ex. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL, defaulting to SQLite in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'lagesbild.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")

@@ -1,0 +1,146 @@
+"""Errors a user can meet, written for that user (Swedish), and the handlers that render them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class AppError(Exception):
+    """A failure with a Swedish message for the user and an HTTP status."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if status_code is not None:
+            self.status_code = status_code
+
+
+class NotFound(AppError):
+    status_code = 404
+
+
+class NotAuthenticated(AppError):
+    status_code = 401
+
+    def __init__(self, message: str = "Du behöver logga in.") -> None:
+        super().__init__(message)
+
+
+class Forbidden(AppError):
+    status_code = 403
+
+    def __init__(self, message: str = "Du har inte behörighet till den här sidan.") -> None:
+        super().__init__(message)
+
+
+class CsrfFailed(AppError):
+    status_code = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Formuläret kunde inte verifieras (CSRF). Ladda om sidan och försök igen."
+        )
+
+
+class RateLimited(AppError):
+    status_code = 429
+
+    def __init__(self) -> None:
+        super().__init__("För många inloggningsförsök. Vänta en stund och försök igen.")
+
+
+_PYDANTIC_MESSAGES_SV = {
+    "missing": "Fältet måste fyllas i.",
+    "string_too_short": "Värdet är för kort.",
+    "string_too_long": "Värdet är för långt.",
+    "int_parsing": "Ange ett heltal.",
+    "float_parsing": "Ange ett tal.",
+    "date_from_datetime_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "date_parsing": "Ange ett datum (ÅÅÅÅ-MM-DD).",
+    "time_parsing": "Ange en tid (TT:MM).",
+    "greater_than_equal": "Värdet är för litet.",
+    "less_than_equal": "Värdet är för stort.",
+    "json_invalid": "Ogiltig JSON.",
+    "model_attributes_type": "Fel format.",
+    "enum": "Ogiltigt val.",
+    "literal_error": "Ogiltigt val.",
+}
+
+
+def validation_errors_sv(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic errors as a machine-readable list with a field path, a code and a Swedish message."""
+    items = []
+    for error in errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query")]
+        code = str(error.get("type", "invalid"))
+        items.append(
+            {
+                "field": ".".join(location),
+                "code": code,
+                "message": _PYDANTIC_MESSAGES_SV.get(code, "Ogiltigt värde."),
+            }
+        )
+    return items
+
+
+def _wants_html(request: Request) -> bool:
+    """Pages answer with HTML; everything under /api/ answers with JSON."""
+    return not request.url.path.startswith("/api/")
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register handlers so user input never produces a 500 and messages are Swedish."""
+
+    @app.exception_handler(AppError)
+    async def _app_error(request: Request, exc: AppError) -> Response:
+        if isinstance(exc, NotAuthenticated) and _wants_html(request):
+            target = request.url.path
+            if request.url.query:
+                target += "?" + request.url.query
+            from urllib.parse import quote
+
+            return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+        if _wants_html(request):
+            templates = request.app.state.templates
+            return templates.TemplateResponse(
+                request,
+                "error.html",
+                {"status_code": exc.status_code, "message": exc.message},
+                status_code=exc.status_code,
+            )
+        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+        errors = validation_errors_sv(list(exc.errors()))
+        if _wants_html(request):
+            templates = request.app.state.templates
+            message = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+            return templates.TemplateResponse(
+                request,
+                "error.html",
+                {"status_code": 422, "message": f"Ogiltiga uppgifter – {message}"},
+                status_code=422,
+            )
+        return JSONResponse({"detail": "Ogiltiga uppgifter.", "errors": errors}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        messages = {404: "Sidan finns inte.", 405: "Metoden är inte tillåten."}
+        message = messages.get(exc.status_code, str(exc.detail))
+        if _wants_html(request):
+            templates = request.app.state.templates
+            return templates.TemplateResponse(
+                request,
+                "error.html",
+                {"status_code": exc.status_code, "message": message},
+                status_code=exc.status_code,
+            )
+        return JSONResponse({"detail": message}, status_code=exc.status_code)

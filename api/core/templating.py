@@ -1,0 +1,73 @@
+"""Jinja2 rendering with what every page needs: the principal, CSRF token, navigation, kommun names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from sqlmodel import Session, select
+
+from api.core.deps import Principal, template_csrf_token
+from api.kommuner.models import Kommun
+
+FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(FRONTEND / "templates"))
+    templates.env.globals["nav_items"] = []
+    templates.env.globals["flash_messages"] = []
+    templates.env.globals["kommun_names"] = {}
+    return templates
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    roles: frozenset[str]
+
+
+# The main menu: a plain list, each entry shown to the roles that may open it.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("/start", "Start", frozenset({"inrapportor", "granskare", "analytiker", "polis", "admin"})),
+]
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    principal: Principal | None,
+    session: Session | None = None,
+    status_code: int = 200,
+):  # type: ignore[no-untyped-def]
+    """Render a page with the shared layout context."""
+    nav = []
+    if principal is not None:
+        for item in NAV_ITEMS:
+            if principal.role in item.roles:
+                nav.append(
+                    {"href": item.href, "label": item.label, "current": request.url.path == item.href}
+                )
+    kommun_names: dict[str, str] = {}
+    if principal is not None and session is not None:
+        kommun_names = {
+            k.code: k.name
+            for k in session.exec(select(Kommun).where(Kommun.code.in_(principal.kommun_codes)))  # type: ignore[attr-defined]
+        }
+    full_context = {
+        "principal": principal,
+        "csrf_token": template_csrf_token(request, principal),
+        "nav_items": nav,
+        "kommun_names": kommun_names,
+        "settings": request.app.state.settings,
+        **context,
+    }
+    return request.app.state.templates.TemplateResponse(
+        request, template, full_context, status_code=status_code
+    )

@@ -1,0 +1,190 @@
+"""Load the demo kommun (Örebro, real RegSO areas, synthetic reports) into the database."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import insert
+from sqlmodel import Session, select
+
+from api.areas import service as area_service
+from api.categories import service as category_service
+from api.kommuner import service as kommun_service
+from api.kommuner.models import Kommun
+from api.organisations import service as organisation_service
+from api.reports.models import Nollrapport, Report
+from api.users import service as user_service
+from api.users.models import Role, User
+
+DATA = Path(__file__).parent / "data"
+DEMO_KOMMUN = ("1880", "Örebro")
+DEMO_SEED = 2026
+
+# One demo login per role; printed by `lagesbild demo`. Never use these outside a demo.
+DEMO_PASSWORDS: dict[str, tuple[str, str]] = {
+    Role.analytiker.value: ("sakerhet@orebro.example", "demo-analytiker"),
+    Role.granskare.value: ("bra-gruppen@orebro.example", "demo-granskare"),
+    Role.polis.value: ("kommunpolis@orebro.example", "demo-polis-2026"),
+    Role.inrapportor.value: ("fastighet@orebro.example", "demo-inrapportor"),
+    Role.admin.value: ("admin@orebro.example", "demo-admin-2026"),
+}
+_DEMO_NAMES = {
+    Role.analytiker.value: "Sara Säkerhetshandläggare",
+    Role.granskare.value: "Bengt BRÅ-gruppen",
+    Role.polis.value: "Kim Kommunpolis",
+    Role.inrapportor.value: "Fia Fastighetsskötare",
+    Role.admin.value: "Ada Administratör",
+}
+
+
+def load_demo(
+    *, session: Session, today: date | None = None, progress: Callable[[str], object] = print
+) -> str:
+    """Load Örebro with areas, gazetteer, organisations, one user per role and two years of reports.
+
+    Idempotent: a second run leaves an already loaded demo kommun as it is.
+    """
+    code, name = DEMO_KOMMUN
+    if session.get(Kommun, code) is not None:
+        reports = session.exec(select(Report.id).where(Report.kommun_code == code)).all()
+        return f"{name} ({code}) finns redan: {len(reports)} rapporter."
+    today = today or date.today()
+    kommun_service.add_kommun(session=session, code=code, name=name)
+    progress("Läser in områden (RegSO 2025, Källa: SCB) …")
+    areas = area_service.read_area_file(
+        DATA / "orebro_regso_2025.gpkg", code_field="regsokod", name_field="regsonamn"
+    )
+    area_service.import_area_set(
+        session=session, kommun_code=code, areas=areas, name="RegSO 2025",
+        source="Källa: SCB, RegSO 2025 (CC0)",
+    )
+    area_service.import_places_csv(
+        session=session, kommun_code=code, text=(DATA / "orebro_places.csv").read_text("utf-8")
+    )
+    progress("Skapar organisationer och användare …")
+    organisations = _create_organisations(session=session, kommun_code=code)
+    _create_users(session=session, kommun_code=code, organisations=organisations)
+    progress("Genererar två års syntetiska observationer …")
+    count, nolls = _load_reports(
+        session=session, kommun_code=code, areas=areas, organisations=organisations, today=today
+    )
+    return (
+        f"{name} ({code}): {len(areas)} områden, {len(organisations)} organisationer, "
+        f"{count} syntetiska rapporter, {nolls} nollrapporter."
+    )
+
+
+def _create_organisations(*, session: Session, kommun_code: str) -> dict[int, int]:
+    """Create the generator's organisations; returns generator id -> database id."""
+    from api.demo.generator import default_demo_organisations
+
+    ids: dict[int, int] = {}
+    for org in default_demo_organisations():
+        row = organisation_service.create_organisation(
+            session=session, kommun_code=kommun_code, name=org["name"], type=org["type"]
+        )
+        ids[int(org["id"])] = row.id  # type: ignore[assignment]
+    return ids
+
+
+def _create_users(*, session: Session, kommun_code: str, organisations: dict[int, int]) -> list[User]:
+    from api.organisations.models import Organisation
+
+    housing = session.exec(
+        select(Organisation).where(
+            Organisation.kommun_code == kommun_code, Organisation.type == "fastighetsbolag"
+        ).order_by(Organisation.id)
+    ).first()
+    police = session.exec(
+        select(Organisation).where(
+            Organisation.kommun_code == kommun_code, Organisation.type == "polis"
+        )
+    ).first()
+    users = []
+    for role, (email, password) in DEMO_PASSWORDS.items():
+        organisation_id = None
+        if role == Role.inrapportor.value and housing:
+            organisation_id = housing.id
+        if role == Role.polis.value and police:
+            organisation_id = police.id
+        users.append(
+            user_service.create_user(
+                session=session, name=_DEMO_NAMES[role], email=email, password=password,
+                role=role, kommun_codes=[kommun_code], organisation_id=organisation_id,
+            )
+        )
+    return users
+
+
+def _load_reports(
+    *, session: Session, kommun_code: str, areas, organisations: dict[int, int], today: date
+) -> tuple[int, int]:
+    from api.demo.generator import generate_demo_reports, default_demo_organisations
+
+    categories = category_service.list_categories(session=session, kommun_code=kommun_code)
+    category_frame = pd.DataFrame(
+        {
+            "category_code": [c.code for c in categories],
+            "category_name": [c.name for c in categories],
+            "severity": [c.severity for c in categories],
+            "is_context": [c.is_context for c in categories],
+            "active": [c.active for c in categories],
+        }
+    )
+    demo = generate_demo_reports(
+        areas=areas[["area_code", "area_name", "geometry"]],
+        organisations=default_demo_organisations(),
+        categories=category_frame,
+        start=date(today.year - 2, today.month, 1),
+        end=today,
+        seed=DEMO_SEED,
+    )
+    area_ids = dict(
+        zip(*_area_id_columns(session=session, kommun_code=kommun_code), strict=True)
+    )
+    category_ids = {c.code: c.id for c in categories}
+    frame = demo.reports
+    rows = []
+    for record in frame.to_dict("records"):
+        observed_time = record.get("observed_time")
+        rows.append(
+            {
+                "kommun_code": kommun_code,
+                "category_id": category_ids[record["category_code"]],
+                "observed_date": pd.Timestamp(record["observed_date"]).date(),
+                "observed_time": observed_time if isinstance(observed_time, time) else None,
+                "observed_period": record.get("observed_period") or "dag",
+                "organisation_id": organisations[int(record["organisation_id"])],
+                "area_id": area_ids.get(record.get("area_code")) if isinstance(record.get("area_code"), str) else None,
+                "x": None if pd.isna(record.get("x")) else float(record["x"]),
+                "y": None if pd.isna(record.get("y")) else float(record["y"]),
+                "place_text": record.get("place_text") or "",
+                "description": record.get("description") or "",
+                "report_count": int(record.get("report_count", 1) or 1),
+                "source": record.get("source") or "form",
+                "external_id": record.get("external_id") or None,
+                "review_status": "godkand",
+            }
+        )
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(Report), rows[start : start + 5000])
+    nolls = [
+        {
+            "kommun_code": kommun_code,
+            "organisation_id": organisations[int(n["organisation_id"])],
+            "iso_week": n["iso_week"],
+        }
+        for n in demo.nollrapporter.to_dict("records")
+    ]
+    if nolls:
+        session.execute(insert(Nollrapport), nolls)
+    session.flush()
+    return len(rows), len(nolls)
+
+
+def _area_id_columns(*, session: Session, kommun_code: str) -> tuple[list[str], list[int]]:
+    frame = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    return list(frame.area_code), list(frame.area_id)

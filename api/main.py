@@ -1,0 +1,34 @@
+"""The application factory: create_app(settings) builds everything; nothing happens at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from api.core.config import Settings
+from api.core.db import Database, make_engine
+from api.core.errors import install_error_handlers
+from api.core.ratelimit import LoginLimiter
+from api.core.templating import FRONTEND, make_templates
+from api.routes import ROUTERS
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the web application for these settings (tests pass their own database)."""
+    app = FastAPI(
+        title="Lägesbild",
+        description="Kommunens brottsförebyggande lägesbild i EST-modellen.",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.db = database or Database(make_engine(settings))
+    app.state.templates = make_templates()
+    app.state.login_limiter = LoginLimiter()
+    install_error_handlers(app)
+    app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

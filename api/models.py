@@ -1,0 +1,27 @@
+"""Every table model, imported in one place so Alembic and create_all see the whole schema."""
+
+from api.areas.models import Area, AreaSet, Place
+from api.audit.models import AuditEvent
+from api.categories.models import Category
+from api.jobs.models import JobRun
+from api.kommuner.models import Kommun
+from api.organisations.models import Organisation
+from api.reports.models import Nollrapport, Report
+from api.users.models import ApiToken, User, UserKommun, UserSession
+
+__all__ = [
+    "ApiToken",
+    "Area",
+    "AreaSet",
+    "AuditEvent",
+    "Category",
+    "JobRun",
+    "Kommun",
+    "Nollrapport",
+    "Organisation",
+    "Place",
+    "Report",
+    "User",
+    "UserKommun",
+    "UserSession",
+]

@@ -1,0 +1,105 @@
+"""The start page's "this week" summary, scoped to what the role may see."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, func, select
+
+from api.core.deps import Principal
+from api.organisations.models import Organisation
+from api.reports.models import Nollrapport, Report
+
+
+def local_today(timezone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def week_summary(*, session: Session, principal: Principal, today: date) -> dict[str, object]:
+    """Counts for the ISO week containing `today` in the principal's kommun (and organisation)."""
+    year, week, weekday = today.isocalendar()
+    monday = today - timedelta(days=weekday - 1)
+    sunday = monday + timedelta(days=6)
+    label = f"{year}-W{week:02d}"
+    in_week = (
+        Report.kommun_code == principal.kommun_code,
+        col(Report.observed_date) >= monday,
+        col(Report.observed_date) <= sunday,
+        Report.duplicate_of_id == None,  # noqa: E711
+    )
+    figures: list[dict[str, object]] = []
+    note = ""
+    if principal.role == "inrapportor":
+        own = session.exec(
+            select(func.count()).select_from(Report).where(
+                *in_week, Report.organisation_id == principal.organisation_id
+            )
+        ).one()
+        noll = session.exec(
+            select(func.count()).select_from(Nollrapport).where(
+                Nollrapport.organisation_id == principal.organisation_id,
+                Nollrapport.iso_week == label,
+            )
+        ).one()
+        figures.append({"label": "Er organisations observationer", "value": own})
+        note = (
+            "Ni har lämnat nollrapport denna vecka."
+            if noll
+            else ("Ni har inte rapporterat något denna vecka ännu." if not own else "")
+        )
+    else:
+        total = session.exec(
+            select(func.coalesce(func.sum(Report.report_count), 0)).where(*in_week)
+        ).one()
+        reporting = session.exec(
+            select(func.count(func.distinct(Report.organisation_id))).where(*in_week)
+        ).one()
+        noll = session.exec(
+            select(func.count()).select_from(Nollrapport).where(
+                Nollrapport.kommun_code == principal.kommun_code, Nollrapport.iso_week == label
+            )
+        ).one()
+        expected = session.exec(
+            select(func.count()).select_from(Organisation).where(
+                Organisation.kommun_code == principal.kommun_code,
+                Organisation.active == True,  # noqa: E712
+                Organisation.expected_to_report == True,  # noqa: E712
+            )
+        ).one()
+        figures += [
+            {"label": "Observationer", "value": total},
+            {"label": "Organisationer som rapporterat", "value": f"{reporting} av {expected}"},
+            {"label": "Nollrapporter", "value": noll},
+        ]
+    return {
+        "week_label": label,
+        "week_number": week,
+        "first_day": monday.isoformat(),
+        "last_day": sunday.isoformat(),
+        "figures": figures,
+        "note": note,
+    }
+
+
+ROLE_TASKS: dict[str, list[dict[str, str]]] = {
+    "inrapportor": [
+        {"label": "Rapportera veckans observationer eller lämna nollrapport", "href": ""},
+        {"label": "Se och rätta er organisations rapporter för veckan", "href": ""},
+    ],
+    "granskare": [
+        {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": ""},
+    ],
+    "analytiker": [
+        {"label": "Granska veckans inkorg, slå ihop dubbletter, sätta områdesstatus", "href": ""},
+        {"label": "Registrera insatser och medborgarlöften", "href": ""},
+        {"label": "Publicera veckans lägesbild", "href": ""},
+    ],
+    "polis": [
+        {"label": "Läsa publicerade lägesbilder", "href": ""},
+        {"label": "Ladda ner CSV (varje export loggas)", "href": ""},
+    ],
+    "admin": [
+        {"label": "Organisationer, användare, områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
+    ],
+}

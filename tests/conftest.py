@@ -1,0 +1,153 @@
+"""Test fixtures: a fresh migrated schema per test session, each test in a rolled-back transaction.
+
+SQLite by default; set LAGESBILD_TEST_DATABASE_URL to a PostgreSQL URL to run on PostgreSQL
+(.ci/run does both). Under pytest-xdist every worker gets its own SQLite file or PostgreSQL schema.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from api.core import migrate
+from api.core.config import Settings
+from api.core.db import Database, make_engine
+from api.main import create_app
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def database_url_for(tmp_root: Path, name: str) -> str:
+    """A fresh, isolated database for this worker: a SQLite file, or a PostgreSQL schema."""
+    base = os.environ.get("LAGESBILD_TEST_DATABASE_URL")
+    if not base:
+        return f"sqlite:///{tmp_root / f'{name}.db'}"
+    schema = re.sub(r"\W", "_", f"t_{name}")
+    admin = make_engine(Settings(database_url=base, environment="test", secret_key=TEST_SECRET))
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    admin.dispose()
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+def make_test_settings(database_url: str, data_dir: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=database_url,
+        data_dir=data_dir,
+        secret_key=TEST_SECRET,
+        scheduler_enabled=False,
+        police_feed_enabled=False,
+        map_tile_url="/static/test-tiles/{z}/{x}/{y}.png",
+    )
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    root = tmp_path_factory.mktemp("db")
+    return make_test_settings(database_url_for(root, f"unit_{_worker()}"), root)
+
+
+@pytest.fixture(scope="session")
+def engine(test_settings: Settings) -> Iterator[Engine]:
+    engine = make_engine(test_settings)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class ConnectionDatabase(Database):
+    """A Database whose sessions all join one outer transaction, rolled back after the test."""
+
+    connection: Connection | None = None
+
+    def session(self) -> Session:
+        return Session(
+            bind=self.connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+        )
+
+
+@pytest.fixture()
+def connection(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        outer = conn.begin()
+        yield conn
+        outer.rollback()
+
+
+@pytest.fixture()
+def database(engine: Engine, connection: Connection) -> ConnectionDatabase:
+    return ConnectionDatabase(engine=engine, connection=connection)
+
+
+@pytest.fixture()
+def session(database: ConnectionDatabase) -> Iterator[Session]:
+    with database.session() as s:
+        yield s
+
+
+@pytest.fixture()
+def app(test_settings: Settings, database: ConnectionDatabase):  # type: ignore[no-untyped-def]
+    return create_app(test_settings, database=database)
+
+
+@pytest.fixture()
+def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+    # https: the session cookie is Secure (__Host- prefix) and is only sent over HTTPS.
+    with TestClient(app, base_url="https://testserver") as c:
+        yield c
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _hash_each_password_once():  # type: ignore[no-untyped-def]
+    """Real argon2, but each distinct test password is hashed once per session (speed)."""
+    import functools
+
+    from api.users import service as user_service
+
+    original = user_service.hash_password
+    user_service.hash_password = functools.lru_cache(maxsize=64)(original)
+    yield
+    user_service.hash_password = original
+
+
+# --- factories ---------------------------------------------------------------------------------
+
+@pytest.fixture()
+def world(session: Session):  # type: ignore[no-untyped-def]
+    """Two kommuner with areas, organisations and one user per role (passwords = PASSWORD)."""
+    from tests.factories import build_world
+
+    return build_world(session)
+
+
+def csrf_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in page"
+    return match.group(1)
+
+
+def login(client: TestClient, email: str, password: str) -> None:
+    page = client.get("/login")
+    response = client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_from(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text[:500]
