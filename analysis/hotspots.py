@@ -91,7 +91,7 @@ def getis_ord_hotspots(
     y = _check_inputs(areas, counts, weights, k, permutations, alpha)
     w = _build_weights(areas, weights, k)
     with warnings.catch_warnings():
-        # esda warns on zero-variance input; that case is caught below with a Swedish message.
+        # esda warns on zero-variance input; _check_inputs already refused it in Swedish.
         warnings.simplefilter("ignore", RuntimeWarning)
         warnings.simplefilter("ignore", UserWarning)
         lg = G_Local(
