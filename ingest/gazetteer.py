@@ -181,7 +181,7 @@ class Gazetteer:
             self._by_words.setdefault(tuple(key.split(" ")), []).append(t)
         self._max_words = max((len(k) for k in self._by_words), default=0)
         # For autocomplete: every word-start suffix of every term, sorted, for bisect.
-        suffixes = []
+        suffixes: list[tuple[str, bool, int]] = []
         for t, (key, *_rest) in enumerate(self._terms):
             starts = [0] + [i + 1 for i, c in enumerate(key) if c == " "]
             suffixes.extend((key[s:], s == 0, t) for s in starts)

@@ -46,6 +46,7 @@ from pydantic import ValidationError
 
 from ingest.gazetteer import Gazetteer
 from ingest.kommuner import KOMMUNER, kommun_code
+from ingest.personnummer import mask_personnummer
 from ingest.police_types import DEFAULT_POLICE_TYPE_MAPPING, SUMMARY_TYPES
 from ingest.records import IngestResult, ReportRecord, RowError
 
@@ -323,7 +324,8 @@ def _parse_one(rec, wanted, gazetteer, mapping, unmapped_category, summary_categ
     police_type = _text_field(rec, "type", required=False) or rest.rsplit(",", 1)[0].strip()
     if not police_type:
         raise _RecordError("type", rec.get("type"), "required", "händelsetypen (type) saknas")
-    summary = _text_field(rec, "summary", required=False)
+    masked = mask_personnummer(_text_field(rec, "summary", required=False))
+    summary = masked.text or ""
     type_key = police_type.casefold()
     is_summary = type_key in SUMMARY_TYPES or type_key.startswith("sammanfattning")
     if is_summary:
@@ -351,6 +353,7 @@ def _parse_one(rec, wanted, gazetteer, mapping, unmapped_category, summary_categ
         area_code=match.area_code if match else None,
         external_id=external_id,
         source="police_feed",
+        personnummer_masked=masked.count > 0,
     )
     event = PoliceEvent(
         external_id=external_id,

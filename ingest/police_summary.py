@@ -36,6 +36,8 @@ from datetime import date
 import pandas as pd
 
 from ingest.gazetteer import Gazetteer, fold
+from ingest.kommuner import KOMMUNER
+from ingest.personnummer import mask_personnummer
 from ingest.records import IngestResult, ReportRecord, RowError
 
 __all__ = ["parse_police_summary", "HEADER_ALIASES"]
@@ -194,7 +196,7 @@ def parse_police_summary(
     Raises
     ------
     ValueError
-        When the file is empty or a required column is missing.
+        When the file is empty, a required column is missing or ``kommun_code`` is unknown.
 
     Examples
     --------
@@ -206,6 +208,8 @@ def parse_police_summary(
     >>> r.area_code, r.category_code, str(r.observed_date), r.report_count, r.source
     ('1880R029', 'skadegorelse', '2026-11-16', 3, 'police_summary')
     """
+    if kommun_code not in KOMMUNER:
+        raise ValueError(f"okänd kommunkod: {kommun_code!r}")
     text = _decode(data)
     lines = text.splitlines()
     if not lines or not lines[0].strip():
@@ -221,14 +225,11 @@ def parse_police_summary(
         if not any(cell.strip() for cell in row):
             continue
         cells = {c: (row[i].strip() if i < len(row) else "") for c, i in cols.items()}
-        errors = _row_errors(row_no, cells, cat_lookup, area_lookup, gazetteer)
-        if errors:
-            result.errors.extend(errors)
+        parsed = _parse_row(row_no, cells, cat_lookup, area_lookup, gazetteer)
+        if isinstance(parsed, list):
+            result.errors.extend(parsed)
             continue
-        monday, week = _parse_week(cells["vecka"])
-        count = _parse_count(cells["antal"])
-        area = _resolve_area(cells["omrade"], area_lookup, gazetteer)
-        category = cat_lookup[fold(cells["kategori"])]
+        monday, week, count, area, category = parsed
         key = (week, fold(cells["omrade"]), category)
         if key in seen:
             result.errors.append(RowError(
@@ -240,6 +241,7 @@ def parse_police_summary(
         if count == 0:
             result.skipped += 1
             continue
+        comment = mask_personnummer(cells.get("kommentar") or None)
         result.records.append(ReportRecord(
             kommun_code=kommun_code,
             category_code=category,
@@ -247,7 +249,8 @@ def parse_police_summary(
             observed_period="vecka",
             area_code=area,
             place_text=cells["omrade"] or None,
-            description=cells.get("kommentar") or None,
+            description=comment.text,
+            personnummer_masked=comment.count > 0,
             external_id=f"{week}|{area or 'kommun'}|{category}|{fold(cells['omrade'])}",
             source="police_summary",
             report_count=count,
@@ -255,24 +258,31 @@ def parse_police_summary(
     return result
 
 
-def _row_errors(row_no, cells, cat_lookup, area_lookup, gazetteer) -> list[RowError]:
-    errors = []
+def _parse_row(row_no, cells, cat_lookup, area_lookup, gazetteer):
+    """(monday, week label, count, area code or None, category code), or the row's errors."""
+    errors: list[RowError] = []
 
     def add(col: str, code: str, what: str) -> None:
         errors.append(RowError(row_no, _SHOWN[col], cells[col], code, f"Rad {row_no}: {what}"))
 
+    week = _parse_week(cells["vecka"]) if cells["vecka"] else None
     if not cells["vecka"]:
         add("vecka", "required", "vecka saknas")
-    elif _parse_week(cells["vecka"]) is None:
+    elif week is None:
         add("vecka", "invalid_week", "vecka ska skrivas som 2026-W47")
+    category = cat_lookup.get(fold(cells["kategori"])) if cells["kategori"] else None
     if not cells["kategori"]:
         add("kategori", "required", "kategori saknas")
-    elif fold(cells["kategori"]) not in cat_lookup:
+    elif category is None:
         add("kategori", "unknown_category", f"okänd kategori '{cells['kategori']}'")
+    count = _parse_count(cells["antal"]) if cells["antal"] else None
     if not cells["antal"]:
         add("antal", "required", "antal saknas")
-    elif _parse_count(cells["antal"]) is None:
+    elif count is None:
         add("antal", "invalid_count", "antal måste vara ett heltal, 0 eller större")
-    if _resolve_area(cells["omrade"], area_lookup, gazetteer) is False:
+    area = _resolve_area(cells["omrade"], area_lookup, gazetteer)
+    if area is False:
         add("omrade", "unknown_area", f"okänt område '{cells['omrade']}'")
-    return errors
+    if errors or week is None or category is None or count is None:
+        return errors
+    return week[0], week[1], count, area, category

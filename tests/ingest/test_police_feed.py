@@ -289,3 +289,10 @@ def test_kommun_table():
     assert kommun_code("Örebro kommun") == "1880"
     assert kommun_code("Örebro län") is None
     assert kommun_code("Gotlands län") == "0980"
+
+
+def test_summary_text_is_masked():
+    res = parse_police_events([_record(summary="Gripen 880320-0016 vid torget.")], kommun="Malmö")
+    assert res.records[0].description == "Gripen [personnummer borttaget] vid torget."
+    assert res.records[0].personnummer_masked is True
+    assert "880320" not in res.events[0].summary

@@ -141,3 +141,14 @@ def test_categories_as_dict_and_no_areas_means_kommun_level_only():
     )
     assert [(r.area_code, r.report_count) for r in res.records] == [(None, 7)]
     assert [e.code for e in res.errors] == ["unknown_area"]
+
+
+def test_comment_is_masked_and_kommun_code_checked():
+    res = _parse("vecka;område;kategori;antal;kommentar\n"
+                 "2026-W47;Vivalla;ran;1;Anmälare 880320-0016\n")
+    record = res.records[0]
+    assert record.description == "Anmälare [personnummer borttaget]"
+    assert record.personnummer_masked is True
+    with pytest.raises(ValueError, match="kommunkod"):
+        parse_police_summary("vecka;område;kategori;antal\n", kommun_code="9999",
+                             categories=CATEGORIES)
