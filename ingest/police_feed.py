@@ -168,12 +168,13 @@ def _absolute_url(url, base_url: str) -> str | None:
 
 
 def _resolve_kommuner(kommun) -> set[str]:
-    values = [kommun] if isinstance(kommun, str) else list(kommun)
+    values = [kommun] if isinstance(kommun, str | int) else list(kommun)
     if not values:
         raise ValueError("kommun måste anges")
     codes = set()
     for v in values:
-        code = kommun_code(str(v))
+        # an int code loses its leading zero (780 for Växjö 0780)
+        code = kommun_code(f"{v:04d}" if isinstance(v, int) else str(v))
         if code is None:
             raise ValueError(f"okänd kommun: {v!r}")
         codes.add(code)

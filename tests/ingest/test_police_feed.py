@@ -227,6 +227,13 @@ def test_bad_input_raises():
         parse_police_events('{"id": 1}', kommun="Malmö")
     with pytest.raises(ValueError, match="okänd kommun"):
         parse_police_events([], kommun="Atlantis")
+    with pytest.raises(ValueError, match="kommun måste anges"):
+        parse_police_events([], kommun=[])
+
+
+def test_kommun_as_int_code():
+    res = parse_police_events([_record(name="07 juni 00.23, Brand, Växjö")], kommun=780)
+    assert res.records[0].kommun_code == "0780"
 
 
 def test_bytes_with_bom(sample):
