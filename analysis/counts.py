@@ -252,15 +252,27 @@ def _unique(codes: list, name: str, column: str) -> list:
 
 def _kernel(reports, area_list, cat_list, first_week, last_week, by_spec, other_areas):
     """Flat int64 counts over (area+kommun, category, level, week) and the shape."""
-    by, levels = by_spec if by_spec else (None, None)
+    by = by_spec[0] if by_spec else None
     require_reports(reports, [by] if by else [])
     first, last = week_ordinal(first_week), week_ordinal(last_week)
     if first > last:
         raise ValueError(f"veckointervallet är tomt: {first_week} ligger efter {last_week}")
-    n_week = last - first + 1
-    n_cat = len(cat_list)
-
     week_idx = dates_to_ordinals(reports["observed_date"].to_numpy()) - first
+    return bucket_counts(reports, area_list, cat_list, week_idx, last - first + 1, by_spec,
+                         other_areas)
+
+
+def bucket_counts(reports, area_list, cat_list, bucket_idx, n_buckets, by_spec, other_areas):
+    """Shared kernel: sum ``report_count`` per (area + kommun level, category, level, bucket).
+
+    ``bucket_idx`` gives each report's time bucket (week, period …) as 0..n_buckets-1; anything
+    else is left out. Returns the flat int64 counts, their shape and the breakdown levels. Used
+    by :mod:`analysis.periods` and :mod:`analysis.indicators`; callers check the frame first.
+    """
+    by, levels = by_spec if by_spec else (None, None)
+    n_week = int(n_buckets)
+    n_cat = len(cat_list)
+    week_idx = np.asarray(bucket_idx, dtype=np.int64)
     keep = (week_idx >= 0) & (week_idx < n_week)
 
     cat_values = reports["category_code"]
