@@ -1,0 +1,401 @@
+"""Import observations from CSV/XLSX files exported by other systems: mapping and validation.
+
+Flow: :func:`ingest.tabular.read_table` turns the bytes into rows (or raises
+:class:`ImportRejected`); :func:`find_header_row` finds the header even below title rows;
+:func:`propose_mapping` maps Swedish or English header names to fields; :func:`preview_import`
+validates every row and returns the records with a row-level error list the user can act on.
+
+The mapping is a plain dict ``field -> header text as in the file``, e.g.
+``{"category": "Kategori", "date": "Datum", "x": "X"}``, so the api can store it per
+organisation as a template and pass it back next time. Fields: see :data:`FIELDS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import numpy as np
+from pydantic import ValidationError
+
+from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
+from ingest.coordinates import to_sweref99
+from ingest.personnummer import mask_personnummer
+from ingest.placement import outside_kommun
+from ingest.records import IngestResult, ReportRecord, RowError
+from ingest.tabular import (
+    DEFAULT_MAX_BYTES,
+    DEFAULT_MAX_CELL_CHARS,
+    DEFAULT_MAX_ROWS,
+    ImportRejected,
+    read_table,
+)
+from ingest.values import (
+    CategoryMatcher,
+    as_text,
+    is_blank,
+    normalise_key,
+    parse_count,
+    parse_date,
+    parse_time,
+)
+
+__all__ = [
+    "FIELDS",
+    "ImportPreview",
+    "ImportRejected",
+    "find_header_row",
+    "preview_import",
+    "propose_mapping",
+]
+
+#: field -> (Swedish label shown to users, header names recognised; matched by normalise_key).
+FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "category": ("kategori", ("kategori", "category", "kategorikod", "typ", "type",
+                              "händelsetyp", "händelse", "brottstyp", "observationstyp")),
+    "date": ("datum", ("datum", "date", "observationsdatum", "händelsedatum", "dag",
+                       "datum och tid", "datum tid", "tidpunkt", "datetime", "observerad")),
+    "time": ("tid", ("tid", "time", "klockslag", "kl", "klockan", "starttid")),
+    "place": ("plats", ("plats", "place", "platsbeskrivning", "adress", "address", "location",
+                        "plats text", "gatuadress")),
+    "description": ("beskrivning", ("beskrivning", "description", "kommentar", "text",
+                                    "händelsebeskrivning", "notering", "fritext", "comment")),
+    "x": ("x", ("x", "e", "easting", "öst", "ost", "x koordinat", "e koordinat", "sweref x",
+                "x sweref", "östlig")),
+    "y": ("y", ("y", "n", "northing", "nord", "y koordinat", "n koordinat", "sweref y",
+                "y sweref", "nordlig")),
+    "lat": ("latitud", ("lat", "latitud", "latitude", "breddgrad")),
+    "lon": ("longitud", ("lon", "lng", "long", "longitud", "longitude", "längdgrad")),
+    "count": ("antal", ("antal", "count", "antal personer", "antal inblandade", "involved count",
+                        "involverade", "inblandade")),
+    "external_id": ("id", ("id", "externt id", "external id", "extern id", "ärendenummer",
+                           "ärende", "löpnummer", "referens", "rapport id", "händelse id")),
+    "area": ("område", ("område", "area", "områdeskod", "area code", "deso", "regso",
+                        "est område", "områdesnamn")),
+}  # fmt: skip
+
+_ALIAS_TO_FIELD: dict[str, str] = {
+    normalise_key(alias): name for name, (_, aliases) in FIELDS.items() for alias in aliases
+}
+
+
+@dataclass
+class ImportPreview:
+    """Result of :func:`preview_import`: what would be imported, and what is wrong."""
+
+    result: IngestResult
+    mapping: dict[str, str]
+    headers: list[str]
+    header_row: int  #: 1-based row number of the header as the user sees it
+    kind: str  #: "csv" or "xlsx"
+    encoding: str | None = None
+    delimiter: str | None = None
+    masked_count: int = 0  #: personnummer masked in free text
+    notes: list[str] = field(default_factory=list)  #: Swedish notes for the user
+
+
+def propose_mapping(headers: list[Any]) -> dict[str, str]:
+    """Propose ``field -> header`` from header names (Swedish or English, any case/diacritics).
+
+    Each field takes the first header that matches one of its names; unknown headers are left
+    out. Coordinates map to ``x``/``y`` or ``lat``/``lon``.
+
+    Examples
+    --------
+    >>> propose_mapping(["Händelse-ID", "Kategori", "Datum", "Latitud", "Longitud", "Övrigt"])
+    {'external_id': 'Händelse-ID', 'category': 'Kategori', 'date': 'Datum', 'lat': 'Latitud', \
+'lon': 'Longitud'}
+    """
+    mapping: dict[str, str] = {}
+    for header in headers:
+        if is_blank(header):
+            continue
+        name = _ALIAS_TO_FIELD.get(normalise_key(header))
+        if name is not None and name not in mapping:
+            mapping[name] = str(header).strip()
+    return mapping
+
+
+def find_header_row(
+    rows: list[list[Any]], wanted: set[str] | None = None, max_scan: int = 30
+) -> int:
+    """Index (0-based, into ``rows``) of the header row, skipping title rows above it.
+
+    With ``wanted`` (header texts from a saved mapping) the first row holding all of them is the
+    header. Otherwise the row among the first ``max_scan`` with the most recognised header names
+    (at least two); failing that the first non-empty row.
+
+    Examples
+    --------
+    >>> find_header_row([["Rapport vecka 47"], [], ["Kategori", "Datum", "Plats"], ["klotter"]])
+    2
+    """
+    scan = rows[:max_scan]
+    if wanted:
+        want = {normalise_key(w) for w in wanted}
+        for i, cells in enumerate(scan):
+            if want <= {normalise_key(c) for c in cells if not is_blank(c)}:
+                return i
+        raise ImportRejected(
+            "Hittar ingen rubrikrad med kolumnerna i den sparade mallen: "
+            + ", ".join(sorted(wanted))
+            + "."
+        )
+    best, best_score = None, 1
+    for i, cells in enumerate(scan):
+        score = len({_ALIAS_TO_FIELD.get(normalise_key(c)) for c in cells if not is_blank(c)}
+                    - {None})
+        if score > best_score:
+            best, best_score = i, score
+    if best is not None:
+        return best
+    for i, cells in enumerate(rows):
+        if any(not is_blank(c) for c in cells):
+            return i
+    raise ImportRejected("Filen innehåller inga rader.")
+
+
+def preview_import(
+    data: bytes,
+    *,
+    kommun_code: str,
+    categories: Any,
+    today: date | None = None,
+    mapping: Mapping[str, str] | None = None,
+    category_aliases: Mapping[str, str] | None = None,
+    areas: Mapping[str, str] | None = None,
+    kommun_geom: Any = None,
+    organisation_id: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cell_chars: int = DEFAULT_MAX_CELL_CHARS,
+) -> ImportPreview:
+    """Read, map and validate a CSV/XLSX file; return records plus row errors (nothing stored).
+
+    Parameters
+    ----------
+    data : bytes
+        File content.
+    kommun_code : str
+        The importing kommun (4 digits).
+    categories : pandas.DataFrame or mapping
+        Categories frame or ``code -> Swedish name`` (see :class:`ingest.values.CategoryMatcher`).
+    today : date, optional
+        When given, dates after ``today`` are row errors (``future_date``).
+    mapping : mapping, optional
+        ``field -> header``; a saved template. Default: :func:`propose_mapping`.
+    category_aliases : mapping, optional
+        ``alias -> category_code`` for this organisation's own words.
+    areas : mapping, optional
+        ``area_code -> area_name``; when given, the area column must name a known area (code or
+        name) and is stored as its code.
+    kommun_geom : shapely geometry, optional
+        Kommun boundary (EPSG:3006); points outside it are row errors (``outside_kommun``).
+    organisation_id : int, optional
+        Stamped on every record.
+    max_bytes, max_rows, max_cell_chars : int
+        Limits, see :func:`ingest.tabular.read_table`.
+
+    Returns
+    -------
+    ImportPreview
+
+    Raises
+    ------
+    ImportRejected
+        The whole file is unusable (format, size, limits, no category or date column).
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> csv = "Kategori;Datum;Plats\\nKlotter;21/11/2026;Torget\\nokänd;2026-11-20;\\n"
+    >>> p = preview_import(csv.encode("cp1252"), kommun_code="1880",
+    ...                    categories={"klotter": "Klotter"}, today=date(2026, 11, 21))
+    >>> [(r.category_code, r.observed_date.isoformat(), r.place_text) for r in p.result.records]
+    [('klotter', '2026-11-21', 'Torget')]
+    >>> [(e.row, e.column, e.code) for e in p.result.errors]
+    [(3, 'Kategori', 'unknown_category')]
+    """
+    table = read_table(data, max_bytes=max_bytes, max_rows=max_rows, max_cell_chars=max_cell_chars)
+    header_idx = find_header_row(table.rows, set(mapping.values()) if mapping else None)
+    headers = ["" if is_blank(c) else str(c).strip() for c in table.rows[header_idx]]
+    mapping = dict(mapping) if mapping else propose_mapping(headers)
+    columns = _resolve_columns(mapping, headers)
+    matcher = CategoryMatcher(categories, category_aliases)
+    area_matcher = CategoryMatcher(areas) if areas is not None else None
+
+    body = [
+        (table.row_numbers[i], cells)
+        for i, cells in enumerate(table.rows[header_idx + 1 :], start=header_idx + 1)
+        if any(not is_blank(c) for c in cells)
+    ]
+
+    def cell(cells: list[Any], name: str) -> Any:
+        idx = columns.get(name)
+        return cells[idx] if idx is not None and idx < len(cells) else None
+
+    xs, ys, coord_errors, coord_col = _coordinates(body, mapping, cell, kommun_geom)
+
+    records: list[ReportRecord] = []
+    errors: list[RowError] = []
+    masked_total = 0
+    for k, (row_no, cells) in enumerate(body):
+        row_errors: list[RowError] = []
+
+        def fail(name: str, value: Any, code: str, reason: str, _row: int = row_no,
+                 _errs: list[RowError] = row_errors) -> None:
+            header = mapping.get(name, FIELDS[name][0]) if name in FIELDS else name
+            _errs.append(
+                RowError(_row, header, value, code, f"Rad {_row}, kolumn \"{header}\": {reason}")
+            )
+
+        raw_cat = cell(cells, "category")
+        category = matcher.match(raw_cat)
+        if is_blank(raw_cat):
+            fail("category", raw_cat, "required", "kategori saknas")
+        elif category is None:
+            fail("category", raw_cat, "unknown_category", f"okänd kategori \"{as_text(raw_cat)}\"")
+
+        observed_date, observed_time = None, None
+        raw_date = cell(cells, "date")
+        if is_blank(raw_date):
+            fail("date", raw_date, "required", "datum saknas")
+        else:
+            try:
+                observed_date, observed_time = parse_date(raw_date)
+            except ValueError as err:
+                fail("date", raw_date, "invalid_date", str(err))
+            if observed_date is not None and today is not None and observed_date > today:
+                fail("date", raw_date, "future_date",
+                     f"datumet {observed_date.isoformat()} ligger i framtiden")
+
+        raw_time = cell(cells, "time")
+        if not is_blank(raw_time):
+            try:
+                observed_time = parse_time(raw_time)
+            except ValueError as err:
+                fail("time", raw_time, "invalid_time", str(err))
+
+        involved = None
+        raw_count = cell(cells, "count")
+        if not is_blank(raw_count):
+            try:
+                involved = parse_count(raw_count)
+            except ValueError as err:
+                fail("count", raw_count, "invalid_number", str(err))
+
+        area_code = as_text(cell(cells, "area"))
+        if area_code is not None and area_matcher is not None:
+            matched = area_matcher.match(area_code)
+            if matched is None:
+                fail("area", area_code, "unknown_area", f"okänt område \"{area_code}\"")
+            area_code = matched
+
+        if coord_errors[k] is not None:
+            code = coord_errors[k]
+            reason = "platsen ligger utanför kommunen" if code == "outside_kommun" else (
+                COORD_MESSAGES[code][0].lower() + COORD_MESSAGES[code][1:])
+            fail(coord_col, f"{cell(cells, coord_col)}", code, reason)
+
+        place, n_place = mask_personnummer(as_text(cell(cells, "place")))
+        description, n_desc = mask_personnummer(as_text(cell(cells, "description")))
+
+        if row_errors:
+            errors.extend(row_errors)
+            continue
+        masked_total += n_place + n_desc
+        try:
+            records.append(
+                ReportRecord(
+                    kommun_code=kommun_code,
+                    category_code=category,
+                    observed_date=observed_date,
+                    observed_time=observed_time,
+                    place_text=place,
+                    description=description,
+                    x=None if np.isnan(xs[k]) else float(xs[k]),
+                    y=None if np.isnan(ys[k]) else float(ys[k]),
+                    area_code=area_code,
+                    external_id=as_text(cell(cells, "external_id")),
+                    source="import",
+                    organisation_id=organisation_id,
+                    involved_count=involved,
+                    personnummer_masked=(n_place + n_desc) > 0,
+                )
+            )
+        except ValidationError as err:
+            errors.append(RowError(row_no, None, None, "invalid_row",
+                                   f"Rad {row_no}: raden kunde inte tolkas ({_first_msg(err)})"))
+
+    notes = list(table.notes)
+    if masked_total:
+        notes.append(f"{masked_total} personnummer maskerades i fritexten.")
+    return ImportPreview(
+        result=IngestResult(records, errors),
+        mapping=mapping,
+        headers=headers,
+        header_row=table.row_numbers[header_idx],
+        kind=table.kind,
+        encoding=table.encoding,
+        delimiter=table.delimiter,
+        masked_count=masked_total,
+        notes=notes,
+    )
+
+
+def _resolve_columns(mapping: Mapping[str, str], headers: list[str]) -> dict[str, int]:
+    unknown = sorted(set(mapping) - set(FIELDS))
+    if unknown:
+        raise ValueError(f"okända fält i kolumnmallen: {unknown}")
+    by_key = {}
+    for i, h in enumerate(headers):
+        by_key.setdefault(normalise_key(h), i)
+    columns: dict[str, int] = {}
+    for name, header in mapping.items():
+        idx = by_key.get(normalise_key(header))
+        if idx is None:
+            raise ImportRejected(f"Kolumnen \"{header}\" ({FIELDS[name][0]}) finns inte i filen.")
+        columns[name] = idx
+    for name in ("category", "date"):
+        if name not in columns:
+            raise ImportRejected(
+                f"Hittar ingen kolumn för {FIELDS[name][0]}. Ange vilken kolumn som innehåller "
+                f"{FIELDS[name][0]}."
+            )
+    for a, b in (("x", "y"), ("lat", "lon")):
+        if (a in columns) != (b in columns):
+            missing = b if a in columns else a
+            raise ImportRejected(f"Kolumnen för {FIELDS[missing][0]} saknas; båda koordinaterna "
+                                 "behövs.")
+    return columns
+
+
+def _coordinates(body, mapping, cell, kommun_geom):
+    n = len(body)
+    xs, ys = np.full(n, np.nan), np.full(n, np.nan)
+    errors: list[str | None] = [None] * n
+    if "x" in mapping:
+        a_name, b_name, allowed = "x", "y", ("sweref", "sweref_ne", "latlon", "lonlat")
+    elif "lat" in mapping:
+        a_name, b_name, allowed = "lat", "lon", ("latlon",)
+    else:
+        return xs, ys, errors, "x"
+    if n == 0:
+        return xs, ys, errors, a_name
+    a = [cell(cells, a_name) for _, cells in body]
+    b = [cell(cells, b_name) for _, cells in body]
+    t = to_sweref99(np.array(a, dtype=object), np.array(b, dtype=object), allowed=allowed)
+    xs, ys = t.x, t.y
+    errors = list(t.error)
+    if kommun_geom is not None:
+        outside = outside_kommun(xs, ys, kommun_geom)
+        for i in np.flatnonzero(outside):
+            errors[i] = errors[i] or "outside_kommun"
+    return xs, ys, errors, a_name
+
+
+def _first_msg(err: ValidationError) -> str:
+    first = err.errors()[0]
+    return f"{'.'.join(str(p) for p in first.get('loc', ()))}: {first.get('msg', '')}"
