@@ -19,8 +19,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         title="Lägesbild",
         description="Kommunens brottsförebyggande lägesbild i EST-modellen.",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads from a CDN; the schema is at /api/openapi.json
         redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings

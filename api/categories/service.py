@@ -37,6 +37,7 @@ SEED_TAXONOMY: list[SeedCategory] = [
     SeedCategory("ovrigt", "Övrig händelse", "Något annat som påverkar tryggheten.", severity=1),
     SeedCategory("skollov", "Skollov", "Kontextfaktor: lov som påverkar läget.", is_context=True, severity=0),
     SeedCategory("evenemang", "Evenemang / arrangemang", "Kontextfaktor: evenemang, matcher, marknader.", is_context=True, severity=0),
+    SeedCategory("polis_sammanfattning", "Polisens sammanfattning (natt/kväll)", "Kontextfaktor: Polisens samlade sammanfattning av många händelser.", is_context=True, severity=0),
     SeedCategory("positiv_iakttagelse", "Positiv iakttagelse", "Något som fungerar bra eller har blivit bättre.", is_context=True, severity=0),
 ]
 
