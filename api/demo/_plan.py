@@ -7,6 +7,7 @@ from datetime import date
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
 from api.demo import _profiles as P
@@ -27,6 +28,8 @@ class PlantedInsats:
 
 @dataclass
 class AreaContext:
+    """Per area: code, name, prepared geometry, hotness, urban/rural and city-centre flags."""
+
     codes: list[str]
     names: list[str]
     geoms: np.ndarray
@@ -36,6 +39,7 @@ class AreaContext:
 
     @classmethod
     def build(cls, areas: gpd.GeoDataFrame, rng: np.random.Generator) -> AreaContext:
+        """Known hot areas by name, other urban areas around 1, rural areas around 0.25."""
         names = [str(n) for n in areas["area_name"]]
         km2 = areas.geometry.area.to_numpy() / 1e6
         urban = km2 <= P.RURAL_AREA_KM2
@@ -55,6 +59,8 @@ class AreaContext:
 
 @dataclass
 class OrgPlan:
+    """Per organisation: weekly rate, where it works, what it reports, which weeks it reports."""
+
     orgs: list[dict]
     rate: np.ndarray  # reports per week
     area_w: np.ndarray  # (n_orgs, n_areas), rows sum to 1
@@ -63,6 +69,7 @@ class OrgPlan:
 
     @classmethod
     def build(cls, orgs, ctx: AreaContext, cat_codes, n_weeks, rng) -> OrgPlan:
+        """Plan each organisation from its type (see ``_profiles``) and its rank within the type."""
         seen: dict[str, int] = {}
         rates, area_rows, cat_rows = [], [], []
         urban_hot = ctx.hot * ctx.urban
@@ -110,6 +117,7 @@ class OrgPlan:
 
 
 def plan_insats(ctx: AreaContext, cat_codes, mondays, labels):
+    """The hottest urban area and up to two touching ones, from the middle week; or None."""
     if P.INSATS_CATEGORY not in cat_codes or len(mondays) < 8:
         return None
     order = np.argsort(-(ctx.hot * ctx.urban), kind="stable")
@@ -131,6 +139,7 @@ def plan_insats(ctx: AreaContext, cat_codes, mondays, labels):
 
 
 def base_counts(plan: OrgPlan, days, lov_day, week_of_day, rng):
+    """Poisson counts per organisation and day, returned as one (organisation, day) per report."""
     month = np.array(P.MONTH_FACTOR)[days.month.to_numpy() - 1]
     dow = days.day_of_week.to_numpy()
     expected = np.empty((len(plan.orgs), len(days)))
@@ -146,6 +155,7 @@ def base_counts(plan: OrgPlan, days, lov_day, week_of_day, rng):
 
 
 def draw_area_category(plan: OrgPlan, org_i, rng):
+    """Draw each report's area and category from its organisation's weights."""
     area_i = np.empty(len(org_i), dtype=np.int64)
     cat_i = np.empty(len(org_i), dtype=np.int64)
     for o in range(len(plan.orgs)):
@@ -156,6 +166,7 @@ def draw_area_category(plan: OrgPlan, org_i, rng):
 
 
 def plant_surges(plan, ctx, cat_codes, insats, n_weeks, n_days, labels, mondays, rng):
+    """Extra reports in one week of one category in the hottest areas outside the insats."""
     empty = (np.array([], np.int64),) * 4
     cats = [c for c in P.SURGE_CATEGORIES if c in cat_codes]
     if not cats or n_weeks < 12:
@@ -182,3 +193,17 @@ def plant_surges(plan, ctx, cat_codes, insats, n_weeks, n_days, labels, mondays,
     if not parts:
         return [], empty
     return rows, tuple(np.concatenate([p[j] for p in parts]) for j in range(4))
+
+
+def apply_insats(insats, cat_codes, days, org_i, day_i, area_i, cat_i, rng):
+    """Remove exactly ``-rate_change`` of the insats cell's reports from its start date on."""
+    if insats is None:
+        return org_i, day_i, area_i, cat_i
+    area_index, planted = insats
+    in_cell = np.isin(area_i, area_index) & (cat_i == cat_codes.index(planted.category_code))
+    late = days[day_i] >= pd.Timestamp(planted.start_date)
+    treated = np.flatnonzero(in_cell & late)
+    drop = rng.choice(treated, round(-planted.rate_change * len(treated)), replace=False)
+    keep = np.ones(len(org_i), dtype=bool)
+    keep[drop] = False
+    return org_i[keep], day_i[keep], area_i[keep], cat_i[keep]

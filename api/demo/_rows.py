@@ -62,6 +62,7 @@ def describe(plan, ctx, cat_codes, org_i, day_i, area_i, cat_i, days, places, rn
 
 
 def _place_names(ctx: AreaContext, places: pd.DataFrame | None) -> list[list[str]]:
+    """Per area: its own name plus the gazetteer places in it."""
     out = [[name] for name in ctx.names]
     if places is None:
         return out
@@ -155,6 +156,7 @@ def context_records(plan, ctx, cat_codes, week_lov, mondays, days, rng) -> pd.Da
 
 
 def assemble(frame, context, kommun, cat_codes, cat_context, plan, ctx) -> pd.DataFrame:
+    """Sort, number external ids and cast to the contract's columns and dtypes (keeps ``_uid``)."""
     both = pd.concat([frame, context], ignore_index=True)
     both["_uid"] = np.arange(len(both))
     both["observed_date"] = pd.to_datetime(both["observed_date"]).astype("datetime64[ns]")

@@ -35,6 +35,7 @@ from api.demo._plan import (
     AreaContext,
     OrgPlan,
     PlantedInsats,
+    apply_insats,
     base_counts,
     draw_area_category,
     plan_insats,
@@ -164,14 +165,9 @@ def generate_demo_reports(
 
     org_i, day_i = base_counts(plan, days, lov_day, week_of_day, rng)
     area_i, cat_i = draw_area_category(plan, org_i, rng)
-    if insats is not None:
-        in_cell = np.isin(area_i, insats[0]) & (cat_i == cat_codes.index(insats[1].category_code))
-        late = days[day_i] >= pd.Timestamp(insats[1].start_date)
-        treated = np.flatnonzero(in_cell & late)
-        drop = rng.choice(treated, round(-insats[1].rate_change * len(treated)), replace=False)
-        keep = np.ones(len(org_i), dtype=bool)
-        keep[drop] = False
-        org_i, day_i, area_i, cat_i = org_i[keep], day_i[keep], area_i[keep], cat_i[keep]
+    org_i, day_i, area_i, cat_i = apply_insats(
+        insats, cat_codes, days, org_i, day_i, area_i, cat_i, rng
+    )
     surge_rows, extra = plant_surges(
         plan, ctx, cat_codes, insats, n_weeks, len(days), labels, mondays, rng
     )
