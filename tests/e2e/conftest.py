@@ -1,0 +1,126 @@
+"""A live server on loopback with its own migrated database, and Debian's headless chromium.
+
+The browser is /usr/bin/chromium (Debian package); tools that download their own browser do not work
+here. When chromium is missing the browser tests skip and say why (`make test` installs it as root).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+import uvicorn
+
+from api.core import migrate
+from api.core.db import Database, make_engine
+from api.main import create_app
+from tests.conftest import _worker, database_url_for, make_test_settings
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+DEMO_TODAY = date(2026, 11, 18)  # a Wednesday in 2026-W47: fixed, so the data is the same every run
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # type: ignore[no-any-return]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with the demo kommun loaded, served on 127.0.0.1 for the whole session."""
+    from api.demo.loader import load_demo
+
+    root = tmp_path_factory.mktemp("e2e")
+    settings = make_test_settings(database_url_for(root, f"e2e_{_worker()}"), root)
+    # The production cookie (__Host-, Secure) works here: browsers treat 127.0.0.1 as a secure origin.
+    database = Database(make_engine(settings))
+    migrate.upgrade(database.engine)
+    with database.transaction() as session:
+        load_demo(session=session, today=DEMO_TODAY, progress=lambda _: None)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(settings, database=database), host="127.0.0.1", port=port,
+                       log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(100):
+        if server.started:
+            break
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+    database.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM:
+        pytest.skip("Debian-paketet chromium saknas (installera med apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            ],
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="sv-SE", timezone_id="Europe/Stockholm")
+    # No network beyond the app itself: anything else (tiles, CDNs) is refused and recorded.
+    blocked: list[str] = []
+
+    def guard(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith("http://127.0.0.1"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    p = context.new_page()
+    p.blocked_requests = blocked  # type: ignore[attr-defined]
+    yield p
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
+    """WCAG 2.1 A/AA violations found by axe-core (bundled with axe-playwright-python, no CDN)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(
+        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    )
+    return list(results.response["violations"])
+
+
+def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, base: str, email: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/start")
