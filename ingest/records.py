@@ -239,6 +239,8 @@ class IngestResult:
     records: list[ReportRecord] | pd.DataFrame
     errors: list[RowError] = field(default_factory=list)
     skipped: int = 0
+    #: Swedish notices for the user that are not errors ("ett personnummer togs bort …").
+    notices: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
