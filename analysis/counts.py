@@ -19,6 +19,7 @@ a flat cell index, which is several times faster than a pandas pivot and on par 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -242,8 +243,8 @@ def _area_list(areas) -> list[str]:
 
 
 def _unique(codes: list, name: str, column: str) -> list:
-    seen: set = set()
-    dupes = sorted({c for c in codes if c in seen or seen.add(c)})
+    counted = Counter(codes)
+    dupes = sorted((c for c, n in counted.items() if n > 1), key=str)
     if dupes:
         shown = ", ".join(map(str, dupes))
         raise ValueError(f"{name}: kolumnen '{column}' har dubbletter: {shown}")

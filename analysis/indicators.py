@@ -31,7 +31,7 @@ from analysis.counts import _area_list, bucket_counts
 from analysis.periods import date_period_ordinals, parse_period, period_range
 from analysis.weeks import dates_to_ordinals, week_ordinal, week_range
 
-_KINDS = {"week": None, "month": "M", "quarter": "Q", "tertial": "T"}
+_KINDS = {"week": "W", "month": "M", "quarter": "Q", "tertial": "T"}
 _PLURAL = {"week": "veckor", "month": "månader", "quarter": "kvartal", "tertial": "tertial"}
 _SINGULAR = {"week": "vecka", "month": "månad", "quarter": "kvartal", "tertial": "tertial"}
 _WITH_ARTICLE = {"month": "en månad", "quarter": "ett kvartal", "tertial": "ett tertial"}

@@ -372,7 +372,8 @@ def rank_areas_by_need(
     inc_ly = np.maximum(level - g["w_ly"].to_numpy(), 0)
     score = level + change_weight * (inc_prev + inc_ly)
     ranking = np.argsort(-score, kind="stable")
-    labels = comparison.iloc[0] if len(comparison) else None
+    prev_label = str(comparison["previous_period"].iloc[0]) if len(comparison) else ""
+    ly_label = str(comparison["last_year_period"].iloc[0]) if len(comparison) else ""
     rows = []
     for rank, i in enumerate(ranking, start=1):
         area = order[i]
@@ -387,8 +388,8 @@ def rank_areas_by_need(
         )
         explanation = (
             f"{rank}. {area_names.get(area, area)}: viktat antal {format_decimal(level[i])}"
-            f"{top_text}; {_signed(diff_prev)} mot {labels['previous_period']}, "
-            f"{_signed(diff_ly)} mot {labels['last_year_period']}"
+            f"{top_text}; {_signed(diff_prev)} mot {prev_label}, "
+            f"{_signed(diff_ly)} mot {ly_label}"
         )
         rows.append(
             {
