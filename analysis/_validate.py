@@ -136,4 +136,9 @@ def require_reports(df: pd.DataFrame, extra: Iterable[str] = ()) -> None:
     """
     require_columns(df, [*REPORT_COUNT_COLUMNS, *extra], "rapporter")
     require_datetime(df, "observed_date", "rapporter")
+    if getattr(df["observed_date"].dtype, "tz", None) is not None:
+        raise ValueError(
+            "rapporter: kolumnen 'observed_date' ska vara lokala datum utan tidszon "
+            "(Europe/Stockholm, normaliserade till midnatt)"
+        )
     require_numeric(df, "report_count", "rapporter", min_value=1)

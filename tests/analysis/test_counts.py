@@ -1,6 +1,10 @@
+from datetime import date
+
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.counts import SOURCES, count_cube, counted_categories, weekly_counts
 
@@ -198,3 +202,41 @@ def test_random_frame_agrees_with_pandas_groupby():
     got.index = got.index.set_levels([lv.astype(object) for lv in got.index.levels])
     assert expected.to_dict() == {(a, c, str(w)): v for (a, c, w), v in got.items()}
     assert out["count"].sum() == df["report_count"].sum()
+
+
+def test_any_datetime_unit_and_no_time_zone():
+    as_ns = REPORTS.assign(observed_date=REPORTS["observed_date"].astype("datetime64[ns]"))
+    as_s = REPORTS.assign(observed_date=REPORTS["observed_date"].astype("datetime64[s]"))
+    a = weekly_counts(as_ns, ["A", "B"], CATEGORIES, "2026-W47", "2026-W48")
+    b = weekly_counts(as_s, ["A", "B"], CATEGORIES, "2026-W47", "2026-W48")
+    assert a["count"].tolist() == b["count"].tolist()
+    aware = REPORTS.assign(observed_date=REPORTS["observed_date"].dt.tz_localize("UTC"))
+    with pytest.raises(ValueError, match="utan tidszon"):
+        weekly_counts(aware, ["A", "B"], CATEGORIES, "2026-W47", "2026-W48")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["A", "B", "C", None]),
+            st.sampled_from(["skadegorelse", "klotter", "skollov"]),
+            st.dates(min_value=date(2026, 12, 14), max_value=date(2027, 1, 24)),
+            st.integers(min_value=1, max_value=20),
+        ),
+        max_size=40,
+    ),
+    st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=3, unique=True),
+)
+def test_invariants_hold_for_any_frame(rows, areas):
+    df = _reports([(a, c, d, n, "form", 1) for a, c, d, n in rows])
+    out = weekly_counts(df, areas, CATEGORIES, "2026-W51", "2027-W03", other_areas="kommun")
+    # rows = (areas + kommun level) × counted categories × weeks (W51, W52, W53, W01, W02, W03)
+    assert len(out) == (len(areas) + 1) * 2 * 6
+    counted = df[df["category_code"] != "skollov"]
+    assert out["count"].sum() == counted["report_count"].sum()
+    # areas + kommun level = kommun total, per category and week
+    pooled = weekly_counts(df, None, CATEGORIES, "2026-W51", "2027-W03")
+    per_cell = out.groupby(["category_code", "iso_week"], observed=True, sort=True)["count"].sum()
+    assert per_cell.tolist() == pooled.sort_values(["category_code", "iso_week"])["count"].tolist()
+    assert (out["count"] >= 0).all()
