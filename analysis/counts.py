@@ -190,8 +190,6 @@ def weekly_counts(
     """
     if by is not None and by not in _BY_COLUMNS:
         raise ValueError(f"okänd uppdelning '{by}': välj 'source' eller 'organisation_id'")
-    if other_areas not in _OTHER_AREAS:
-        raise ValueError(f"other_areas måste vara en av {', '.join(_OTHER_AREAS)}")
     area_list = None if areas is None else _area_list(areas)
     cat_list = counted_categories(categories)
     flat, shape, level_values = _kernel(
@@ -271,6 +269,8 @@ def bucket_counts(reports, area_list, cat_list, bucket_idx, n_buckets, by_spec, 
     by :mod:`analysis.periods` and :mod:`analysis.indicators`; callers check the frame first.
     """
     by, levels = by_spec if by_spec else (None, None)
+    if other_areas not in _OTHER_AREAS:
+        raise ValueError(f"other_areas måste vara en av {', '.join(_OTHER_AREAS)}")
     n_week = int(n_buckets)
     n_cat = len(cat_list)
     week_idx = np.asarray(bucket_idx, dtype=np.int64)

@@ -240,3 +240,8 @@ def test_invariants_hold_for_any_frame(rows, areas):
     per_cell = out.groupby(["category_code", "iso_week"], observed=True, sort=True)["count"].sum()
     assert per_cell.tolist() == pooled.sort_values(["category_code", "iso_week"])["count"].tolist()
     assert (out["count"] >= 0).all()
+
+
+def test_other_areas_option_is_checked():
+    with pytest.raises(ValueError, match="other_areas"):
+        count_cube(REPORTS, ["A", "B"], CATEGORIES, "2026-W47", "2026-W47", other_areas="spread")
