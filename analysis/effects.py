@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,7 +124,7 @@ def insats_effect(
     c0, c1 = float(table.loc[~is_t, "before"].sum()), float(table.loc[~is_t, "after"].sum())
     active = (table["before"] + table["after"]) > 0
     n_t, n_c = int((active & is_t).sum()), int((active & ~is_t).sum())
-    common = {
+    common: dict[str, Any] = {
         "confidence": confidence,
         "treated_before": t0,
         "treated_after": t1,

@@ -1,6 +1,7 @@
 """Tests for analysis.hotspots: Gi* on tiny hand-built grids, islands, FDR."""
 
 import math
+from pathlib import Path
 
 import esda
 import geopandas as gpd
@@ -9,11 +10,13 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from libpysal.weights import Queen
 from shapely.geometry import box
 
 from analysis.hotspots import benjamini_hochberg, getis_ord_hotspots
 
 ROWS = "abcde"
+REGSO_OREBRO = Path(__file__).parent / "fixtures" / "regso_orebro_1880_simplified.geojson"
 
 
 def _grid(n: int = 5, size: float = 100.0) -> gpd.GeoDataFrame:
@@ -186,3 +189,26 @@ def test_benjamini_hochberg_agrees_with_esda_fdr(p_list, alpha):
     # esda.fdr returns the BH p-value threshold; rejections must be the same set.
     threshold = esda.fdr(p, alpha)
     assert ((q <= alpha + 1e-12) == (p <= threshold + 1e-12)).all()
+
+
+def test_real_regso_polygons_of_orebro():
+    """Källa: SCB (RegSO 2025, Örebro, simplified; see fixtures/*.SOURCE.md)."""
+    areas = gpd.read_file(REGSO_OREBRO)
+    assert areas.crs.to_epsg() == 3006 and len(areas) == 36
+    queen = Queen.from_dataframe(areas, use_index=False, silence_warnings=True)
+    # Vivalla (1880R029) and its two queen neighbours, Lundby and Nya Hjärsta-Nyponlunden
+    cluster = ["1880R029", "1880R018", "1880R022"]
+    counts = pd.Series(2, index=areas["area_code"].to_numpy())
+    counts[cluster] = 30
+    out = getis_ord_hotspots(areas, counts, seed=4)
+    # a real coverage has no islands: the neighbour counts are queen contiguity's own
+    assert out["n_neighbours"].tolist() == [queen.cardinalities[i] for i in queen.id_order]
+    assert out.loc["1880R029", "n_neighbours"] == 2
+    # Vivalla's neighbourhood is all cluster: the largest z and the smallest possible p (1/1000)
+    assert out["z"].idxmax() == "1880R029"
+    assert out.loc["1880R029", "p_sim"] <= 0.005
+    # nothing more than 10 km from Vivalla is hot
+    centroids = areas.set_index("area_code").geometry.centroid
+    far = centroids.distance(centroids["1880R029"]) > 10_000
+    assert far.sum() > 5
+    assert (out.loc[far[far].index, "hotspot_class"] != "hot").all()
