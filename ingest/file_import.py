@@ -22,7 +22,7 @@ from pydantic import ValidationError
 
 from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
 from ingest.coordinates import to_sweref99
-from ingest.personnummer import mask_personnummer
+from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
 from ingest.records import IngestResult, ReportRecord, RowError
 from ingest.tabular import (
@@ -323,6 +323,7 @@ def preview_import(
                     organisation_id=organisation_id,
                     involved_count=involved,
                     personnummer_masked=(n_place + n_desc) > 0,
+                    names_people_hint=names_people_hint(description),
                 )
             )
         except ValidationError as err:

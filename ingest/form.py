@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
 from ingest.coordinates import to_sweref99
-from ingest.personnummer import mask_personnummer
+from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
 from ingest.records import IngestResult, ReportRecord, RowError
 from ingest.values import CategoryMatcher, as_text, is_blank, normalise_key, parse_count, parse_date
@@ -234,6 +234,9 @@ class _Checker:
         kw["description"] = self._text(obs.get("beskrivning"), "beskrivning", max_text)
         kw["involved_count"] = self._count(obs.get("antal"))
         kw["personnummer_masked"] = self.masked > 0
+        kw["names_people_hint"] = names_people_hint(kw.get("description")) or names_people_hint(
+            kw.get("place_text")
+        )
         if not is_blank(obs.get("externt_id")):
             kw["external_id"] = as_text(obs.get("externt_id"))
         return kw

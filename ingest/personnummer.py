@@ -120,3 +120,60 @@ def _date_exists(year: int, month: int, day: int) -> bool:
     except ValueError:
         return False
     return True
+
+
+# --- reviewer hint ----------------------------------------------------------------------------
+
+_NAME_CUE_RE = re.compile(
+    r"\b(?:heter|hette|vid namn|kallad|kallas|känd som|son till|dotter till|bror till|"
+    r"syster till|mamma till|pappa till)\s+[A-ZÅÄÖÉ][a-zåäöéü]+",
+)
+_CAPITALISED_PAIR_RE = re.compile(
+    r"(?<![\w-])([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?)\s+"
+    r"([A-ZÅÄÖÉ][a-zåäöéü]+(?:-[A-ZÅÄÖÉ][a-zåäöéü]+)?)(?![\w-])"
+)
+#: Words that start sentences or name things, not people: a capitalised pair starting with one of
+#: these is not taken for "Förnamn Efternamn".
+_NOT_FIRST_NAMES_TEXT = """
+    vid i på en ett det den de flera några många ungdomar polisen väktare personal utanför
+    innanför bakom mellan nära under efter före mot från till hos med och eller men när där
+    igår idag ikväll inatt norra södra östra västra stora lilla gamla nya sankt s:t
+"""
+_NOT_FIRST_NAMES = frozenset(_NOT_FIRST_NAMES_TEXT.split())
+_PLACE_SUFFIXES = (
+    "gatan", "vägen", "gränd", "stigen", "leden", "allé", "torget", "torg", "parken", "skolan",
+    "gården", "centrum", "plan", "platsen", "huset", "stationen", "hallen", "backen", "området",
+    "kyrkan", "byn", "bron", "badet", "gymnasiet", "biblioteket", "kommun", "län", "hus", "park",
+)  # fmt: skip
+
+
+def names_people_hint(text: str | None) -> bool:
+    """Heuristic reviewer flag: does ``text`` seem to name a person?
+
+    True when a cue like "heter"/"kallas" precedes a capitalised word, or two capitalised words
+    follow each other ("Kalle Svensson") and do not look like a place ("Östra Skolan",
+    "Vid Stortorget"). It is a hint for the säkerhetshandläggare's review, not a filter: it both
+    misses names and flags some places.
+
+    Examples
+    --------
+    >>> names_people_hint("Kalle Svensson sågs vid torget")
+    True
+    >>> names_people_hint("En kille som heter Ali kastade sten")
+    True
+    >>> names_people_hint("Klotter vid Östra Skolan och på Storgatan")
+    False
+    """
+    if not text:
+        return False
+    if _NAME_CUE_RE.search(text):
+        return True
+    for first, second in _CAPITALISED_PAIR_RE.findall(text):
+        if first.casefold() in _NOT_FIRST_NAMES:
+            continue
+        if second.casefold().endswith(_PLACE_SUFFIXES) or first.casefold().endswith(
+            _PLACE_SUFFIXES
+        ):
+            continue
+        return True
+    return False

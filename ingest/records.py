@@ -63,6 +63,9 @@ class ReportRecord(BaseModel):
         ``>= 1``; 1 for an observation, the stated number for a police-summary row.
     personnummer_masked : bool
         True when the adapter masked a personnummer/samordningsnummer in the free text.
+    names_people_hint : bool
+        True when the free text seems to name a person (heuristic reviewer flag, see
+        :func:`ingest.personnummer.names_people_hint`).
 
     Examples
     --------
@@ -94,6 +97,7 @@ class ReportRecord(BaseModel):
     involved_count: int | None = Field(default=None, ge=0)
     report_count: int = Field(default=1, ge=1)
     personnummer_masked: bool = False
+    names_people_hint: bool = False
 
     @field_validator("kommun_code")
     @classmethod
@@ -143,7 +147,7 @@ class ReportRecord(BaseModel):
         """Stable SHA-256 hex digest of the meaningful fields, for re-import deduplication.
 
         Free text is compared with collapsed whitespace and case-folded; points are rounded to
-        whole metres. ``personnummer_masked`` and ``organisation_id`` are not part of the hash
+        whole metres. The derived flags and ``organisation_id`` are not part of the hash
         (the same row imported by the same organisation twice must collide).
 
         Examples

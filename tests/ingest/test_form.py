@@ -199,3 +199,9 @@ def test_parse_iso_week():
         parse_iso_week("2025-W53")
     with pytest.raises(ValueError, match="ingen vecka"):
         parse_iso_week("v47")
+
+
+def test_names_people_hint_flag():
+    res = _validate([_obs(beskrivning="Kalle Svensson kastade sten"),
+                     _obs(beskrivning="Sten kastades mot fönster")])
+    assert [r.names_people_hint for r in res.records] == [True, False]

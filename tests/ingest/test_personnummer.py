@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from stdnum import luhn
 
-from ingest.personnummer import MASK, is_personnummer, mask_personnummer
+from ingest.personnummer import MASK, is_personnummer, mask_personnummer, names_people_hint
 
 # 880320-001?: check digit worked out by hand with the Luhn rule on 880320001:
 # 8*2=16->7, 8, 0*2=0, 3, 2*2=4, 0, 0*2=0, 0, 1*2=2 -> 7+8+0+3+4+0+0+0+2 = 24 -> check 6.
@@ -142,3 +142,34 @@ def test_samordning_leap_day_without_century():
     body = "000289123"
     number = body + luhn.calc_check_digit(body)
     assert mask_personnummer(number).count == 1
+
+
+# --- names_people_hint -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kalle Svensson sågs vid torget",
+        "Ungdomarna ropade på Anna-Lena Berg",
+        "En kille som heter Ali kastade sten",
+        "han kallas Pluttis",
+    ],
+)
+def test_names_hint_flags_people(text):
+    assert names_people_hint(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        None,
+        "",
+        "Klotter vid Östra Skolan och på Storgatan",
+        "Flera ungdomar samlades i Rosengård centrum",
+        "Vid Stortorget låg glas",
+        "krossad ruta, ingen person syntes",
+    ],
+)
+def test_names_hint_leaves_places(text):
+    assert not names_people_hint(text)
