@@ -24,6 +24,11 @@ anti-conservative with 3–5 treated areas. The price: the dispersion is assumed
 and comparison areas, and the comparison areas must share the treated areas' trend without the
 insats (parallel trends), which no count model can check for you.
 
+Simulated coverage of the 95 % interval with no effect (300 seeds each, weekly negative binomial
+counts, area drift): 5 treated vs 20 comparison areas 93 %, 5 vs 5 95 %, 1 vs 10 95 %, 0.5 reports
+a week 95 %; with treated areas three times as busy as the comparison areas it drops to 91 %,
+because negative binomial dispersion grows with the mean. Choose comparison areas of similar size.
+
 The verdict never claims more than the interval allows, and below ``min_reports`` in the treated
 areas before, or in the comparison areas in either period, it is "underlaget räcker inte".
 """
