@@ -58,7 +58,13 @@ def normalise_key(text: Any) -> str:
 
 
 def is_blank(value: Any) -> bool:
-    """True for None, NaN/NaT and strings that are empty after stripping."""
+    """True for None, NaN/NaT and strings that are empty after stripping.
+
+    Examples
+    --------
+    >>> is_blank(None), is_blank(" "), is_blank(float("nan")), is_blank(0)
+    (True, True, True, False)
+    """
     if value is None:
         return True
     if isinstance(value, str):
@@ -169,7 +175,13 @@ def parse_count(value: Any) -> int:
 
 
 def as_text(value: Any) -> str | None:
-    """Cell value as stripped text; ``None`` when blank; ``123.0`` becomes ``"123"``."""
+    """Cell value as stripped text; ``None`` when blank; ``123.0`` becomes ``"123"``.
+
+    Examples
+    --------
+    >>> as_text(123.0), as_text(" A-1 "), as_text("")
+    ('123', 'A-1', None)
+    """
     if is_blank(value):
         return None
     if isinstance(value, float) and value.is_integer():
