@@ -196,6 +196,8 @@ def _check_inputs(areas, counts, weights, k, permutations, alpha) -> np.ndarray:
             raise ValueError(f"antal: area_code '{unknown[0]}' finns inte bland områdena")
         if counts.index.duplicated().any():
             raise ValueError("antal: samma area_code förekommer flera gånger")
+        if counts.isna().any():
+            raise ValueError(f"antal: area_code '{counts.index[counts.isna()][0]}' saknar värde")
         values = counts.reindex(areas["area_code"]).fillna(0)
         counts = "antal"
     if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):

@@ -148,6 +148,7 @@ def test_same_seed_same_result():
         (lambda g, c: (g, c * 0 + 3), "samma antal"),
         (lambda g, c: (g, -c), "negativa"),
         (lambda g, c: (g, "saknas"), "saknas"),
+        (lambda g, c: (g, c.where(c.index != "c3")), "'c3' saknar värde"),
     ],
 )
 def test_bad_input_names_the_problem(mutate, message):
