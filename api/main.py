@@ -32,4 +32,21 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)
+    _document_request_shapes(app)
     return app
+
+
+def _document_request_shapes(app: FastAPI) -> None:
+    """Add the JSON API's request models (validated by ingest.form) to the OpenAPI components."""
+    from api.reports.schemas import openapi_components
+
+    generate = app.openapi
+
+    def openapi() -> dict:  # type: ignore[type-arg]
+        if app.openapi_schema is None:
+            schema = generate()
+            schema.setdefault("components", {}).setdefault("schemas", {}).update(openapi_components())
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

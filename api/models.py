@@ -3,10 +3,12 @@
 from api.areas.models import Area, AreaSet, Place
 from api.audit.models import AuditEvent
 from api.categories.models import Category
+from api.imports.models import ImportBatch, ImportTemplate
 from api.jobs.models import JobRun
 from api.kommuner.models import Kommun
 from api.organisations.models import Organisation
-from api.reports.models import Nollrapport, Report
+from api.police.models import PoliceTypeMapping
+from api.reports.models import IdempotencyKey, Nollrapport, Report
 from api.users.models import ApiToken, User, UserKommun, UserSession
 
 __all__ = [
@@ -15,11 +17,15 @@ __all__ = [
     "AreaSet",
     "AuditEvent",
     "Category",
+    "IdempotencyKey",
+    "ImportBatch",
+    "ImportTemplate",
     "JobRun",
     "Kommun",
     "Nollrapport",
     "Organisation",
     "Place",
+    "PoliceTypeMapping",
     "Report",
     "User",
     "UserKommun",

@@ -59,4 +59,6 @@ class Database:
 
 
 def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
-    connection.exec_driver_sql("BEGIN")
+    # IMMEDIATE: a transaction that later writes cannot fail with "database is locked" when another
+    # writer committed in between (WAL snapshot conflict); writers queue on busy_timeout instead.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -37,6 +37,7 @@ def get_settings(request: Request) -> Settings:
 
 def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.db.session() as session:
+        request.state.db_session = session
         yield session
 
 
@@ -121,8 +122,11 @@ def _principal_from_token(session: Session, token: str) -> Principal | None:
     organisation = session.get(Organisation, api_token.organisation_id)
     if organisation is None or not organisation.active:
         return None
-    api_token.last_used_at = utcnow()
-    session.add(api_token)
+    now = utcnow()
+    last = api_token.last_used_at
+    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))).total_seconds() > 60:
+        api_token.last_used_at = now  # at most once a minute: no write contention under load
+        session.add(api_token)
     return Principal(
         role=API_TOKEN_ROLE,
         kommun_code=organisation.kommun_code,
@@ -134,7 +138,11 @@ def _principal_from_token(session: Session, token: str) -> Principal | None:
 
 
 def _log_denied(request: Request, principal: Principal | None, reason: str) -> None:
-    # A separate transaction: the denial is kept even though the request itself fails.
+    # A separate transaction: the denial is kept even though the request itself fails. The
+    # request's own transaction ends first, so the two never wait on each other's lock (SQLite).
+    request_session = getattr(request.state, "db_session", None)
+    if request_session is not None:
+        request_session.rollback()
     with request.app.state.db.session() as audit_session:
         audit_service.record(
             session=audit_session,
@@ -162,6 +170,9 @@ def allow(*roles: str) -> Callable[..., Principal]:
         if principal.role not in allowed:
             _log_denied(request, principal, f"rollen {principal.role} saknar behörighet")
             raise Forbidden()
+        # End the authentication transaction: it persists the token's last use and holds no
+        # read snapshot or lock while the route works (some routes write in their own session).
+        session.commit()
         return principal
 
     dependency.allowed_roles = allowed  # type: ignore[attr-defined]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.time import utcnow
@@ -64,6 +64,8 @@ class Report(SQLModel, table=True):
     review_status: str = Field(default=ReviewStatus.ny, max_length=20)
     review_note: str = Field(default="", max_length=1000)
     duplicate_of_id: int | None = Field(default=None, foreign_key="report.id")
+    suspected_duplicate_of_id: int | None = Field(default=None, foreign_key="report.id")
+    source_url: str = Field(default="", max_length=500)
     personnummer_masked: bool = False
     privacy_flag: bool = False
 
@@ -82,3 +84,20 @@ class Nollrapport(SQLModel, table=True):
     iso_week: str = Field(max_length=8)
     submitted_at: datetime = Field(default_factory=utcnow)
     submitted_by_id: int | None = Field(default=None, foreign_key="user.id")
+
+
+class IdempotencyKey(SQLModel, table=True):
+    """A retried API request with the same key returns the first result and stores nothing new."""
+
+    __tablename__ = "idempotency_key"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "key", name="uq_idempotency_key_organisation_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    key: str = Field(max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int = 201
+    response_json: str = Field(default="", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,106 @@
+"""JSON API for system integrations: submit reports, read categories and areas."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from api.areas import service as area_service
+from api.categories import service as category_service
+from api.core.deps import ALL_USER_ROLES, API_TOKEN_ROLE, Principal, SessionDep, allow
+from api.core.time import utcnow
+from api.reports import api_service
+from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
+from api.start.service import local_today
+
+router = APIRouter(prefix="/api/v1", tags=["API"])
+
+_ERROR_RESPONSE = {
+    "description": "Ogiltiga uppgifter: en lista med fält, felkod och meddelande på svenska",
+    "content": {"application/json": {"example": {
+        "detail": "Rapporten kunde inte tas emot. Se fel nedan.",
+        "errors": [{"field": "observationer[0].datum", "code": "future_date",
+                    "message": "Observation 1: datumet ligger i framtiden.", "row": 1}],
+    }}},
+}
+
+
+@router.post(
+    "/reports",
+    status_code=201,
+    summary="Lämna en eller flera observationer",
+    description=(
+        "Autentisera med organisationens API-nyckel (`Authorization: Bearer …`). Skicka en "
+        "observation, en lista eller `{\"observationer\": [...]}`. En upprepad begäran med samma "
+        "`Idempotency-Key` eller samma `externt_id` lagras en gång och ger det första svaret."
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {
+                "schema": {"anyOf": [
+                    {"$ref": "#/components/schemas/ObservationIn"},
+                    {"$ref": "#/components/schemas/SubmissionIn"},
+                    {"type": "array", "items": {"$ref": "#/components/schemas/ObservationIn"}},
+                ]},
+                "examples": SUBMISSION_EXAMPLES,
+            }},
+        }
+    },
+    responses={200: {"description": "Allt fanns redan (upprepad begäran)"}, 422: _ERROR_RESPONSE},
+)
+async def submit_reports(
+    request: Request,
+    principal: Annotated[Principal, Depends(allow(API_TOKEN_ROLE))],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+) -> JSONResponse:
+    body = await request.body()
+    try:
+        payload: Any = json.loads(body or b"null")
+    except (ValueError, UnicodeDecodeError):
+        return JSONResponse(
+            {"detail": "Ogiltig JSON.", "errors": [{"field": "", "code": "json_invalid",
+                                                     "message": "Begäran är inte giltig JSON."}]},
+            status_code=422,
+        )
+    settings = request.app.state.settings
+    from starlette.concurrency import run_in_threadpool
+
+    result = await run_in_threadpool(
+        api_service.submit,
+        database=request.app.state.db,
+        kommun_code=principal.kommun_code,
+        organisation_id=principal.organisation_id,  # type: ignore[arg-type]
+        payload=payload,
+        body=body,
+        idempotency_key=idempotency_key,
+        today=local_today(settings.timezone, utcnow()),
+    )
+    return JSONResponse(result.body, status_code=result.status_code)
+
+
+@router.get("/categories", summary="Kommunens aktiva kategorier")
+def categories(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES, API_TOKEN_ROLE))],
+) -> list[dict[str, Any]]:
+    return [
+        {"kod": c.code, "namn": c.name, "hjalptext": c.help_text, "kontextfaktor": c.is_context}
+        for c in category_service.list_categories(session=session, kommun_code=principal.kommun_code)
+    ]
+
+
+@router.get("/areas", summary="Kommunens aktiva områden (kod och namn)")
+def areas(
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES, API_TOKEN_ROLE))],
+) -> list[dict[str, str]]:
+    frame = area_service.load_areas_frame(session=session, kommun_code=principal.kommun_code)
+    return [{"kod": c, "namn": n} for c, n in zip(frame.area_code, frame.area_name, strict=True)]
+
+
+# Referenced from the request body schema above so the components appear in the OpenAPI document.
+_DOCUMENTED_MODELS = (ObservationIn, SubmissionIn)

@@ -1,0 +1,174 @@
+"""Submitting reports through the JSON API exactly once (Idempotency-Key or external id)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlmodel import Session, select
+
+from api.areas.models import Area, Place
+from api.categories import service as category_service
+from api.core.db import Database
+from api.reports import service as report_service
+from api.reports.models import IdempotencyKey, Report
+from ingest.form import validate_form
+
+MAX_ATTEMPTS = 8
+
+
+@dataclass
+class ApiResult:
+    status_code: int
+    body: dict[str, Any]
+
+
+def request_fingerprint(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+def submit(
+    *,
+    database: Database,
+    kommun_code: str,
+    organisation_id: int,
+    payload: Any,
+    body: bytes,
+    idempotency_key: str | None,
+    today: date,
+) -> ApiResult:
+    """Validate and store a submission; a retry (same key or external ids) returns the first result.
+
+    Concurrent identical requests race on unique constraints (idempotency key, per-organisation
+    external id); the loser's transaction rolls back and it retries, then finds the winner's result.
+    """
+    fingerprint = request_fingerprint(body)
+    last_error: Exception | None = None
+    for _ in range(MAX_ATTEMPTS):
+        with database.session() as session:
+            try:
+                result = _submit_once(
+                    session=session, kommun_code=kommun_code, organisation_id=organisation_id,
+                    payload=payload, fingerprint=fingerprint, idempotency_key=idempotency_key,
+                    today=today,
+                )
+                session.commit()
+                return result
+            except (IntegrityError, OperationalError) as exc:  # lost a race: try again
+                session.rollback()
+                last_error = exc
+    raise RuntimeError("submission kept colliding") from last_error
+
+
+def _submit_once(
+    *, session: Session, kommun_code: str, organisation_id: int, payload: Any, fingerprint: str,
+    idempotency_key: str | None, today: date,
+) -> ApiResult:
+    if idempotency_key:
+        stored = session.exec(
+            select(IdempotencyKey).where(
+                IdempotencyKey.organisation_id == organisation_id,
+                IdempotencyKey.key == idempotency_key,
+            )
+        ).first()
+        if stored is not None:
+            if stored.request_hash != fingerprint:
+                return ApiResult(422, _error_body([{
+                    "field": "Idempotency-Key", "code": "idempotency_key_reused",
+                    "message": "Nyckeln har redan använts för en annan begäran.",
+                }]))
+            return ApiResult(stored.status_code, json.loads(stored.response_json))
+    result = _validate_and_store(
+        session=session, kommun_code=kommun_code, organisation_id=organisation_id,
+        payload=payload, today=today,
+    )
+    if idempotency_key and result.status_code < 500:
+        session.add(
+            IdempotencyKey(
+                organisation_id=organisation_id, key=idempotency_key, request_hash=fingerprint,
+                status_code=result.status_code, response_json=json.dumps(result.body, ensure_ascii=False),
+            )
+        )
+        session.flush()
+    return result
+
+
+def _validate_and_store(
+    *, session: Session, kommun_code: str, organisation_id: int, payload: Any, today: date
+) -> ApiResult:
+    categories = category_service.list_categories(session=session, kommun_code=kommun_code)
+    place_ids = [p for p in session.exec(select(Place.id).where(Place.kommun_code == kommun_code))]
+    validated = validate_form(
+        payload,
+        kommun_code=kommun_code,
+        categories={c.code: c.name for c in categories},
+        today=today,
+        source="api",
+        organisation_id=organisation_id,
+        place_ids=place_ids,
+    )
+    errors = [
+        {"field": e.column or "", "code": e.code, "message": e.message, "row": e.row}
+        for e in validated.errors
+    ]
+    if errors:
+        return ApiResult(422, _error_body(errors))
+    records = list(validated.records)
+    try:
+        outcome = report_service.store_records(
+            session=session, kommun_code=kommun_code, records=records,
+            organisation_id=organisation_id, strict=True,
+        )
+    except report_service.StoreRejected as rejected:
+        return ApiResult(422, _error_body([
+            {"field": f"observationer[{e.row - 1}].{_field_sv(e.column)}" if e.row else "",
+             "code": e.code, "message": e.message, "row": e.row}
+            for e in rejected.errors
+        ]))
+    created = dict(zip(range(1, len(records) + 1), [None] * len(records), strict=True))
+    created_iter = iter(outcome.created_ids)
+    skipped = dict(outcome.skipped)
+    for row in created:
+        created[row] = skipped[row] if row in skipped else next(created_iter)
+    reports = {
+        r.id: r for r in session.exec(select(Report).where(Report.id.in_(list(created.values()))))  # type: ignore[union-attr]
+    }
+    area_codes = _area_codes(session, [r.area_id for r in reports.values()])
+    items = []
+    for row, report_id in created.items():
+        report = reports[report_id]
+        items.append({
+            "rad": row,
+            "id": report_id,
+            "status": "fanns_redan" if row in skipped else "skapad",
+            "omrade": area_codes.get(report.area_id),
+            "misstankt_dubblett_av": report.suspected_duplicate_of_id,
+        })
+    status = 201 if outcome.created_ids else 200
+    return ApiResult(status, {
+        "mottagna": len(records),
+        "skapade": len(outcome.created_ids),
+        "fanns_redan": len(outcome.skipped),
+        "personnummer_maskerade": outcome.masked,
+        "meddelanden": list(validated.notices),
+        "rapporter": items,
+    })
+
+
+def _field_sv(column: str | None) -> str:
+    return {"kategori": "kategori", "plats": "plats", "område": "plats"}.get(column or "", column or "")
+
+
+def _area_codes(session: Session, area_ids: list[int | None]) -> dict[int | None, str]:
+    ids = [a for a in area_ids if a is not None]
+    if not ids:
+        return {}
+    return {a.id: a.code for a in session.exec(select(Area).where(Area.id.in_(ids)))}  # type: ignore[union-attr]
+
+
+def _error_body(errors: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"detail": "Rapporten kunde inte tas emot. Se fel nedan.", "errors": errors}

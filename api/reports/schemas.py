@@ -1,0 +1,60 @@
+"""The JSON API's documented shapes (OpenAPI); validation itself is ingest.form's, in Swedish."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class ObservationIn(BaseModel):
+    """One observation. Give a place as lat/lon, x/y (SWEREF 99 TM), plats_id or plats."""
+
+    kategori: str = Field(description="Kategorikod eller namn, t.ex. 'klotter'")
+    datum: str = Field(description="ÅÅÅÅ-MM-DD, eller 'under veckan' tillsammans med vecka")
+    tid: str | None = Field(default=None, description="TT:MM")
+    vecka: str | None = Field(default=None, description="ISO-vecka, t.ex. 2026-W47")
+    lat: float | None = None
+    lon: float | None = None
+    x: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) östlig")
+    y: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) nordlig")
+    plats_id: int | None = Field(default=None, description="Id från ortregistret")
+    plats: str | None = Field(default=None, description="Fritext, t.ex. 'skolgården vid Centrumskolan'")
+    beskrivning: str | None = Field(default=None, description="Inga namn eller personnummer")
+    antal: int | None = Field(default=None, ge=0, description="Antal inblandade personer/föremål")
+    externt_id: str | None = Field(default=None, description="Ert id; samma id lagras bara en gång")
+
+
+class SubmissionIn(BaseModel):
+    observationer: list[ObservationIn]
+
+
+SUBMISSION_EXAMPLES = {
+    "en": {
+        "summary": "En observation",
+        "value": {
+            "kategori": "klotter", "datum": "2026-11-18", "tid": "21:30",
+            "lat": 59.2745, "lon": 15.1685, "beskrivning": "Nya taggar på gavel", "externt_id": "FS-1042",
+        },
+    },
+    "flera": {
+        "summary": "Veckorapport med flera observationer",
+        "value": {
+            "observationer": [
+                {"kategori": "skadegorelse", "datum": "2026-11-17", "plats": "Vivalla centrum",
+                 "beskrivning": "Krossad ruta i port", "externt_id": "FS-1043"},
+                {"kategori": "ungdomssamling", "datum": "under veckan", "vecka": "2026-W47",
+                 "plats_id": 3, "antal": 12},
+            ]
+        },
+    },
+}
+
+
+def openapi_components() -> dict[str, dict]:
+    """JSON schemas of the documented request shapes, for the OpenAPI document's components."""
+    from pydantic.json_schema import models_json_schema
+
+    _, top = models_json_schema(
+        [(ObservationIn, "validation"), (SubmissionIn, "validation")],
+        ref_template="#/components/schemas/{model}",
+    )
+    return dict(top.get("$defs", {}))

@@ -1,0 +1,370 @@
+"""Storing reports from every channel: one path that resolves, places, deduplicates and flags.
+
+Every channel (form, JSON API, file import, police feed, police summary) hands validated
+`ingest.records.ReportRecord`s to `store_records`. It masks personnummer once more (defence in
+depth), resolves categories, places each report in an area (point-in-polygon, gazetteer place, or
+the area the source named), skips records already stored (per-organisation external id or content
+hash) and flags likely duplicates from other organisations for the analyst.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import insert
+from sqlmodel import Session, col, select
+
+from api.areas import service as area_service
+from api.areas.models import Area, Place
+from api.categories.models import Category
+from api.core.errors import AppError
+from api.reports.models import Report
+from ingest.gazetteer import build_gazetteer
+from ingest.personnummer import mask_personnummer
+from ingest.placement import assign_areas
+from ingest.records import ReportRecord, RowError
+
+
+@dataclass
+class StoreOutcome:
+    """What happened to each record: stored, skipped as already stored, or refused."""
+
+    created_ids: list[int] = field(default_factory=list)
+    skipped: list[tuple[int, int]] = field(default_factory=list)  # (row, existing report id)
+    errors: list[RowError] = field(default_factory=list)
+    masked: int = 0
+    flagged_duplicates: int = 0
+
+
+class StoreRejected(AppError):
+    """Strict mode: at least one record was refused, so nothing was stored."""
+
+    status_code = 422
+
+    def __init__(self, errors: list[RowError]) -> None:
+        super().__init__(f"{len(errors)} rader innehåller fel; inget sparades.")
+        self.errors = errors
+
+
+@dataclass
+class _Placement:
+    area_ids: dict[str, int]
+    areas: object  # GeoDataFrame
+    places_by_id: dict[int, Place]
+    place_ids_by_name: dict[str, int]
+    gazetteer: object
+
+
+def _placement_context(session: Session, kommun_code: str) -> _Placement:
+    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    places = list(session.exec(select(Place).where(Place.kommun_code == kommun_code)))
+    area_code_by_id = dict(zip(areas.area_id, areas.area_code, strict=True))
+    place_frame = pd.DataFrame(
+        {
+            "name": [p.name for p in places],
+            "aliases": [p.aliases for p in places],
+            "area_code": [area_code_by_id.get(p.area_id) for p in places],
+        }
+    )
+    place_frame = place_frame[place_frame.area_code.notna()]
+    gazetteer = build_gazetteer(
+        place_frame if len(place_frame) else None,
+        areas[["area_code", "area_name"]] if len(areas) else None,
+    )
+    return _Placement(
+        area_ids=dict(zip(areas.area_code, areas.area_id, strict=True)),
+        areas=areas,
+        places_by_id={p.id: p for p in places},  # type: ignore[misc]
+        place_ids_by_name={p.name: p.id for p in places},  # type: ignore[misc]
+        gazetteer=gazetteer,
+    )
+
+
+def store_records(
+    *,
+    session: Session,
+    kommun_code: str,
+    records: Sequence[ReportRecord],
+    organisation_id: int | None,
+    submitted_by_id: int | None = None,
+    rows: Sequence[int] | None = None,
+    strict: bool = True,
+    review_status: str = "ny",
+    source_urls: Sequence[str] | None = None,
+) -> StoreOutcome:
+    """Store records for one organisation in one kommun; in strict mode all or nothing."""
+    outcome = StoreOutcome()
+    rows = list(rows) if rows is not None else list(range(1, len(records) + 1))
+    if not records:
+        return outcome
+    categories = {
+        c.code: c
+        for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
+    }
+    context = _placement_context(session, kommun_code)
+    xs = np.array([r.x if r.x is not None else np.nan for r in records], dtype=float)
+    ys = np.array([r.y if r.y is not None else np.nan for r in records], dtype=float)
+    has_point = ~np.isnan(xs)
+    point_areas = np.full(len(records), None, dtype=object)
+    if has_point.any() and len(context.areas):  # type: ignore[arg-type]
+        point_areas[has_point] = assign_areas(xs[has_point], ys[has_point], context.areas)
+
+    existing = _existing_keys(session, organisation_id, records)
+    pending: list[dict] = []
+    pending_rows: list[int] = []
+    seen_in_batch: set[tuple[str, str]] = set()
+    for index, (row, record) in enumerate(zip(rows, records, strict=True)):
+        if record.kommun_code != kommun_code:
+            outcome.errors.append(RowError(row, "kommun", record.kommun_code, "wrong_kommun",
+                                           f"Rad {row}: rapporten gäller en annan kommun ({record.kommun_code})."))
+            continue
+        category = categories.get(record.category_code)
+        if category is None or not category.active:
+            outcome.errors.append(RowError(row, "kategori", record.category_code, "unknown_category",
+                                           f"Rad {row}: okänd eller inaktiv kategori '{record.category_code}'."))
+            continue
+        area_id, place_id, error = _place(record, row, bool(has_point[index]), point_areas[index], context)
+        if error:
+            outcome.errors.append(error)
+            continue
+        keys = _dedup_keys(record)
+        duplicate_of = next((existing[k] for k in keys if k in existing), None)
+        if duplicate_of is not None or any(k in seen_in_batch for k in keys):
+            outcome.skipped.append((row, duplicate_of or 0))
+            continue
+        seen_in_batch.update(keys)
+        description, masked_a = _mask(record.description)
+        place_text, masked_b = _mask(record.place_text)
+        masked = record.personnummer_masked or masked_a or masked_b
+        outcome.masked += int(masked)
+        pending.append(
+            {
+                "kommun_code": kommun_code,
+                "category_id": category.id,
+                "observed_date": record.observed_date,
+                "observed_time": record.observed_time,
+                "observed_period": record.observed_period,
+                "submitted_by_id": submitted_by_id,
+                "organisation_id": organisation_id,
+                "area_id": area_id,
+                "x": record.x,
+                "y": record.y,
+                "place_id": place_id,
+                "place_text": place_text or "",
+                "description": description or "",
+                "involved_count": record.involved_count,
+                "report_count": record.report_count,
+                "source": record.source,
+                "external_id": record.external_id,
+                "content_hash": record.content_hash(),
+                "review_status": review_status,
+                "personnummer_masked": masked,
+                "source_url": (source_urls[index] if source_urls else "") or "",
+            }
+        )
+        pending_rows.append(row)
+    if strict and outcome.errors:
+        raise StoreRejected(outcome.errors)
+    if pending:
+        result = session.execute(insert(Report).returning(Report.id), pending)
+        outcome.created_ids = [int(i) for i in result.scalars()]
+        outcome.flagged_duplicates = flag_likely_duplicates(
+            session=session, kommun_code=kommun_code, report_ids=outcome.created_ids
+        )
+    return outcome
+
+
+def _mask(text: str | None) -> tuple[str | None, bool]:
+    if not text:
+        return text, False
+    result = mask_personnummer(text)
+    return result.text, result.count > 0
+
+
+def _place(record: ReportRecord, row: int, has_point: bool, point_area, context: _Placement):  # type: ignore[no-untyped-def]
+    """(area_id, place_id, error) for one record."""
+    if has_point:
+        if point_area is None:
+            return None, None, RowError(row, "plats", f"{record.x:.0f}, {record.y:.0f}", "outside_kommun",
+                                        f"Rad {row}: punkten ligger utanför kommunens områden.")
+        return context.area_ids[point_area], None, None
+    if record.place_id:
+        place = context.places_by_id.get(int(record.place_id)) if record.place_id.isdigit() else None
+        if place is None:
+            return None, None, RowError(row, "plats", record.place_id, "unknown_place",
+                                        f"Rad {row}: platsen finns inte i kommunens ortregister.")
+        return place.area_id, place.id, None
+    if record.area_code:
+        area_id = context.area_ids.get(record.area_code)
+        if area_id is None:
+            return None, None, RowError(row, "område", record.area_code, "unknown_area",
+                                        f"Rad {row}: okänt område '{record.area_code}'.")
+        return area_id, None, None
+    if record.place_text:
+        match = context.gazetteer.match_text(record.place_text)  # type: ignore[attr-defined]
+        if match is not None:
+            place_id = context.place_ids_by_name.get(match.name) if match.kind == "place" else None
+            return context.area_ids.get(match.area_code), place_id, None
+    return None, None, None  # kommun level: counted for the kommun, never spread over areas
+
+
+def _dedup_keys(record: ReportRecord) -> list[tuple[str, str]]:
+    keys = [("hash", record.content_hash())]
+    if record.external_id:
+        keys.append(("external", record.external_id))
+    return keys
+
+
+def _existing_keys(
+    session: Session, organisation_id: int | None, records: Sequence[ReportRecord]
+) -> dict[tuple[str, str], int]:
+    """Already stored reports of this organisation with the same external id or content hash."""
+    found: dict[tuple[str, str], int] = {}
+    if organisation_id is None:
+        return found
+    hashes = [r.content_hash() for r in records]
+    external = [r.external_id for r in records if r.external_id]
+    for chunk in range(0, len(hashes), 500):
+        for report_id, content_hash in session.exec(
+            select(Report.id, Report.content_hash).where(
+                Report.organisation_id == organisation_id,
+                col(Report.content_hash).in_(hashes[chunk : chunk + 500]),
+            )
+        ):
+            found[("hash", content_hash)] = report_id  # type: ignore[index]
+    for chunk in range(0, len(external), 500):
+        for report_id, external_id in session.exec(
+            select(Report.id, Report.external_id).where(
+                Report.organisation_id == organisation_id,
+                col(Report.external_id).in_(external[chunk : chunk + 500]),
+            )
+        ):
+            found[("external", external_id)] = report_id  # type: ignore[index]
+    return found
+
+
+def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: list[int]) -> int:
+    """Mark new reports that look like another organisation's report of the same event.
+
+    Never deletes: the analyst decides (merge keeps both originals and the link).
+    """
+    from ingest.duplicates import flag_duplicates
+
+    if not report_ids:
+        return 0
+    new = session.exec(select(Report).where(col(Report.id).in_(report_ids))).all()
+    first = min(r.observed_date for r in new) - timedelta(days=1)
+    last = max(r.observed_date for r in new) + timedelta(days=1)
+    window = session.exec(
+        select(Report).where(
+            Report.kommun_code == kommun_code,
+            col(Report.observed_date) >= first,
+            col(Report.observed_date) <= last,
+            Report.source != "police_summary",
+        )
+    ).all()
+    frame = reports_to_frame(window)
+    pairs = flag_duplicates(frame)
+    new_ids = set(report_ids)
+    by_id = {r.id: r for r in window}
+    flagged = 0
+    for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
+        report = by_id.get(int(report_id))
+        if report is None or int(report_id) not in new_ids or report.suspected_duplicate_of_id:
+            continue
+        report.suspected_duplicate_of_id = int(duplicate_of_id)
+        session.add(report)
+        flagged += 1
+    session.flush()
+    return flagged
+
+
+def reports_to_frame(reports: Sequence[Report]) -> pd.DataFrame:
+    """Report rows as a minimal frame for ingest/analysis helpers (codes resolved by the caller)."""
+    return pd.DataFrame(
+        {
+            "report_id": pd.array([r.id for r in reports], dtype="int64"),
+            "category_code": [str(r.category_id) for r in reports],
+            "area_code": [str(r.area_id) if r.area_id is not None else None for r in reports],
+            "organisation_id": pd.array([r.organisation_id for r in reports], dtype="Int64"),
+            "observed_date": pd.to_datetime([r.observed_date for r in reports]),
+            "observed_hour": pd.array(
+                [r.observed_time.hour if r.observed_time else None for r in reports], dtype="Int64"
+            ),
+            "observed_period": [r.observed_period for r in reports],
+            "source": [r.source for r in reports],
+            "x": np.array([r.x if r.x is not None else np.nan for r in reports], dtype=float),
+            "y": np.array([r.y if r.y is not None else np.nan for r in reports], dtype=float),
+        }
+    )
+
+
+def reassign_areas(*, session: Session, kommun_code: str) -> int:
+    """Place every stored report of the kommun in the active area set (after new areas load).
+
+    Reports with a point go by point-in-polygon; reports placed by a gazetteer place follow the
+    place (re-matched by name is not attempted: the place keeps its point); others go to kommun
+    level unless their point or place says otherwise. Returns the number of reports moved.
+    """
+    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    area_ids = dict(zip(areas.area_code, areas.area_id, strict=True))
+    rows = session.exec(
+        select(Report.id, Report.x, Report.y, Report.area_id).where(
+            Report.kommun_code == kommun_code, col(Report.x).is_not(None)
+        )
+    ).all()
+    if not rows:
+        return 0
+    frame = pd.DataFrame(rows, columns=["id", "x", "y", "area_id"])
+    codes = assign_areas(frame.x.to_numpy(), frame.y.to_numpy(), areas)
+    frame["new_area_id"] = [area_ids.get(c) if c is not None else None for c in codes]
+    moved = frame[frame.new_area_id.astype("object") != frame.area_id.astype("object")]
+    for chunk in range(0, len(moved), 5000):
+        part = moved.iloc[chunk : chunk + 5000]
+        session.execute(
+            Report.__table__.update()  # type: ignore[attr-defined]
+            .where(Report.__table__.c.id == _bind("rid"))  # type: ignore[attr-defined]
+            .values(area_id=_bind("aid")),
+            [{"rid": int(r), "aid": (int(a) if a is not None and not pd.isna(a) else None)}
+             for r, a in zip(part.id, part.new_area_id, strict=True)],
+        )
+    place_moves = _reassign_place_reports(session, kommun_code, areas, area_ids)
+    session.flush()
+    return len(moved) + place_moves
+
+
+def _bind(name: str):  # type: ignore[no-untyped-def]
+    from sqlalchemy import bindparam
+
+    return bindparam(name)
+
+
+def _reassign_place_reports(session: Session, kommun_code: str, areas, area_ids) -> int:  # type: ignore[no-untyped-def]
+    places = session.exec(
+        select(Place).where(Place.kommun_code == kommun_code, col(Place.x).is_not(None))
+    ).all()
+    if not places:
+        return 0
+    codes = assign_areas([p.x for p in places], [p.y for p in places], areas)
+    moved = 0
+    for place, code in zip(places, codes, strict=True):
+        new_area = area_ids.get(code) if code is not None else None
+        if new_area != place.area_id:
+            place.area_id = new_area
+            session.add(place)
+        moved += session.execute(
+            Report.__table__.update()  # type: ignore[attr-defined]
+            .where(
+                Report.__table__.c.place_id == place.id,  # type: ignore[attr-defined]
+                Report.__table__.c.x.is_(None),  # type: ignore[attr-defined]
+            )
+            .values(area_id=new_area)
+        ).rowcount
+    return moved
+
+
+__all__ = ["StoreOutcome", "StoreRejected", "store_records", "reassign_areas", "Area"]
