@@ -232,78 +232,23 @@ def preview_import(
         if any(not is_blank(c) for c in cells)
     ]
 
-    def cell(cells: list[Any], name: str) -> Any:
-        idx = columns.get(name)
-        return cells[idx] if idx is not None and idx < len(cells) else None
-
-    xs, ys, coord_errors, coord_col = _coordinates(body, mapping, cell, kommun_geom)
+    xs, ys, coord_errors, coord_field = _coordinates(body, columns, kommun_geom)
 
     records: list[ReportRecord] = []
     errors: list[RowError] = []
     masked_total = 0
     for k, (row_no, cells) in enumerate(body):
-        row_errors: list[RowError] = []
-
-        def fail(name: str, value: Any, code: str, reason: str, _row: int = row_no,
-                 _errs: list[RowError] = row_errors) -> None:
-            header = mapping.get(name, FIELDS[name][0]) if name in FIELDS else name
-            _errs.append(
-                RowError(_row, header, value, code, f"Rad {_row}, kolumn \"{header}\": {reason}")
-            )
-
-        raw_cat = cell(cells, "category")
-        category = matcher.match(raw_cat)
-        if is_blank(raw_cat):
-            fail("category", raw_cat, "required", "kategori saknas")
-        elif category is None:
-            fail("category", raw_cat, "unknown_category", f"okänd kategori \"{as_text(raw_cat)}\"")
-
-        observed_date, observed_time = None, None
-        raw_date = cell(cells, "date")
-        if is_blank(raw_date):
-            fail("date", raw_date, "required", "datum saknas")
-        else:
-            try:
-                observed_date, observed_time = parse_date(raw_date)
-            except ValueError as err:
-                fail("date", raw_date, "invalid_date", str(err))
-            if observed_date is not None and today is not None and observed_date > today:
-                fail("date", raw_date, "future_date",
-                     f"datumet {observed_date.isoformat()} ligger i framtiden")
-
-        raw_time = cell(cells, "time")
-        if not is_blank(raw_time):
-            try:
-                observed_time = parse_time(raw_time)
-            except ValueError as err:
-                fail("time", raw_time, "invalid_time", str(err))
-
-        involved = None
-        raw_count = cell(cells, "count")
-        if not is_blank(raw_count):
-            try:
-                involved = parse_count(raw_count)
-            except ValueError as err:
-                fail("count", raw_count, "invalid_number", str(err))
-
-        area_code = as_text(cell(cells, "area"))
-        if area_code is not None and area_matcher is not None:
-            matched = area_matcher.match(area_code)
-            if matched is None:
-                fail("area", area_code, "unknown_area", f"okänt område \"{area_code}\"")
-            area_code = matched
-
+        row = _Row(row_no, cells, columns, mapping)
+        category = row.category(matcher)
+        observed_date, observed_time = row.when(today)
+        involved = row.count()
+        area_code = row.area(area_matcher)
         if coord_errors[k] is not None:
-            code = coord_errors[k]
-            reason = "platsen ligger utanför kommunen" if code == "outside_kommun" else (
-                COORD_MESSAGES[code][0].lower() + COORD_MESSAGES[code][1:])
-            fail(coord_col, f"{cell(cells, coord_col)}", code, reason)
-
-        place, n_place = mask_personnummer(as_text(cell(cells, "place")))
-        description, n_desc = mask_personnummer(as_text(cell(cells, "description")))
-
-        if row_errors:
-            errors.extend(row_errors)
+            row.coordinate_error(coord_field, coord_errors[k])
+        place, n_place = mask_personnummer(as_text(row.value("place")))
+        description, n_desc = mask_personnummer(as_text(row.value("description")))
+        if row.errors:
+            errors.extend(row.errors)
             continue
         masked_total += n_place + n_desc
         try:
@@ -318,7 +263,7 @@ def preview_import(
                     x=None if np.isnan(xs[k]) else float(xs[k]),
                     y=None if np.isnan(ys[k]) else float(ys[k]),
                     area_code=area_code,
-                    external_id=as_text(cell(cells, "external_id")),
+                    external_id=as_text(row.value("external_id")),
                     source="import",
                     organisation_id=organisation_id,
                     involved_count=involved,
@@ -334,7 +279,7 @@ def preview_import(
     if masked_total:
         notes.append(f"{masked_total} personnummer maskerades i fritexten.")
     return ImportPreview(
-        result=IngestResult(records, errors),
+        result=IngestResult(records, errors, notices=notes),
         mapping=mapping,
         headers=headers,
         header_row=table.row_numbers[header_idx],
@@ -373,28 +318,107 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str]) -> dict[str
     return columns
 
 
-def _coordinates(body, mapping, cell, kommun_geom):
+def _coordinates(body, columns, kommun_geom):
+    """Transform every row's coordinate pair in one vectorised call."""
     n = len(body)
     xs, ys = np.full(n, np.nan), np.full(n, np.nan)
     errors: list[str | None] = [None] * n
-    if "x" in mapping:
+    if "x" in columns:
         a_name, b_name, allowed = "x", "y", ("sweref", "sweref_ne", "latlon", "lonlat")
-    elif "lat" in mapping:
+    elif "lat" in columns:
         a_name, b_name, allowed = "lat", "lon", ("latlon",)
     else:
         return xs, ys, errors, "x"
     if n == 0:
         return xs, ys, errors, a_name
-    a = [cell(cells, a_name) for _, cells in body]
-    b = [cell(cells, b_name) for _, cells in body]
-    t = to_sweref99(np.array(a, dtype=object), np.array(b, dtype=object), allowed=allowed)
-    xs, ys = t.x, t.y
+
+    def col(name: str) -> np.ndarray:
+        i = columns[name]
+        return np.array([c[i] if i < len(c) else None for _, c in body], dtype=object)
+
+    t = to_sweref99(col(a_name), col(b_name), allowed=allowed)
     errors = list(t.error)
     if kommun_geom is not None:
-        outside = outside_kommun(xs, ys, kommun_geom)
-        for i in np.flatnonzero(outside):
+        for i in np.flatnonzero(outside_kommun(t.x, t.y, kommun_geom)):
             errors[i] = errors[i] or "outside_kommun"
-    return xs, ys, errors, a_name
+    return t.x, t.y, errors, a_name
+
+
+class _Row:
+    """One data row: typed access to mapped cells and Swedish row errors."""
+
+    def __init__(self, row_no: int, cells: list[Any], columns: dict[str, int],
+                 mapping: Mapping[str, str]) -> None:
+        self.row_no = row_no
+        self.cells = cells
+        self.columns = columns
+        self.mapping = mapping
+        self.errors: list[RowError] = []
+
+    def value(self, name: str) -> Any:
+        idx = self.columns.get(name)
+        return self.cells[idx] if idx is not None and idx < len(self.cells) else None
+
+    def fail(self, name: str, value: Any, code: str, reason: str) -> None:
+        header = self.mapping.get(name, FIELDS[name][0])
+        message = f"Rad {self.row_no}, kolumn \"{header}\": {reason}"
+        self.errors.append(RowError(self.row_no, header, value, code, message))
+
+    def category(self, matcher: CategoryMatcher) -> str | None:
+        raw = self.value("category")
+        code = matcher.match(raw)
+        if is_blank(raw):
+            self.fail("category", raw, "required", "kategori saknas")
+        elif code is None:
+            self.fail("category", raw, "unknown_category", f"okänd kategori \"{as_text(raw)}\"")
+        return code
+
+    def when(self, today: date | None) -> tuple[date | None, Any]:
+        raw = self.value("date")
+        day, clock = None, None
+        if is_blank(raw):
+            self.fail("date", raw, "required", "datum saknas")
+        else:
+            try:
+                day, clock = parse_date(raw)
+            except ValueError as err:
+                self.fail("date", raw, "invalid_date", str(err))
+            if day is not None and today is not None and day > today:
+                reason = f"datumet {day.isoformat()} ligger i framtiden"
+                self.fail("date", raw, "future_date", reason)
+        raw_time = self.value("time")
+        if not is_blank(raw_time):
+            try:
+                clock = parse_time(raw_time)
+            except ValueError as err:
+                self.fail("time", raw_time, "invalid_time", str(err))
+        return day, clock
+
+    def count(self) -> int | None:
+        raw = self.value("count")
+        if is_blank(raw):
+            return None
+        try:
+            return parse_count(raw)
+        except ValueError as err:
+            self.fail("count", raw, "invalid_number", str(err))
+            return None
+
+    def area(self, area_matcher: CategoryMatcher | None) -> str | None:
+        text = as_text(self.value("area"))
+        if text is None or area_matcher is None:
+            return text
+        code = area_matcher.match(text)
+        if code is None:
+            self.fail("area", text, "unknown_area", f"okänt område \"{text}\"")
+        return code
+
+    def coordinate_error(self, name: str, code: str) -> None:
+        if code == "outside_kommun":
+            reason = "platsen ligger utanför kommunen"
+        else:
+            reason = COORD_MESSAGES[code][0].lower() + COORD_MESSAGES[code][1:]
+        self.fail(name, as_text(self.value(name)), code, reason)
 
 
 def _first_msg(err: ValidationError) -> str:
