@@ -13,6 +13,7 @@ from rich.table import Table
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
+from api.organisations.models import OrganisationType
 
 app = typer.Typer(help="Lägesbild – kommunens brottsförebyggande lägesbild.", no_args_is_help=True)
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
@@ -126,7 +127,7 @@ def kommun_add(code: str, name: str) -> None:
 @orgs_app.command("add")
 def organisations_add(
     name: str,
-    type: Annotated[str, typer.Option("--type", help="skola, socialtjanst, fastighetsbolag, polis, bevakning, kommunal_forvaltning, raddningstjanst, ovrig")],
+    type: Annotated[str, typer.Option("--type", help=", ".join(t.value for t in OrganisationType))],
     kommun: KommunOption = None,
 ) -> None:
     """Lägg till en organisation som rapporterar."""
@@ -170,7 +171,9 @@ def users_add(
     email: str,
     name: Annotated[str, typer.Option("--name", help="Namn")],
     role: Annotated[str, typer.Option("--role", help="inrapportor, granskare, analytiker, polis, admin")],
-    kommun: Annotated[list[str] | None, typer.Option("--kommun", help="Kommunkod; upprepa för flera, 'alla' för alla")] = None,
+    kommun: Annotated[
+        list[str] | None, typer.Option("--kommun", help="Kommunkod; upprepa för flera, 'alla' för alla")
+    ] = None,
     organisation: Annotated[str | None, typer.Option("--organisation", help="Organisationens id eller namn")] = None,
     password: Annotated[str | None, typer.Option("--password", help="Lösenord (annars frågas det efter)")] = None,
 ) -> None:
@@ -222,7 +225,9 @@ def tokens_add(
         with database.transaction() as session:
             code = kommun_service.resolve_kommun(session=session, code=kommun).code
             org = org_service.find_organisation(session=session, kommun_code=code, name_or_id=organisation)
-            _, token = service.create_api_token(session=session, organisation_id=org.id, name=name)  # type: ignore[arg-type]
+            _, token = service.create_api_token(
+                session=session, organisation_id=org.id, name=name  # type: ignore[arg-type]
+            )
             console.print(f"API-nyckel för {org.name} (spara den nu, den visas inte igen):\n{token}")
     except AppError as exc:
         _fail(exc.message)
@@ -235,7 +240,9 @@ def areas_import(
     name_field: Annotated[str, typer.Option("--name-field", help="Fältet med områdesnamn")],
     kommun: KommunOption = None,
     set_name: Annotated[str | None, typer.Option("--set-name", help="Områdesindelningens namn")] = None,
-    filter_field: Annotated[str | None, typer.Option("--only-where", help="FÄLT=VÄRDE: importera bara matchande områden")] = None,
+    filter_field: Annotated[
+        str | None, typer.Option("--only-where", help="FÄLT=VÄRDE: importera bara matchande områden")
+    ] = None,
 ) -> None:
     """Importera områden; de omprojiceras till SWEREF 99 TM (EPSG:3006) och blir kommunens aktiva indelning."""
     from api.areas import service
@@ -256,6 +263,11 @@ def areas_import(
             console.print(
                 f"{len(areas)} områden importerade som '{area_set.name}' version {area_set.version} (EPSG:3006)."
             )
+            from api.reports import service as report_service
+
+            with console.status("Placerar om lagrade rapporter i de nya områdena …"):
+                moved = report_service.reassign_areas(session=session, kommun_code=code)
+            console.print(f"{moved} rapporter bytte område.")
     except AppError as exc:
         _fail(exc.message)
 
@@ -274,7 +286,9 @@ def categories_list(kommun: KommunOption = None) -> None:
             for column in ("Kod", "Namn", "Kontextfaktor", "Vikt", "Aktiv"):
                 table.add_column(column)
             for c in service.list_categories(session=session, kommun_code=code, include_inactive=True):
-                table.add_row(c.code, c.name, "ja" if c.is_context else "", f"{c.severity:g}", "ja" if c.active else "nej")
+                table.add_row(
+                    c.code, c.name, "ja" if c.is_context else "", f"{c.severity:g}", "ja" if c.active else "nej"
+                )
             console.print(table)
     except AppError as exc:
         _fail(exc.message)

@@ -127,8 +127,8 @@ def import_places_csv(*, session: Session, kommun_code: str, text: str) -> int:
         )
         existing.add(name)
         added += 1
-    for code, area_name, area_id, point in zip(
-        areas.area_code, areas.area_name, areas.area_id, areas.representative_point(), strict=True
+    for area_name, area_id, point in zip(
+        areas.area_name, areas.area_id, areas.representative_point(), strict=True
     ):
         if area_name and area_name not in existing:
             session.add(

@@ -122,7 +122,7 @@ def _create_users(*, session: Session, kommun_code: str, organisations: dict[int
 def _load_reports(
     *, session: Session, kommun_code: str, areas, organisations: dict[int, int], today: date
 ) -> tuple[int, int]:
-    from api.demo.generator import generate_demo_reports, default_demo_organisations
+    from api.demo.generator import default_demo_organisations, generate_demo_reports
 
     categories = category_service.list_categories(session=session, kommun_code=kommun_code)
     category_frame = pd.DataFrame(
@@ -134,17 +134,18 @@ def _load_reports(
             "active": [c.active for c in categories],
         }
     )
+    places = pd.read_csv(DATA / "orebro_places.csv", sep=";", dtype=str).fillna("")
     demo = generate_demo_reports(
         areas=areas[["area_code", "area_name", "geometry"]],
+        places=places,
+        kommun_code=kommun_code,
         organisations=default_demo_organisations(),
         categories=category_frame,
         start=date(today.year - 2, today.month, 1),
         end=today,
         seed=DEMO_SEED,
     )
-    area_ids = dict(
-        zip(*_area_id_columns(session=session, kommun_code=kommun_code), strict=True)
-    )
+    area_ids = dict(zip(*_area_id_columns(session=session, kommun_code=kommun_code), strict=True))
     category_ids = {c.code: c.id for c in categories}
     frame = demo.reports
     rows = []
@@ -158,7 +159,7 @@ def _load_reports(
                 "observed_time": observed_time if isinstance(observed_time, time) else None,
                 "observed_period": record.get("observed_period") or "dag",
                 "organisation_id": organisations[int(record["organisation_id"])],
-                "area_id": area_ids.get(record.get("area_code")) if isinstance(record.get("area_code"), str) else None,
+                "area_id": _area_id(area_ids, record.get("area_code")),
                 "x": None if pd.isna(record.get("x")) else float(record["x"]),
                 "y": None if pd.isna(record.get("y")) else float(record["y"]),
                 "place_text": record.get("place_text") or "",
@@ -183,6 +184,10 @@ def _load_reports(
         session.execute(insert(Nollrapport), nolls)
     session.flush()
     return len(rows), len(nolls)
+
+
+def _area_id(area_ids: dict[str, int], code: object) -> int | None:
+    return area_ids.get(code) if isinstance(code, str) else None
 
 
 def _area_id_columns(*, session: Session, kommun_code: str) -> tuple[list[str], list[int]]:

@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.core.deps import ALL_USER_ROLES, Principal, SessionDep, load_principal, public
-from api.core.deps import allow
+from api.core.deps import ALL_USER_ROLES, Principal, SessionDep, allow, load_principal, public
 from api.core.templating import render
 from api.core.time import utcnow
 from api.start import service as start_service

@@ -129,9 +129,7 @@ def test_audit_event_is_append_only(session, world):
 
     audit_service.record(session=session, action="report.read", actor="x")
     session.commit()
-    with pytest.raises(DatabaseError):
-        with session.begin_nested():
-            session.execute(text("UPDATE audit_event SET action = 'forged'"))
-    with pytest.raises(DatabaseError):
-        with session.begin_nested():
-            session.execute(text("DELETE FROM audit_event"))
+    with pytest.raises(DatabaseError), session.begin_nested():
+        session.execute(text("UPDATE audit_event SET action = 'forged'"))
+    with pytest.raises(DatabaseError), session.begin_nested():
+        session.execute(text("DELETE FROM audit_event"))

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from sqlmodel import select
+
 from api.categories.models import Category
 from api.reports.models import Report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
-from sqlmodel import select
 
 
 def _add_reports(session, kommun_code: str, organisation_id: int, n: int, day: date) -> None:

@@ -103,8 +103,8 @@ def test_personnummer_is_masked_and_reported(client, token, session):
 
 
 def test_session_users_cannot_post_and_revoked_tokens_fail(client, token, session, world):
-    from api.users.models import ApiToken
     from api.core.time import utcnow
+    from api.users.models import ApiToken
 
     row = session.exec(select(ApiToken)).one()
     row.revoked_at = utcnow()
@@ -161,7 +161,7 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
             barrier = threading.Barrier(10)
             statuses: list[int] = []
 
-            def send() -> None:
+            def send(barrier=barrier, payload=payload, headers=headers, statuses=statuses) -> None:
                 barrier.wait()
                 r = httpx.post(
                     f"http://127.0.0.1:{port}/api/v1/reports", json=payload, timeout=60,
