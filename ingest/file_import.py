@@ -94,6 +94,8 @@ class ImportPreview:
     delimiter: str | None = None
     masked_count: int = 0  #: personnummer masked in free text
     notes: list[str] = field(default_factory=list)  #: Swedish notes for the user
+    #: File row number of each record in ``result.records`` (same order, same length).
+    record_rows: list[int] = field(default_factory=list)
 
 
 def propose_mapping(headers: list[Any]) -> dict[str, str]:
@@ -235,6 +237,7 @@ def preview_import(
     xs, ys, coord_errors, coord_field = _coordinates(body, columns, kommun_geom)
 
     records: list[ReportRecord] = []
+    record_rows: list[int] = []
     errors: list[RowError] = []
     masked_total = 0
     for k, (row_no, cells) in enumerate(body):
@@ -271,6 +274,7 @@ def preview_import(
                     names_people_hint=names_people_hint(description),
                 )
             )
+            record_rows.append(row_no)
         except ValidationError as err:
             errors.append(RowError(row_no, None, None, "invalid_row",
                                    f"Rad {row_no}: raden kunde inte tolkas ({_first_msg(err)})"))
@@ -288,6 +292,7 @@ def preview_import(
         delimiter=table.delimiter,
         masked_count=masked_total,
         notes=notes,
+        record_rows=record_rows,
     )
 
 

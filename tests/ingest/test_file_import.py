@@ -83,6 +83,7 @@ def test_cp1252_semicolon_decimal_comma():
     assert recs[3].description == f"Moped, anmälare {MASK}"
     assert recs[3].personnummer_masked and not recs[0].personnummer_masked
     assert p.masked_count == 1
+    assert p.record_rows == [2, 3, 4, 5]
     assert all(r.source == "import" and r.kommun_code == "1880" for r in recs)
     assert _errors(p) == [
         (6, "Kategori", "unknown_category"),
@@ -174,6 +175,7 @@ def test_xlsx_title_rows_and_real_dates():
     ]
     assert (recs[0].x, recs[0].y) == (514200.0, 6571300.0)
     assert _errors(p) == [(7, "Datum", "future_date")]
+    assert p.record_rows == [4, 5]
     assert any("första kalkylbladet" in n for n in p.notes)
 
 
