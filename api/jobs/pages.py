@@ -1,0 +1,53 @@
+"""The Körningar page: scheduled jobs and recent runs, so re-runs are visible."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from api.core.deps import Principal, SessionDep, allow
+from api.core.templating import render
+from api.jobs import service as job_service
+from api.jobs.registry import JOBS
+
+router = APIRouter()
+
+
+def _local(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
+
+
+@router.get("/korningar")
+def runs_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow("analytiker", "admin"))],
+) -> Response:
+    settings = request.app.state.settings
+    zone = ZoneInfo(settings.timezone)
+    titles = {job.name: job.title for job in JOBS}
+    runs = [
+        {
+            "title": titles.get(run.job, run.job),
+            "period": run.period,
+            "status": job_service.STATUS_LABELS.get(run.status, run.status),
+            "started": _local(run.started_at, zone),
+            "finished": _local(run.finished_at, zone),
+            "triggered_by": run.triggered_by,
+            "message": run.message,
+        }
+        for run in job_service.recent_runs(session=session, kommun_code=principal.kommun_code)
+    ]
+    jobs = [
+        {"name": job.name, "title": job.title, "when": job.trigger.describe(settings),
+         "enabled": job.enabled(settings)}
+        for job in JOBS
+    ]
+    scheduler_here = getattr(request.app.state, "scheduler", None) is not None
+    return render(request, "jobs_runs.html",
+                  {"runs": runs, "jobs": jobs, "scheduler_here": scheduler_here},
+                  principal=principal, session=session)
