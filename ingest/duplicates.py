@@ -152,10 +152,8 @@ def _intervals(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _identity(df: pd.DataFrame) -> np.ndarray:
     org = df["organisation_id"]
     who = np.where(org.notna(), "org:" + org.astype(str), "")
-    if "source" in df.columns:
-        alt = "source:" + df["source"].astype(str)
-    else:
-        alt = "row:" + df["report_id"].astype(str)
+    prefix, col = ("source:", "source") if "source" in df.columns else ("row:", "report_id")
+    alt = prefix + df[col].astype(str)
     return pd.factorize(np.where(who == "", alt.to_numpy(dtype=object), who))[0]
 
 
