@@ -1,6 +1,10 @@
 """Every router of the application, in one explicit list."""
 
+from api.imports.pages import router as import_pages
+from api.jobs.pages import router as job_pages
+from api.police.pages import router as police_pages
 from api.reports.api_routes import router as report_api
+from api.reports.form_pages import router as report_form_pages
 from api.start.pages import router as start_pages
 from api.users.pages import router as user_pages
 
@@ -8,4 +12,8 @@ ROUTERS = [
     start_pages,
     user_pages,
     report_api,
+    report_form_pages,
+    import_pages,
+    police_pages,
+    job_pages,
 ]

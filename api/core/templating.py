@@ -34,6 +34,12 @@ class NavItem:
 # The main menu: a plain list, each entry shown to the roles that may open it.
 NAV_ITEMS: list[NavItem] = [
     NavItem("/start", "Start", frozenset({"inrapportor", "granskare", "analytiker", "polis", "admin"})),
+    NavItem("/rapportera", "Rapportera", frozenset({"inrapportor"})),
+    NavItem("/rapportera/vecka", "Veckans rapporter", frozenset({"inrapportor"})),
+    NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
+    NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
+    NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
+    NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
 ]
 
 

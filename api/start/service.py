@@ -84,8 +84,9 @@ def week_summary(*, session: Session, principal: Principal, today: date) -> dict
 
 ROLE_TASKS: dict[str, list[dict[str, str]]] = {
     "inrapportor": [
-        {"label": "Rapportera veckans observationer eller lämna nollrapport", "href": ""},
-        {"label": "Se och rätta er organisations rapporter för veckan", "href": ""},
+        {"label": "Rapportera veckans observationer eller lämna nollrapport", "href": "/rapportera"},
+        {"label": "Se och rätta er organisations rapporter för veckan", "href": "/rapportera/vecka"},
+        {"label": "Importera observationer från en CSV- eller Excel-fil", "href": "/import"},
     ],
     "granskare": [
         {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": ""},
@@ -94,12 +95,19 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Granska veckans inkorg, slå ihop dubbletter, sätta områdesstatus", "href": ""},
         {"label": "Registrera insatser och medborgarlöften", "href": ""},
         {"label": "Publicera veckans lägesbild", "href": ""},
+        {"label": "Importera en fil åt en organisation (CSV eller Excel)", "href": "/import"},
+        {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
+        {"label": "Välja kategori för polisens händelsetyper", "href": "/polis/handelsetyper"},
+        {"label": "Se schemalagda jobb och körningar", "href": "/korningar"},
     ],
     "polis": [
         {"label": "Läsa publicerade lägesbilder", "href": ""},
         {"label": "Ladda ner CSV (varje export loggas)", "href": ""},
+        {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
     ],
     "admin": [
         {"label": "Organisationer, användare, områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
+        {"label": "Polisens händelsetyper och deras kategorier", "href": "/polis/handelsetyper"},
+        {"label": "Schemalagda jobb och körningar", "href": "/korningar"},
     ],
 }
