@@ -237,8 +237,11 @@ class _Checker:
         kw["names_people_hint"] = names_people_hint(kw.get("description")) or names_people_hint(
             kw.get("place_text")
         )
-        if not is_blank(obs.get("externt_id")):
-            kw["external_id"] = as_text(obs.get("externt_id"))
+        external = obs.get("externt_id")
+        if not is_blank(external) and not _is_id(external):
+            self.error("externt_id", external, "invalid_type", "externt_id måste vara text")
+        elif not is_blank(external):
+            kw["external_id"] = as_text(external)
         return kw
 
     def _category(self, value, matcher):
@@ -319,7 +322,7 @@ class _Checker:
         if pair is not None:
             a, b, allowed = pair
             va, vb = obs.get(a), obs.get(b)
-            if isinstance(va, bool) or isinstance(vb, bool):
+            if not (_is_scalar_number(va) and _is_scalar_number(vb)):
                 self.error(a, va, "invalid_coordinate", COORD_MESSAGES["invalid_coordinate"])
             else:
                 t = to_sweref99(np.array([va], dtype=object), np.array([vb], dtype=object),
@@ -337,7 +340,9 @@ class _Checker:
                     out["x"], out["y"] = float(t.x[0]), float(t.y[0])
 
         place_id = obs.get("plats_id")
-        if not is_blank(place_id):
+        if not is_blank(place_id) and not _is_id(place_id):
+            self.error("plats_id", place_id, "invalid_type", "plats_id måste vara ett id")
+        elif not is_blank(place_id):
             pid = as_text(place_id)
             if known_places is not None and pid not in known_places:
                 self.error("plats_id", place_id, "unknown_place", "platsen finns inte i listan")
@@ -382,3 +387,12 @@ class _Checker:
 
 def _definite(name: str) -> str:
     return {"beskrivning": "beskrivningen", "plats": "platsbeskrivningen"}.get(name, name)
+
+
+def _is_scalar_number(value: Any) -> bool:
+    """A coordinate must be a number or text (``"59,27"``), not a bool, list or object."""
+    return isinstance(value, int | float | str) and not isinstance(value, bool)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int | str) and not isinstance(value, bool)

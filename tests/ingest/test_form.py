@@ -3,6 +3,8 @@
 from datetime import date, time
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from ingest.form import parse_iso_week, validate_form
@@ -152,6 +154,8 @@ def test_category_count_text_and_unknown_fields():
         _obs(beskrivning="x" * 50),
         _obs(namn="Kalle"),
         "inte ett objekt",
+        _obs(plats_id=[1]),
+        _obs(externt_id={"a": 1}),
     ], max_text_chars=20)
     assert _codes(res) == [
         (1, "observationer[0].kategori", "required"),
@@ -162,6 +166,8 @@ def test_category_count_text_and_unknown_fields():
         (6, "observationer[5].beskrivning", "too_long"),
         (7, "observationer[6].namn", "unknown_field"),
         (8, "observationer[7]", "invalid_type"),
+        (9, "observationer[8].plats_id", "invalid_type"),
+        (10, "observationer[9].externt_id", "invalid_type"),
     ]
     assert res.records == []
     assert _validate(_obs(antal="0")).records[0].involved_count == 0
@@ -205,3 +211,25 @@ def test_names_people_hint_flag():
     res = _validate([_obs(beskrivning="Kalle Svensson kastade sten"),
                      _obs(beskrivning="Sten kastades mot fönster")])
     assert [r.names_people_hint for r in res.records] == [True, False]
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=4),
+    max_leaves=12,
+)
+_field_values = st.dictionaries(
+    st.sampled_from(["kategori", "datum", "tid", "vecka", "lat", "lon", "x", "y", "plats_id",
+                     "plats", "beskrivning", "antal", "externt_id"]),
+    _json,
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(payload=_json | st.lists(_field_values, max_size=3) | _field_values)
+def test_never_crashes_on_arbitrary_json(payload):
+    res = _validate(payload)
+    assert len(res.records) + len({e.row for e in res.errors}) >= 1 or res.errors
+    assert all(e.message for e in res.errors)
