@@ -392,3 +392,25 @@ def test_category_matcher_frame_skips_inactive():
     assert (m.match("klotter"), m.match("rån"), m.match("ran")) == ("klotter", None, None)
     with pytest.raises(ValueError, match="category_code"):
         CategoryMatcher(frame.rename(columns={"category_code": "kod"}))
+
+
+_cell = st.one_of(
+    st.text(alphabet=st.characters(blacklist_characters=';"\r\n\x00'), max_size=12),
+    st.sampled_from(["2026-11-20", "46347", "14:30", "59,27", "15,2", "514200", "6571300",
+                     "-1", "klotter", "Rån", ""]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(rows=st.lists(st.lists(_cell, min_size=7, max_size=7), min_size=1, max_size=6))
+def test_never_crashes_on_arbitrary_cells(rows):
+    lines = ["Kategori;Datum;Tid;X;Y;Antal;Område"] + [";".join(r) for r in rows]
+    try:
+        p = _preview("\n".join(lines).encode("utf-8"))
+    except ImportRejected as err:
+        assert err.message_sv
+        return
+    rows_seen = set(p.record_rows) | {e.row for e in p.result.errors}
+    assert not set(p.record_rows) & {e.row for e in p.result.errors}
+    assert rows_seen <= set(range(2, len(lines) + 1))
+    assert all(r.category_code in CATEGORIES for r in p.result.records)
