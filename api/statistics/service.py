@@ -1,0 +1,102 @@
+"""The week in numbers for one kommun: counts, alerts, suggested statuses, reporting completeness.
+
+Loads everything through the one query object (api/reports/query.py) and leaves the maths to
+`analysis/`. The weekly lägesbild, the CSV and the packages build on this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from analysis.alerts import weekly_alerts
+from analysis.completeness import completeness_sentence, reporting_completeness
+from analysis.counts import CountCube, count_cube
+from analysis.status import suggest_area_status
+from analysis.weeks import iso_week_label, parse_iso_week, shift_week, week_start
+from api.areas import service as area_service
+from api.organisations.models import Organisation
+from api.reports.models import Nollrapport
+from api.reports.query import ReportQuery, categories_frame, reports_frame
+
+HISTORY_WEEKS = 12
+# 12 weeks back for the baseline, and the same weeks last year (±2) for seasonal context.
+LOOKBACK_WEEKS = 52 + 2 + 1
+
+
+@dataclass
+class WeekOverview:
+    week: str
+    query: ReportQuery
+    cube: CountCube
+    area_counts: pd.DataFrame  # area_code, area_name, count (this week, all counted categories)
+    kommun_level_count: int
+    total: int
+    alerts: pd.DataFrame
+    statuses: pd.DataFrame
+    completeness: pd.DataFrame
+    completeness_sentences: list[str]
+
+
+def week_overview(*, session: Session, query: ReportQuery, week: str) -> WeekOverview:
+    """Counts, alerts, status suggestions and completeness for `week` under the query's filters."""
+    week = parse_iso_week(week).label
+    first_week = shift_week(week, -LOOKBACK_WEEKS)
+    history = ReportQuery(
+        **{**query.__dict__, "first_date": week_start(first_week), "last_date": week_start(week) + pd.Timedelta(days=6)}
+    )
+    frame = reports_frame(session=session, query=history)
+    areas = area_service.load_areas_frame(session=session, kommun_code=query.kommun_code)
+    categories = categories_frame(session=session, kommun_code=query.kommun_code)
+    cube = count_cube(frame, areas, categories, first_week, week)
+    area_names = dict(zip(areas.area_code, areas.area_name, strict=True))
+    category_names = dict(zip(categories.category_code, categories.category_name, strict=True))
+    alerts = weekly_alerts(cube, week, n_weeks=HISTORY_WEEKS, category_names=category_names, area_names=area_names)
+    statuses = suggest_area_status(
+        cube, week, categories, alerts=alerts, n_weeks=HISTORY_WEEKS, area_names=area_names
+    )
+    this_week = cube.values[:, :, -1].sum(axis=1)
+    area_counts = pd.DataFrame(
+        {"area_code": cube.areas, "area_name": [area_names[c] for c in cube.areas], "count": this_week}
+    )
+    kommun_level = int(cube.kommun_level[:, -1].sum())
+    completeness, sentences = _completeness(session, query, frame, week)
+    return WeekOverview(
+        week=week,
+        query=query,
+        cube=cube,
+        area_counts=area_counts,
+        kommun_level_count=kommun_level,
+        total=int(this_week.sum()) + kommun_level,
+        alerts=alerts[alerts.is_alert].reset_index(drop=True),
+        statuses=statuses,
+        completeness=completeness,
+        completeness_sentences=sentences,
+    )
+
+
+def _completeness(session: Session, query: ReportQuery, frame: pd.DataFrame, week: str):  # type: ignore[no-untyped-def]
+    organisations = session.exec(
+        select(Organisation).where(
+            Organisation.kommun_code == query.kommun_code,
+            Organisation.active == True,  # noqa: E712
+            Organisation.expected_to_report == True,  # noqa: E712
+        ).order_by(Organisation.name)
+    ).all()
+    nolls = session.exec(
+        select(Nollrapport.organisation_id, Nollrapport.iso_week).where(
+            Nollrapport.kommun_code == query.kommun_code, Nollrapport.iso_week == week
+        )
+    ).all()
+    nollrapporter = pd.DataFrame(nolls, columns=["organisation_id", "iso_week"])
+    week_frame = frame[iso_week_label(frame.observed_date) == week] if len(frame) else frame
+    table = reporting_completeness(week_frame, nollrapporter, [o.id for o in organisations], week, week)
+    names = {o.id: o.name for o in organisations}
+    table["organisation_name"] = [names[int(i)] for i in table.organisation_id]
+    sentences = [
+        completeness_sentence(names[int(row.organisation_id)], row.status, week)
+        for row in table.itertuples()
+    ]
+    return table, sentences
