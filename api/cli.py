@@ -13,6 +13,7 @@ from rich.table import Table
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
+from api.imports.cli import import_command
 from api.organisations.models import OrganisationType
 
 app = typer.Typer(help="Lägesbild – kommunens brottsförebyggande lägesbild.", no_args_is_help=True)
@@ -30,6 +31,7 @@ app.add_typer(orgs_app, name="organisations")
 app.add_typer(areas_app, name="areas")
 app.add_typer(categories_app, name="categories")
 app.add_typer(tokens_app, name="tokens")
+app.command("import")(import_command)
 
 console = Console()
 KommunOption = Annotated[

@@ -67,7 +67,7 @@ def _upload_page(
     organisations = service.importing_organisations(
         session=session, kommun_code=principal.kommun_code, organisation_id=scope
     )
-    names = {o.id: o.name for o in organisations}
+    names = {o.id: o.name for o in organisations if o.id is not None}
     templates = service.list_templates(session=session, organisation_ids=list(names))
     batches = service.list_batches(
         session=session, kommun_code=principal.kommun_code, organisation_id=scope

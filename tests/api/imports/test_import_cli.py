@@ -1,0 +1,101 @@
+"""`lagesbild import`: dry run, strict and lenient runs, templates and rejected files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlmodel import Session, select
+from typer.testing import CliRunner
+
+from api.cli import app
+from api.core.db import make_engine
+from api.imports.models import ImportBatch, ImportTemplate
+from api.reports.models import Report
+from tests.conftest import TEST_SECRET, database_url_for, make_test_settings
+
+# Row 3: unknown category; rows 2 and 4 are valid (no coordinates: kommun level).
+CSV = "Kategori;Datum;Plats;Id\nKlotter;2026-11-16;Torget;V-1\nFiske;2026-11-17;Ån;V-2\nNedskräpning;18.11.2026;Parken;V-3\n"
+
+
+@pytest.fixture()
+def cli_env(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    url = database_url_for(tmp_path, "cli_imp_" + tmp_path.name[-10:])
+    monkeypatch.setenv("LAGESBILD_DATABASE_URL", url)
+    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("LAGESBILD_SECRET_KEY", TEST_SECRET)
+    monkeypatch.setenv("LAGESBILD_ENVIRONMENT", "test")
+    engine = make_engine(make_test_settings(url, tmp_path))
+    runner = CliRunner()
+    assert runner.invoke(app, ["kommun", "add", "1880", "Örebro"]).exit_code == 0
+    added = runner.invoke(app, ["organisations", "add", "Väktarbolaget", "--type", "bevakning"])
+    assert added.exit_code == 0, added.output
+    yield engine
+    engine.dispose()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(app, ["import", *args])
+
+
+def _counts(engine) -> tuple[int, int]:  # type: ignore[no-untyped-def]
+    with Session(engine) as session:
+        return len(session.exec(select(Report)).all()), len(session.exec(select(ImportBatch)).all())
+
+
+def test_dry_run_strict_lenient_and_reimport(cli_env, tmp_path):
+    path = tmp_path / "vakt.csv"
+    path.write_bytes(CSV.encode("cp1252"))
+    dry = run(str(path), "--org", "Väktarbolaget", "--dry-run")
+    assert dry.exit_code == 1, dry.output
+    assert "Provkörning (inget sparades): 3 rader, 2 nya, 0 fanns redan, 1 med fel" in dry.output
+    assert "okänd kategori" in dry.output and "Fiske" in dry.output
+    assert _counts(cli_env) == (0, 0)
+    lenient_dry = run(str(path), "--org", "Väktarbolaget", "--dry-run", "--lenient")
+    assert lenient_dry.exit_code == 0 and _counts(cli_env) == (0, 0)
+
+    strict = run(str(path), "--org", "Väktarbolaget")
+    assert strict.exit_code == 1
+    assert "inget sparades" in strict.output and "Rad 3" in strict.output
+    assert _counts(cli_env) == (0, 0)
+
+    lenient = run(str(path), "--org", "Väktarbolaget", "--lenient")
+    assert lenient.exit_code == 0, lenient.output
+    assert "Klart: 2 rader sparades, 0 fanns redan och hoppades över, 1 rader hade fel" in lenient.output
+    with Session(cli_env) as session:
+        reports = session.exec(select(Report).order_by(Report.id)).all()
+        assert [(r.external_id, r.source, r.place_text) for r in reports] == [
+            ("V-1", "import", "Torget"), ("V-3", "import", "Parken")
+        ]
+        batch = session.exec(select(ImportBatch)).one()
+        assert (batch.status, batch.rows_total, batch.rows_created, batch.rows_error) == (
+            "committed", 3, 2, 1
+        )
+    again = run(str(path), "--org", "Väktarbolaget", "--lenient")
+    assert again.exit_code == 0
+    assert "0 rader sparades, 2 fanns redan" in again.output
+    assert _counts(cli_env) == (2, 2)
+
+
+def test_template_and_rejected_files(cli_env, tmp_path):
+    with Session(cli_env) as session:
+        from api.organisations.models import Organisation
+
+        org = session.exec(select(Organisation)).one()
+        session.add(ImportTemplate(organisation_id=org.id, name="Väktare",
+                                   mapping_json=json.dumps({"category": "Vad", "date": "När"})))
+        session.commit()
+    path = tmp_path / "egen.csv"
+    path.write_text("Export\nVad;När\nKlotter;2026-11-20\n", encoding="utf-8")
+    without = run(str(path), "--org", "Väktarbolaget")
+    assert without.exit_code == 1 and "Välj vilken kolumn som innehåller kategori" in without.output
+    with_template = run(str(path), "--org", "Väktarbolaget", "--template", "Väktare")
+    assert with_template.exit_code == 0, with_template.output
+    assert "1 rader sparades" in with_template.output
+    junk = tmp_path / "skrap.xlsx"
+    junk.write_bytes(b"PK\x03\x04" + b"\x01" * 300)
+    rejected = run(str(junk), "--org", "Väktarbolaget")
+    assert rejected.exit_code == 1 and "skadad" in rejected.output
+    missing = run(str(path), "--org", "Finns inte")
+    assert missing.exit_code == 1 and "finns inte" in missing.output
+    assert _counts(cli_env) == (1, 1)
