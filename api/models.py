@@ -4,7 +4,9 @@ from api.areas.models import Area, AreaSet, Place
 from api.audit.models import AuditEvent
 from api.categories.models import Category
 from api.imports.models import ImportBatch, ImportTemplate
+from api.insatser.models import Insats, InsatsArea, InsatsCategory
 from api.jobs.models import JobRun
+from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.kommuner.models import Kommun
 from api.organisations.models import Organisation
 from api.police.models import PoliceTypeMapping
@@ -13,6 +15,7 @@ from api.users.models import ApiToken, User, UserKommun, UserSession
 
 __all__ = [
     "ApiToken",
+    "AreaAssessment",
     "Area",
     "AreaSet",
     "AuditEvent",
@@ -20,7 +23,11 @@ __all__ = [
     "IdempotencyKey",
     "ImportBatch",
     "ImportTemplate",
+    "Insats",
+    "InsatsArea",
+    "InsatsCategory",
     "JobRun",
+    "Lagesbild",
     "Kommun",
     "Nollrapport",
     "Organisation",

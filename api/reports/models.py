@@ -63,6 +63,8 @@ class Report(SQLModel, table=True):
     content_hash: str | None = Field(default=None, max_length=64, index=True)
     review_status: str = Field(default=ReviewStatus.ny, max_length=20)
     review_note: str = Field(default="", max_length=1000)
+    reviewed_by_id: int | None = Field(default=None, foreign_key="user.id")
+    reviewed_at: datetime | None = None
     duplicate_of_id: int | None = Field(default=None, foreign_key="report.id")
     suspected_duplicate_of_id: int | None = Field(default=None, foreign_key="report.id")
     source_url: str = Field(default="", max_length=500)
