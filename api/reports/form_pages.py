@@ -225,7 +225,7 @@ def _edit_page(request: Request, session: Session, principal: Principal, report:
         "groups": service.category_groups(session=session, kommun_code=principal.kommun_code),
         "place_names": form_places.place_names(session=session, kommun_code=principal.kommun_code),
         "map": _map_config(request, session, principal.kommun_code),
-        "row": service._report_rows(session, [report])[0],
+        "row": service.report_rows(session, [report])[0],
     }
     return render(request, "report_edit.html", context, principal=principal, session=session,
                   status_code=status_code)

@@ -186,7 +186,7 @@ def _category_map(session: Session, kommun_code: str) -> dict[str, str]:
     }
 
 
-def _report_rows(session: Session, reports: Sequence[Report]) -> list[dict[str, object]]:
+def report_rows(session: Session, reports: Sequence[Report]) -> list[dict[str, object]]:
     """Reports as the receipt and week list show them (category, when, where)."""
     categories = {c.id: c for c in session.exec(select(Category).where(
         col(Category.id).in_({r.category_id for r in reports})))}
@@ -224,7 +224,7 @@ def receipt(*, session: Session, kommun_code: str, organisation_id: int,
         col(Report.external_id).like(f"{token}-%"),
     )).all() if token else []
     reports = sorted(reports, key=lambda r: int(str(r.external_id).rsplit("-", 1)[1]))
-    return _report_rows(session, reports)
+    return report_rows(session, reports)
 
 
 def week_reports(*, session: Session, kommun_code: str, organisation_id: int,
@@ -234,7 +234,7 @@ def week_reports(*, session: Session, kommun_code: str, organisation_id: int,
         Report.kommun_code == kommun_code, Report.organisation_id == organisation_id,
         col(Report.observed_date) >= week.monday, col(Report.observed_date) <= week.sunday,
     ).order_by(Report.observed_date, Report.observed_time, Report.id)).all()
-    return _report_rows(session, reports)
+    return report_rows(session, reports)
 
 
 def has_nollrapport(*, session: Session, organisation_id: int, week: Week) -> bool:

@@ -1,0 +1,97 @@
+"""In a real browser at 320 px: the demo inrapportör reports with keyboard-picked places, gets a
+receipt, sees the week's list and tries a nollrapport for last week; axe finds nothing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from api.core.time import utcnow
+from api.demo.loader import DEMO_PASSWORDS
+from api.reports.form_service import week_of
+from api.start.service import local_today
+from tests.e2e.conftest import axe_violations, log_in, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture()
+def reporter_page(live_server, page):  # type: ignore[no-untyped-def]
+    page.set_viewport_size({"width": 320, "height": 640})
+    email, password = DEMO_PASSWORDS["inrapportor"]
+    log_in(page, live_server, email, password)
+    return page
+
+
+def _fits_320(page) -> bool:  # type: ignore[no-untyped-def]
+    return page.evaluate("document.documentElement.scrollWidth") <= 320
+
+
+def test_report_with_a_keyboard_picked_place_gives_a_receipt(live_server, reporter_page):
+    page = reporter_page
+    page.goto(f"{live_server}/rapportera")
+    assert page.locator("h1").inner_text() == "Veckans rapport"
+    assert axe_violations(page) == []
+    assert _fits_320(page)
+    screenshot(page, "report-form-320")
+
+    page.select_option("#obs-0-kategori", "klotter")
+    assert "Klotter och taggar" in page.locator("#obs-0-kategori-hjalp").inner_text()
+    place = page.locator("#obs-0-plats_namn")
+    place.focus()
+    page.keyboard.type("vivalla c", delay=30)
+    page.locator("[role=listbox] [role=option]").first.wait_for()
+    assert place.get_attribute("aria-expanded") == "true"
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # picks the suggestion; does not send the form
+    assert place.input_value() == "Vivalla centrum"
+    assert re.fullmatch(r"\d+", page.locator("[name=obs-0-plats_id]").input_value())
+    assert page.url.endswith("/rapportera")
+    page.fill("#obs-0-beskrivning", "Nya taggar på gaveln mot torget")
+
+    # The map is an enhancement: it opens although the (local, missing) tiles do not load.
+    page.click("#obs-0-karta-knapp")
+    assert page.locator("#obs-0-karta-panel .leaflet-container").is_visible()
+    screenshot(page, "report-form-map-320")
+    page.click("#obs-0-karta-knapp")
+
+    page.click("button.primary[value=skicka]")
+    page.wait_for_url(re.compile(r".*/rapportera/kvitto\?inskick=.*"))
+    receipt = page.locator("main").inner_text()
+    assert "1 observation har sparats" in receipt
+    assert "Vivalla centrum" in receipt and "Klotter" in receipt
+    assert axe_violations(page) == []
+    assert _fits_320(page)
+    screenshot(page, "report-receipt-320")
+
+    page.click("text=Se och rätta veckans rapporter")
+    assert page.locator("h1").inner_text().startswith("Veckans rapporter: vecka")
+    assert "Nya taggar på gaveln mot torget" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    assert _fits_320(page)
+    screenshot(page, "report-week-320")
+    assert page.blocked_requests == []
+
+
+def test_nollrapport_for_last_week(live_server, reporter_page):
+    page = reporter_page
+    last_week = week_of(local_today("Europe/Stockholm", utcnow()) - timedelta(days=7))
+    page.goto(f"{live_server}/rapportera/vecka/{last_week.label}")
+    already_reported = "Inga rapporter från er organisation" not in page.locator("main").inner_text()
+
+    page.goto(f"{live_server}/rapportera")
+    page.select_option("#vecka", last_week.label)
+    page.click("text=Inget att rapportera denna vecka")
+    if already_reported:
+        # The demo organisation has observations that week: refused, and told why.
+        message = page.locator("#nollrapport-fel").inner_text()
+        assert message.startswith("Ni har redan rapporterat")
+        assert page.locator("#vecka").input_value() == last_week.label
+    else:
+        page.wait_for_url(re.compile(rf".*/rapportera/vecka/{last_week.label}\?nollrapport=.*"))
+        assert "Nollrapporten för vecka" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    screenshot(page, "report-nollrapport-320")
+    assert page.blocked_requests == []
