@@ -39,6 +39,16 @@ def test_report_with_a_keyboard_picked_place_gives_a_receipt(live_server, report
 
     page.select_option("#obs-0-kategori", "klotter")
     assert "Klotter och taggar" in page.locator("#obs-0-kategori-hjalp").inner_text()
+    # Sent without a place: the error summary takes focus and the error sits by the place fields.
+    page.click("button.primary[value=skicka]")
+    page.locator("#fel-sammanfattning").wait_for()
+    page.wait_for_load_state()
+    assert page.evaluate("document.activeElement.id") == "fel-sammanfattning"
+    assert page.locator("#obs-0-var-fel").inner_text().startswith("Ange var")
+    assert "obs-0-var-fel" in page.locator("#obs-0-plats").get_attribute("aria-describedby")
+    assert page.locator("#obs-0-kategori").input_value() == "klotter"
+    assert axe_violations(page) == []
+    screenshot(page, "report-form-error-320")
     place = page.locator("#obs-0-plats_namn")
     place.focus()
     page.keyboard.type("vivalla c", delay=30)
@@ -54,7 +64,12 @@ def test_report_with_a_keyboard_picked_place_gives_a_receipt(live_server, report
     # The map is an enhancement: it opens although the (local, missing) tiles do not load.
     page.click("#obs-0-karta-knapp")
     assert page.locator("#obs-0-karta-panel .leaflet-container").is_visible()
+    page.click("text=Sätt punkten i kartans mitt")
+    assert page.locator("[data-map-status]").inner_text().startswith("Vald punkt: 59.")
+    assert axe_violations(page) == []
     screenshot(page, "report-form-map-320")
+    page.click("text=Ta bort punkten")
+    assert page.locator("[name=obs-0-lat]").input_value() == ""
     page.click("#obs-0-karta-knapp")
 
     page.click("button.primary[value=skicka]")
