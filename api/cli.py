@@ -14,7 +14,9 @@ from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
 from api.imports.cli import import_command
+from api.jobs.cli import jobs_app, scheduler_command
 from api.organisations.models import OrganisationType
+from api.police.cli import police_app
 
 app = typer.Typer(help="Lägesbild – kommunens brottsförebyggande lägesbild.", no_args_is_help=True)
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)
@@ -31,7 +33,10 @@ app.add_typer(orgs_app, name="organisations")
 app.add_typer(areas_app, name="areas")
 app.add_typer(categories_app, name="categories")
 app.add_typer(tokens_app, name="tokens")
+app.add_typer(jobs_app, name="jobs")
+app.add_typer(police_app, name="police")
 app.command("import")(import_command)
+app.command("scheduler")(scheduler_command)
 
 console = Console()
 KommunOption = Annotated[
@@ -89,7 +94,7 @@ def demo(
     database = _upgrade(settings)
     with database.transaction() as session:
         summary = load_demo(session=session, progress=console.print)
-    console.print(f"\n[bold]Demokommun:[/bold] {summary}")
+    console.print(f"\n[bold]Demokommun:[/bold] {summary}", soft_wrap=True)
     table = Table(title="Demoinloggningar (en per roll)")
     table.add_column("Roll")
     table.add_column("E-post")
@@ -99,8 +104,6 @@ def demo(
     console.print(table)
     if no_serve:
         return
-    if not settings.cookie_secure:
-        pass
     console.print(f"\nÖppna http://{settings.host}:{settings.port}/ i webbläsaren.\n")
     serve(None, None)
 

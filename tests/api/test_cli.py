@@ -133,3 +133,21 @@ def test_users_add_and_login_works(cli_env):
         assert user is not None and user.role == "inrapportor" and user.organisation_id is not None
     short = run("users", "add", "b@k.example", "--name", "B", "--role", "granskare", "--password", "kort")
     assert short.exit_code == 1 and "minst 10 tecken" in short.output
+
+
+def test_demo_loads_once_and_prints_one_login_per_role(cli_env):
+    from api.demo.loader import DEMO_PASSWORDS
+    from api.reports.models import Report
+
+    first = run("demo", "--no-serve")
+    assert first.exit_code == 0, first.output
+    assert "36 områden" in first.output and "syntetiska rapporter" in first.output
+    for email, password in DEMO_PASSWORDS.values():
+        assert email in first.output and password in first.output
+    with Session(cli_env) as session:
+        stored = len(session.exec(select(Report.id)).all())
+    assert stored > 3000
+    again = run("demo", "--no-serve")
+    assert again.exit_code == 0 and "finns redan" in again.output
+    with Session(cli_env) as session:
+        assert len(session.exec(select(Report.id)).all()) == stored

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import numpy as np
 from sqlalchemy import insert
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.areas import service as area_service
+from api.categories.models import Category
 from api.core import migrate
 from api.core.config import Settings
 from api.core.db import Database, make_engine
@@ -57,6 +58,8 @@ def _csv(rows: int, areas, rng) -> bytes:
 def main() -> None:
     rng = np.random.default_rng(7)
     areas = _areas(N_POLYGONS, seed=3)
+    if "area_name" not in areas.columns:
+        areas["area_name"] = "Område " + areas["area_code"].astype(str)
     with tempfile.TemporaryDirectory() as tmpdir:
         database = _database(Path(tmpdir))
         print(f"database: {database.engine.url.get_backend_name()}")
@@ -82,9 +85,7 @@ def main() -> None:
             print(f"(stored {len(outcome.created_ids)}, errors {len(outcome.errors)})")
 
             minx, miny, maxx, maxy = areas.total_bounds
-            category_id = session.exec(
-                __import__("sqlmodel").select(__import__("api.categories.models", fromlist=["Category"]).Category.id)
-            ).first()
+            category_id = session.exec(select(Category.id)).first()
             t0 = time.perf_counter()
             chunk = 50_000
             for start in range(0, N_STORED, chunk):
