@@ -34,7 +34,7 @@ class NavItem:
 # The main menu: a plain list, each entry shown to the roles that may open it.
 NAV_ITEMS: list[NavItem] = [
     NavItem("/start", "Start", frozenset({"inrapportor", "granskare", "analytiker", "polis", "admin"})),
-    NavItem("/rapportera", "Rapportera", frozenset({"inrapportor"})),
+    NavItem("/rapportera", "Rapportera", frozenset({"inrapportor", "analytiker"})),
     NavItem("/rapportera/vecka", "Veckans rapporter", frozenset({"inrapportor"})),
     NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),

@@ -24,6 +24,7 @@ from api.core.deps import (
 from api.core.errors import AppError, NotFound
 from api.core.templating import render
 from api.core.time import utcnow
+from api.organisations import service as organisation_service
 from api.reports import form_input, form_places
 from api.reports import form_service as service
 from api.reports.form_input import FormErrors
@@ -31,6 +32,8 @@ from api.start.service import local_today
 
 router = APIRouter()
 Reporter = Annotated[Principal, Depends(allow("inrapportor"))]
+# An analyst may also report on behalf of an organisation of the kommun, picked in the form.
+ReporterOrAnalyst = Annotated[Principal, Depends(allow("inrapportor", "analytiker"))]
 
 
 def _today(request: Request) -> date:
@@ -38,11 +41,30 @@ def _today(request: Request) -> date:
 
 
 def _organisation_id(session: Session, principal: Principal) -> int:
+    """The inrapportör's own organisation."""
     organisation = service.reporter_organisation(
         session=session, organisation_id=principal.organisation_id,
         kommun_code=principal.kommun_code,
     )
     return organisation.id  # type: ignore[return-value]
+
+
+def _reporting_for(session: Session, principal: Principal, chosen: object) -> int | None:
+    """The organisation reported for: the inrapportör's own, or the one an analyst picked."""
+    if principal.role != "analytiker":
+        return _organisation_id(session, principal)
+    if not str(chosen or "").isdigit():
+        return None
+    return service.reporter_organisation(  # type: ignore[return-value]
+        session=session, organisation_id=int(str(chosen)), kommun_code=principal.kommun_code,
+        on_behalf=True,
+    ).id
+
+
+def _with_organisation(url: str, principal: Principal, organisation_id: int) -> str:
+    if principal.role != "analytiker":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}organisation={organisation_id}"
 
 
 def _map_config(request: Request, session: Session, kommun_code: str) -> dict[str, str]:
@@ -59,10 +81,12 @@ def _map_config(request: Request, session: Session, kommun_code: str) -> dict[st
 
 def _form_page(
     request: Request, session: Session, principal: Principal, *, week: service.Week,
-    observations: list[dict[str, str]], token: str, errors: FormErrors | None = None,
-    focus: int | None = None, nollrapport_error: str = "", status_code: int = 200,
+    observations: list[dict[str, str]], token: str, organisation_id: int | None,
+    errors: FormErrors | None = None, focus: int | None = None, nollrapport_error: str = "",
+    nollrapport_done: str = "", status_code: int = 200,
 ) -> Response:
     today = _today(request)
+    analyst = principal.role == "analytiker"
     context: dict[str, Any] = {
         "week": week, "weeks": service.reporting_weeks(today), "today": today.isoformat(),
         "observations": observations, "token": token, "errors": errors or FormErrors(),
@@ -70,8 +94,13 @@ def _form_page(
         "groups": service.category_groups(session=session, kommun_code=principal.kommun_code),
         "place_names": form_places.place_names(session=session, kommun_code=principal.kommun_code),
         "map": _map_config(request, session, principal.kommun_code),
-        "has_nollrapport": service.has_nollrapport(
-            session=session, organisation_id=_organisation_id(session, principal), week=week),
+        "has_nollrapport": organisation_id is not None and service.has_nollrapport(
+            session=session, organisation_id=organisation_id, week=week),
+        "organisation_id": organisation_id, "nollrapport_done": nollrapport_done,
+        "organisation_error": analyst and organisation_id is None and bool(
+            errors or nollrapport_error),
+        "organisations": [o for o in organisation_service.list_organisations(
+            session=session, kommun_code=principal.kommun_code) if o.active] if analyst else None,
     }
     return render(request, "report_form.html", context, principal=principal, session=session,
                   status_code=status_code)
@@ -82,20 +111,22 @@ def _default_date(week: service.Week, today_text: str) -> str:
 
 
 @router.get("/rapportera")
-def report_form(request: Request, session: SessionDep, principal: Reporter,
-                vecka: str = "") -> Response:
-    _organisation_id(session, principal)
+def report_form(request: Request, session: SessionDep, principal: ReporterOrAnalyst,
+                vecka: str = "", organisation: str = "", nollrapport: str = "") -> Response:
+    organisation_id = _reporting_for(session, principal, organisation)
     week = service.reporting_week(vecka, _today(request))
     blank = form_input.blank_observation(default_date=_default_date(week, _today(request).isoformat()))
     return _form_page(request, session, principal, week=week, observations=[blank],
-                      token=form_input.submission_token(None))
+                      token=form_input.submission_token(None), organisation_id=organisation_id,
+                      nollrapport_done=nollrapport)
 
 
 @router.post("/rapportera")
-async def submit_report(request: Request, session: SessionDep, principal: Reporter) -> Response:
+async def submit_report(request: Request, session: SessionDep,
+                        principal: ReporterOrAnalyst) -> Response:
     await check_csrf(request, principal)
-    organisation_id = _organisation_id(session, principal)
     form = await request.form()
+    organisation_id = _reporting_for(session, principal, form.get("organisation"))
     today = _today(request)
     week = service.reporting_week(str(form.get("vecka", "")), today)
     token = form_input.submission_token(form.get("inskick"))
@@ -105,12 +136,18 @@ async def submit_report(request: Request, session: SessionDep, principal: Report
         observations.append(
             form_input.blank_observation(default_date=_default_date(week, today.isoformat())))
         return _form_page(request, session, principal, week=week, observations=observations,
-                          token=token, focus=len(observations) - 1)
+                          token=token, focus=len(observations) - 1,
+                          organisation_id=organisation_id)
     if action.startswith("ta_bort-") and action[8:].isdigit() and len(observations) > 1:
         index = min(int(action[8:]), len(observations) - 1)
         del observations[index]
         return _form_page(request, session, principal, week=week, observations=observations,
-                          token=token, focus=max(index - 1, 0))
+                          token=token, focus=max(index - 1, 0),
+                          organisation_id=organisation_id)
+    if organisation_id is None:
+        errors = FormErrors(general=["Välj vilken organisation rapporten gäller."])
+        return _form_page(request, session, principal, week=week, observations=observations,
+                          token=token, errors=errors, organisation_id=None, status_code=422)
     result = service.submit_observations(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id,
         user_id=principal.user_id, observations=observations, week=week, token=token,
@@ -118,7 +155,8 @@ async def submit_report(request: Request, session: SessionDep, principal: Report
     )
     if result.errors:
         return _form_page(request, session, principal, week=week, observations=observations,
-                          token=token, errors=result.errors, status_code=422)
+                          token=token, errors=result.errors, organisation_id=organisation_id,
+                          status_code=422)
     audit_service.record(
         session=session, action="report.create", actor=principal.actor,
         user_id=principal.user_id, kommun_code=principal.kommun_code, object_type="report",
@@ -130,17 +168,20 @@ async def submit_report(request: Request, session: SessionDep, principal: Report
     target = f"/rapportera/kvitto?inskick={token}"
     if result.removed_nollrapport:
         target += "&nollrapport=borttagen"
-    return RedirectResponse(target, status_code=303)
+    return RedirectResponse(_with_organisation(target, principal, organisation_id),
+                            status_code=303)
 
 
 @router.post("/rapportera/nollrapport")
 async def submit_nollrapport(request: Request, session: SessionDep,
-                             principal: Reporter) -> Response:
+                             principal: ReporterOrAnalyst) -> Response:
     await check_csrf(request, principal)
-    organisation_id = _organisation_id(session, principal)
     form = await request.form()
+    organisation_id = _reporting_for(session, principal, form.get("organisation"))
     week = service.reporting_week(str(form.get("vecka", "")), _today(request))
     try:
+        if organisation_id is None:
+            raise AppError("Välj vilken organisation nollrapporten gäller.", status_code=422)
         stored = service.store_nollrapport(
             session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id,
             user_id=principal.user_id, week=week,
@@ -149,31 +190,42 @@ async def submit_nollrapport(request: Request, session: SessionDep,
         observations = form_input.parse_observations(form) or [form_input.blank_observation()]
         return _form_page(request, session, principal, week=week, observations=observations,
                           token=form_input.submission_token(form.get("inskick")),
-                          nollrapport_error=refused.message, status_code=refused.status_code)
+                          organisation_id=organisation_id, nollrapport_error=refused.message,
+                          status_code=refused.status_code)
     if stored:
         audit_service.record(
             session=session, action="nollrapport.create", actor=principal.actor,
             user_id=principal.user_id, kommun_code=principal.kommun_code,
             object_type="nollrapport", object_id=week.label, ip=_client_ip(request),
+            filter={"organisation_id": organisation_id},
         )
     session.commit()
     done = "lamnad" if stored else "redan"
-    return RedirectResponse(f"/rapportera/vecka/{week.label}?nollrapport={done}", status_code=303)
+    if principal.role == "analytiker":  # the week list is the organisation's own view
+        target = f"/rapportera?vecka={week.label}&nollrapport={done}"
+    else:
+        target = f"/rapportera/vecka/{week.label}?nollrapport={done}"
+    return RedirectResponse(_with_organisation(target, principal, organisation_id),
+                            status_code=303)
 
 
 @router.get("/rapportera/kvitto")
-def report_receipt(request: Request, session: SessionDep, principal: Reporter,
-                   inskick: str = "", nollrapport: str = "") -> Response:
-    organisation_id = _organisation_id(session, principal)
+def report_receipt(request: Request, session: SessionDep, principal: ReporterOrAnalyst,
+                   inskick: str = "", nollrapport: str = "", organisation: str = "") -> Response:
+    organisation_id = _reporting_for(session, principal, organisation)
+    if organisation_id is None:
+        raise NotFound("Kvittot finns inte.")
     rows = service.receipt(session=session, kommun_code=principal.kommun_code,
                            organisation_id=organisation_id, token=inskick)
     if not rows:
         raise NotFound("Kvittot finns inte. Se veckans rapporter i stället.")
-    _audit_read(request, session, principal, {"inskick": inskick}, "Kvitto efter inskick")
+    _audit_read(request, session, principal,
+                {"inskick": inskick, "organisation_id": organisation_id}, "Kvitto efter inskick")
     session.commit()
     week = service.week_of(rows[0]["report"].observed_date)  # type: ignore[attr-defined]
     return render(request, "report_receipt.html",
-                  {"rows": rows, "week": week, "removed_nollrapport": nollrapport == "borttagen"},
+                  {"rows": rows, "week": week, "removed_nollrapport": nollrapport == "borttagen",
+                   "organisation_id": organisation_id},
                   principal=principal, session=session)
 
 
@@ -182,7 +234,7 @@ def _audit_read(request: Request, session: Session, principal: Principal,
     audit_service.record(
         session=session, action="report.read", actor=principal.actor, user_id=principal.user_id,
         kommun_code=principal.kommun_code, object_type="report",
-        filter={**filters, "organisation_id": principal.organisation_id}, purpose=purpose,
+        filter={"organisation_id": principal.organisation_id, **filters}, purpose=purpose,
         ip=_client_ip(request),
     )
 

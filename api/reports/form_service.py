@@ -78,10 +78,12 @@ def reporting_week(text: str | None, today: date) -> Week:
 
 
 def reporter_organisation(*, session: Session, organisation_id: int | None,
-                          kommun_code: str) -> Organisation:
-    """The inrapportör's organisation, which must belong to the current kommun."""
+                          kommun_code: str, on_behalf: bool = False) -> Organisation:
+    """The reporting organisation, which must be active and belong to the current kommun."""
     organisation = session.get(Organisation, organisation_id) if organisation_id else None
     if organisation is None or organisation.kommun_code != kommun_code or not organisation.active:
+        if on_behalf:
+            raise NotFound("Organisationen finns inte bland kommunens aktiva organisationer.")
         raise Forbidden(
             "Ditt konto är inte kopplat till en aktiv organisation i den här kommunen. "
             "Kontakta administratören."

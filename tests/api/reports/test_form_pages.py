@@ -254,3 +254,25 @@ def test_place_suggestions_ignore_case_and_diacritics_and_know_aliases(client, r
     by_alias = client.get("/api/v1/places", params={"q": "skolgard"}).json()
     assert [(p["namn"], p["traff"], p["omrade"]) for p in by_alias] == [
         ("Centrumskolan", "Skolgården", "Område B")]
+
+
+def test_analyst_reports_on_behalf_of_an_organisation_of_the_kommun(client, world, session):
+    login(client, world.user("analytiker").email, PASSWORD)
+    housing = world.organisations["1880"][1]
+    form = client.get(f"/rapportera?organisation={housing.id}")
+    assert form.status_code == 200
+    assert re.search(rf'<option value="{housing.id}" selected>Bostäder Örebro</option>', form.text)
+    data = {"vecka": week_of(_today()).label, "inskick": TOKEN,
+            **_obs(0, kategori="klotter", nar="dag", datum=_today().isoformat(), plats="Torget")}
+    unpicked = _post(client, data)
+    assert unpicked.status_code == 422 and 'id="organisation-fel"' in unpicked.text
+    assert 'value="Torget"' in unpicked.text
+    stored = _post(client, {**data, "organisation": str(housing.id)})
+    assert stored.headers["location"] == (
+        f"/rapportera/kvitto?inskick={TOKEN}&organisation={housing.id}")
+    assert [r.submitted_by_id for r in _reports(session, housing.id)] == [
+        world.user("analytiker").id]
+    assert "1 observation har sparats" in client.get(stored.headers["location"]).text
+    other_kommun = world.organisations["1489"][0]
+    assert _post(client, {**data, "organisation": str(other_kommun.id)}).status_code == 404
+    assert _reports(session, other_kommun.id) == []
