@@ -28,6 +28,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.db = database or Database(make_engine(settings))
     app.state.templates = make_templates()
     app.state.login_limiter = LoginLimiter()
+    # The job scheduler starts with the app when enabled and no other process holds its lock.
+    from api.jobs.scheduler import scheduler_lifespan
+
+    app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
     for router in ROUTERS:
