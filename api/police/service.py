@@ -193,6 +193,10 @@ def ascii_header(value: str) -> str:
 def poll_feed_job(context: JobContext) -> JobOutcome:
     """Scheduled job: fetch the feed once (within its terms of use) and import it for every kommun."""
     settings = context.settings
+    if not settings.police_feed_enabled:
+        # Contacting polisen.se is the installation's choice, also for a manual run.
+        return JobOutcome("skipped", "Polisens händelseflöde är avstängt "
+                                     "(LAGESBILD_POLICE_FEED_ENABLED=false).")
     now = context.clock()
     client = PoliceFeedClient(
         settings.police_feed_url, ascii_header(settings.police_feed_user_agent), clock=context.clock,

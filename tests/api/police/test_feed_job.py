@@ -34,6 +34,7 @@ class RecordedFeed:
 
 
 def _run(database, settings, feed: RecordedFeed, at: datetime) -> JobRun:  # type: ignore[no-untyped-def]
+    settings = settings.model_copy(update={"police_feed_enabled": True})
     return run_job(database, settings, "police_feed", clock=lambda: at,
                    http_transport=feed.transport, triggered_by="test")
 
@@ -134,3 +135,11 @@ def test_a_feed_error_fails_the_run_and_stores_nothing(database, test_settings, 
     assert run.status == "failed"
     assert "HTTP-status 503" in run.message
     assert _reports(session) == []
+
+
+def test_a_disabled_feed_is_never_called(database, test_settings, session, world):
+    feed = RecordedFeed()
+    run = run_job(database, test_settings, "police_feed", clock=lambda: T0,
+                  http_transport=feed.transport)
+    assert run.status == "skipped" and "avstängt" in run.message
+    assert feed.requests == []
