@@ -89,7 +89,7 @@ class MapPoint(BaseModel):
     category_code: str
     category_name: str
     date: str  # ISO date
-    time: str | None = None  # "HH:MM" or None
+    time: str | None = None  # the hour of the day, "14" = 14:00–14:59; None if unknown
     organisation: str | None = None
     lon: float
     lat: float
