@@ -224,3 +224,62 @@ def test_analyst_cannot_import_for_another_kommuns_organisation(client, world, s
     assert response.status_code == 422
     assert "Organisationen finns inte i kommunen" in response.text
     assert session.exec(select(ImportBatch)).all() == []
+
+
+def test_row_cap_mapping_errors_and_no_changes_after_commit(client, world, session, monkeypatch):
+    from api.imports import service
+
+    login(client, world.user("inrapportor").email, PASSWORD)
+    monkeypatch.setattr(service, "MAX_ROWS", 2)
+    too_many = _upload(client, CP1252_CSV)
+    assert too_many.status_code == 422 and "för många rader" in too_many.text
+    assert session.exec(select(ImportBatch)).all() == []
+    monkeypatch.undo()
+
+    import_id = _batch_id(_upload(client, CP1252_CSV))
+    token = csrf_from(client.get(f"/import/{import_id}").text)
+    half = {"csrf_token": token, "map_category": "Kategori", "map_date": "Datum", "map_x": "X"}
+    assert client.post(f"/import/{import_id}/mapping", data=half, follow_redirects=False).status_code == 303
+    html = client.get(f"/import/{import_id}").text
+    assert 'id="map_y-error"' in html and "båda koordinaterna behövs" in html
+    assert f'action="/import/{import_id}/commit"' not in html  # nothing to commit until fixed
+    unnamed = client.post(f"/import/{import_id}/mapping", data={
+        "csrf_token": token, "map_category": "Kategori", "map_date": "Datum", "action": "template",
+        "template_name": "  ",
+    })
+    assert unnamed.status_code == 422 and 'id="template_name-error"' in unnamed.text
+    assert "Ge mallen ett namn" in unnamed.text
+    assert session.exec(select(ImportTemplate)).all() == []
+
+    full = {"csrf_token": token, "map_category": "Kategori", "map_date": "Datum"}
+    client.post(f"/import/{import_id}/mapping", data=full)
+    assert _commit(client, import_id, strict=False).status_code == 303
+    late = client.post(f"/import/{import_id}/mapping", data=full)
+    assert late.status_code == 409 and "redan genomförd" in late.text
+
+
+def test_a_batch_claimed_by_a_simultaneous_commit_is_not_stored_twice(client, world, session):
+    from datetime import date
+
+    from sqlalchemy import update
+
+    from api.imports import service
+
+    org = world.organisations["1880"][0].id
+    analysis = service.analyse(session=session, data=CP1252_CSV, kommun_code="1880",
+                               organisation_id=org, today=date(2026, 11, 21))
+    batch = service.create_batch(session=session, kommun_code="1880", organisation_id=org,
+                                 uploaded_by_id=None, filename="a.csv", data=CP1252_CSV,
+                                 analysis=analysis)
+    # Another request committed it meanwhile; this one still holds the row as "preview".
+    session.execute(update(ImportBatch).where(ImportBatch.id == batch.id).values(status="committed")
+                    .execution_options(synchronize_session=False))
+    assert batch.status == "preview"
+    try:
+        service.commit_batch(session=session, batch=batch, analysis=analysis, strict=False,
+                             user_id=None, actor="test")
+    except service.AlreadyCommitted:
+        pass
+    else:
+        raise AssertionError("second commit was not refused")
+    assert session.exec(select(Report)).all() == []
