@@ -1,0 +1,118 @@
+"""Export pages: the police CSV (form, then a streamed download) and the week's files."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response, StreamingResponse
+
+from api.areas import service as area_service
+from api.categories import service as category_service
+from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.templating import render
+from api.exports import csv_export
+from api.exports import service as export_service
+from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
+
+router = APIRouter()
+
+CSV_ROLES = ("polis", "analytiker")
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def _choices(session, principal):  # type: ignore[no-untyped-def]
+    areas = area_service.load_areas_frame(session=session, kommun_code=principal.kommun_code)
+    categories = category_service.list_categories(session=session, kommun_code=principal.kommun_code)
+    return (
+        list(zip(areas.area_code, areas.area_name, strict=True)),
+        [(c.code, c.name) for c in categories],
+    )
+
+
+def _csv_page(request, session, principal, form, errors, status_code=200):  # type: ignore[no-untyped-def]
+    areas, categories = _choices(session, principal)
+    return render(
+        request,
+        "export_csv.html",
+        {
+            "form": form,
+            "errors": errors,
+            "areas": areas,
+            "categories": categories,
+            "sources": SOURCE_LABELS,
+            "kinds": KINDS,
+            "report_columns": csv_export.REPORT_COLUMNS,
+            "free_text_columns": csv_export.FREE_TEXT_COLUMNS,
+            "aggregate_columns": csv_export.AGGREGATE_COLUMNS,
+        },
+        principal=principal,
+        session=session,
+        status_code=status_code,
+    )
+
+
+@router.get("/export/csv")
+def csv_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*CSV_ROLES))],
+) -> Response:
+    first, last = export_service.default_period(datetime.now(STOCKHOLM).date())
+    return _csv_page(request, session, principal, CsvExportForm(fran=first, till=last), {})
+
+
+@router.post("/export/csv")
+async def csv_download(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*CSV_ROLES))],
+) -> Response:
+    await check_csrf(request, principal)
+    data = await request.form()
+    form = CsvExportForm(
+        fran=str(data.get("fran", ""))[:40],
+        till=str(data.get("till", ""))[:40],
+        omraden=[str(v) for v in data.getlist("omraden")],
+        kategorier=[str(v) for v in data.getlist("kategorier")],
+        kallor=[str(v) for v in data.getlist("kallor")],
+        fritext=data.get("fritext") == "ja",
+        typ=str(data.get("typ", "rapporter")),
+        syfte=str(data.get("syfte", ""))[:2000],
+    )
+    areas, categories = _choices(session, principal)
+    query, errors = export_service.validate_csv_form(
+        form,
+        kommun_code=principal.kommun_code,
+        area_codes={code for code, _ in areas},
+        category_codes={code for code, _ in categories},
+    )
+    if query is None:
+        return _csv_page(request, session, principal, form, errors, status_code=422)
+    query = query.scoped_to(principal)
+    free_text = form.fritext and form.typ == "rapporter"
+    filename = (
+        f"lagesbild_{principal.kommun_code}_{form.typ}_{query.first_date}_{query.last_date}.csv"
+    )
+    if form.typ == "antal":
+        # Computed now, while the request's session is open; only the encoding is streamed.
+        frame = csv_export.aggregate_frame(session=session, query=query)
+        chunks = csv_export.aggregate_csv_chunks(frame)
+    else:
+        chunks = csv_export.report_csv_chunks(
+            open_session=request.app.state.db.session, query=query, include_free_text=free_text
+        )
+    export_service.record_export(
+        session=session, principal=principal, object_type="csv", object_id=filename,
+        filter={**query.as_filter(), "typ": form.typ, "fritext": free_text},
+        purpose=form.syfte.strip(), ip=_client_ip(request),
+    )
+    session.commit()
+    return StreamingResponse(
+        chunks,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                 "Cache-Control": "no-store"},
+    )
