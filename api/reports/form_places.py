@@ -26,14 +26,14 @@ def _gazetteer(session: Session, kommun_code: str):  # type: ignore[no-untyped-d
         .join(AreaSet, col(Area.area_set_id) == AreaSet.id)
         .where(AreaSet.kommun_code == kommun_code, AreaSet.active == True)  # noqa: E712
     ).all()
-    code_by_id = {a.id: a.code for a in areas}
+    code_by_id = {area_id: code for area_id, code, _name in areas}
     places = [p for p in _places(session, kommun_code) if p.area_id in code_by_id]
     gazetteer = build_gazetteer(
         [{"name": p.name, "aliases": p.aliases, "area_code": code_by_id[p.area_id]}
          for p in places],
-        [{"area_code": a.code, "area_name": a.name} for a in areas],
+        [{"area_code": code, "area_name": name} for _id, code, name in areas],
     )
-    return gazetteer, {p.name: p for p in places}, {a.code: a.name for a in areas}
+    return gazetteer, {p.name: p for p in places}, {code: name for _id, code, name in areas}
 
 
 def suggest_places(*, session: Session, kommun_code: str, query: str,

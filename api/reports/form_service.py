@@ -235,7 +235,7 @@ def week_reports(*, session: Session, kommun_code: str, organisation_id: int,
     reports = session.exec(select(Report).where(
         Report.kommun_code == kommun_code, Report.organisation_id == organisation_id,
         col(Report.observed_date) >= week.monday, col(Report.observed_date) <= week.sunday,
-    ).order_by(Report.observed_date, Report.observed_time, Report.id)).all()
+    ).order_by(col(Report.observed_date), col(Report.observed_time), col(Report.id))).all()
     return report_rows(session, reports)
 
 
