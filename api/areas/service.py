@@ -8,6 +8,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
 from api.areas.models import Area, AreaSet, Place
@@ -87,18 +88,22 @@ def active_area_set(*, session: Session, kommun_code: str) -> AreaSet | None:
 def load_areas_frame(*, session: Session, kommun_code: str) -> gpd.GeoDataFrame:
     """The kommun's active areas as a GeoDataFrame (area_id, area_code, area_name) in EPSG:3006."""
     area_set = active_area_set(session=session, kommun_code=kommun_code)
-    rows = (
-        list(session.exec(select(Area).where(Area.area_set_id == area_set.id).order_by(Area.code)))
-        if area_set
-        else []
-    )
+    rows = []
+    if area_set is not None:
+        table = Area.__table__  # type: ignore[attr-defined]
+        # Core select: thousands of polygons load without building ORM objects.
+        rows = session.connection().execute(
+            sa_select(table.c.id, table.c.code, table.c.name, table.c.geometry_wkb)
+            .where(table.c.area_set_id == area_set.id)
+            .order_by(table.c.code)
+        ).all()
     return gpd.GeoDataFrame(
         {
-            "area_id": [a.id for a in rows],
-            "area_code": [a.code for a in rows],
-            "area_name": [a.name for a in rows],
+            "area_id": [r[0] for r in rows],
+            "area_code": [r[1] for r in rows],
+            "area_name": [r[2] for r in rows],
         },
-        geometry=shapely.from_wkb([a.geometry_wkb for a in rows]) if rows else [],
+        geometry=shapely.from_wkb([r[3] for r in rows]) if rows else [],
         crs=3006,
     )
 

@@ -15,11 +15,13 @@ from datetime import timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
+from sqlalchemy import func as sa_func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Area, Place
+from api.areas.models import Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.reports.models import Report
@@ -113,7 +115,8 @@ def store_records(
     if has_point.any() and len(context.areas):  # type: ignore[arg-type]
         point_areas[has_point] = assign_areas(xs[has_point], ys[has_point], context.areas)
 
-    existing = _existing_keys(session, organisation_id, records)
+    hashes = [record.content_hash() for record in records]
+    existing = _existing_keys(session, organisation_id, records, hashes)
     pending: list[dict] = []
     pending_rows: list[int] = []
     seen_in_batch: set[tuple[str, str]] = set()
@@ -131,7 +134,7 @@ def store_records(
         if error:
             outcome.errors.append(error)
             continue
-        keys = _dedup_keys(record)
+        keys = _dedup_keys(record, hashes[index])
         duplicate_of = next((existing[k] for k in keys if k in existing), None)
         if duplicate_of is not None or any(k in seen_in_batch for k in keys):
             outcome.skipped.append((row, duplicate_of or 0))
@@ -160,7 +163,7 @@ def store_records(
                 "report_count": record.report_count,
                 "source": record.source,
                 "external_id": record.external_id,
-                "content_hash": record.content_hash(),
+                "content_hash": hashes[index],
                 "review_status": review_status,
                 "personnummer_masked": masked,
                 "source_url": (source_urls[index] if source_urls else "") or "",
@@ -212,21 +215,20 @@ def _place(record: ReportRecord, row: int, has_point: bool, point_area, context:
     return None, None, None  # kommun level: counted for the kommun, never spread over areas
 
 
-def _dedup_keys(record: ReportRecord) -> list[tuple[str, str]]:
-    keys = [("hash", record.content_hash())]
+def _dedup_keys(record: ReportRecord, content_hash: str) -> list[tuple[str, str]]:
+    keys = [("hash", content_hash)]
     if record.external_id:
         keys.append(("external", record.external_id))
     return keys
 
 
 def _existing_keys(
-    session: Session, organisation_id: int | None, records: Sequence[ReportRecord]
+    session: Session, organisation_id: int | None, records: Sequence[ReportRecord], hashes: list[str]
 ) -> dict[tuple[str, str], int]:
     """Already stored reports of this organisation with the same external id or content hash."""
     found: dict[tuple[str, str], int] = {}
     if organisation_id is None:
         return found
-    hashes = [r.content_hash() for r in records]
     external = [r.external_id for r in records if r.external_id]
     for chunk in range(0, len(hashes), 500):
         for report_id, content_hash in session.exec(
@@ -256,49 +258,56 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
 
     if not report_ids:
         return 0
-    new = session.exec(select(Report).where(col(Report.id).in_(report_ids))).all()
-    first = min(r.observed_date for r in new) - timedelta(days=1)
-    last = max(r.observed_date for r in new) + timedelta(days=1)
-    window = session.exec(
-        select(Report).where(
-            Report.kommun_code == kommun_code,
-            col(Report.observed_date) >= first,
-            col(Report.observed_date) <= last,
-            Report.source != "police_summary",
+    table = Report.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    dates = connection.execute(
+        sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
+            table.c.id.in_(report_ids)
+        )
+    ).one()
+    window = connection.execute(
+        sa_select(
+            table.c.id, table.c.category_id, table.c.area_id, table.c.organisation_id,
+            table.c.observed_date, table.c.observed_time, table.c.observed_period, table.c.source,
+            table.c.x, table.c.y, table.c.suspected_duplicate_of_id,
+        ).where(
+            table.c.kommun_code == kommun_code,
+            table.c.observed_date >= dates[0] - timedelta(days=1),
+            table.c.observed_date <= dates[1] + timedelta(days=1),
+            table.c.source != "police_summary",
         )
     ).all()
-    frame = reports_to_frame(window)
+    frame = _window_frame(window)
     pairs = flag_duplicates(frame)
     new_ids = set(report_ids)
-    by_id = {r.id: r for r in window}
-    flagged = 0
+    already = {row[0] for row in window if row[10] is not None}
+    updates: dict[int, int] = {}
     for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
-        report = by_id.get(int(report_id))
-        if report is None or int(report_id) not in new_ids or report.suspected_duplicate_of_id:
-            continue
-        report.suspected_duplicate_of_id = int(duplicate_of_id)
-        session.add(report)
-        flagged += 1
-    session.flush()
-    return flagged
+        report_id = int(report_id)
+        if report_id in new_ids and report_id not in already and report_id not in updates:
+            updates[report_id] = int(duplicate_of_id)
+    if updates:
+        connection.execute(
+            table.update().where(table.c.id == bindparam("rid")).values(suspected_duplicate_of_id=bindparam("dup")),
+            [{"rid": rid, "dup": dup} for rid, dup in updates.items()],
+        )
+    return len(updates)
 
 
-def reports_to_frame(reports: Sequence[Report]) -> pd.DataFrame:
-    """Report rows as a minimal frame for ingest/analysis helpers (codes resolved by the caller)."""
+def _window_frame(rows: Sequence) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Report rows (id, category, area, organisation, date, time, period, source, x, y) as a frame."""
     return pd.DataFrame(
         {
-            "report_id": pd.array([r.id for r in reports], dtype="int64"),
-            "category_code": [str(r.category_id) for r in reports],
-            "area_code": [str(r.area_id) if r.area_id is not None else None for r in reports],
-            "organisation_id": pd.array([r.organisation_id for r in reports], dtype="Int64"),
-            "observed_date": pd.to_datetime([r.observed_date for r in reports]),
-            "observed_hour": pd.array(
-                [r.observed_time.hour if r.observed_time else None for r in reports], dtype="Int64"
-            ),
-            "observed_period": [r.observed_period for r in reports],
-            "source": [r.source for r in reports],
-            "x": np.array([r.x if r.x is not None else np.nan for r in reports], dtype=float),
-            "y": np.array([r.y if r.y is not None else np.nan for r in reports], dtype=float),
+            "report_id": pd.array([r[0] for r in rows], dtype="int64"),
+            "category_code": [str(r[1]) for r in rows],
+            "area_code": [str(r[2]) if r[2] is not None else None for r in rows],
+            "organisation_id": pd.array([r[3] for r in rows], dtype="Int64"),
+            "observed_date": pd.to_datetime([r[4] for r in rows]),
+            "observed_hour": pd.array([r[5].hour if r[5] is not None else None for r in rows], dtype="Int64"),
+            "observed_period": [r[6] for r in rows],
+            "source": [r[7] for r in rows],
+            "x": np.array([r[8] if r[8] is not None else np.nan for r in rows], dtype=float),
+            "y": np.array([r[9] if r[9] is not None else np.nan for r in rows], dtype=float),
         }
     )
 
@@ -327,20 +336,14 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
         part = moved.iloc[chunk : chunk + 5000]
         session.execute(
             Report.__table__.update()  # type: ignore[attr-defined]
-            .where(Report.__table__.c.id == _bind("rid"))  # type: ignore[attr-defined]
-            .values(area_id=_bind("aid")),
+            .where(Report.__table__.c.id == bindparam("rid"))  # type: ignore[attr-defined]
+            .values(area_id=bindparam("aid")),
             [{"rid": int(r), "aid": (int(a) if a is not None and not pd.isna(a) else None)}
              for r, a in zip(part.id, part.new_area_id, strict=True)],
         )
     place_moves = _reassign_place_reports(session, kommun_code, areas, area_ids)
     session.flush()
     return len(moved) + place_moves
-
-
-def _bind(name: str):  # type: ignore[no-untyped-def]
-    from sqlalchemy import bindparam
-
-    return bindparam(name)
 
 
 def _reassign_place_reports(session: Session, kommun_code: str, areas, area_ids) -> int:  # type: ignore[no-untyped-def]
@@ -367,4 +370,3 @@ def _reassign_place_reports(session: Session, kommun_code: str, areas, area_ids)
     return moved
 
 
-__all__ = ["StoreOutcome", "StoreRejected", "store_records", "reassign_areas", "Area"]
