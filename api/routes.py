@@ -1,5 +1,6 @@
 """Every router of the application, in one explicit list."""
 
+from api.exports.pages import router as export_pages
 from api.imports.pages import router as import_pages
 from api.jobs.pages import router as job_pages
 from api.police.pages import router as police_pages
@@ -16,4 +17,5 @@ ROUTERS = [
     import_pages,
     police_pages,
     job_pages,
+    export_pages,
 ]

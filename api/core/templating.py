@@ -40,6 +40,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
     NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
+    NavItem("/export/csv", "Exportera CSV", frozenset({"polis", "analytiker"})),
 ]
 
 

@@ -99,10 +99,11 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
         {"label": "Välja kategori för polisens händelsetyper", "href": "/polis/handelsetyper"},
         {"label": "Se schemalagda jobb och körningar", "href": "/korningar"},
+        {"label": "Exportera rapporter som CSV (varje export loggas)", "href": "/export/csv"},
     ],
     "polis": [
         {"label": "Läsa publicerade lägesbilder", "href": ""},
-        {"label": "Ladda ner CSV (varje export loggas)", "href": ""},
+        {"label": "Ladda ner CSV (varje export loggas)", "href": "/export/csv"},
         {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
     ],
     "admin": [
