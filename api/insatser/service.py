@@ -213,7 +213,7 @@ def _apply(insats: Insats, data: InsatsData) -> None:
 def create_insats(
     *, session: Session, kommun_code: str, data: InsatsData, created_by_id: int | None = None
 ) -> InsatsView:
-    """Register a new insats (values already validated, see api.insatser.forms)."""
+    """Register a new insats (values already checked by `validate_insats`)."""
     insats = Insats(kommun_code=kommun_code, created_by_id=created_by_id, title="", type="",
                     start_date=data.start_date)
     _apply(insats, data)
@@ -233,3 +233,58 @@ def update_insats(
     session.flush()
     _write_links(session, insats_id, data)
     return get_insats(session=session, kommun_code=kommun_code, insats_id=insats_id)
+
+
+def validate_insats(
+    values: dict[str, str], area_codes: list[str], category_codes: list[str], *,
+    allowed_areas: set[str], allowed_categories: set[str], allowed_organisations: set[int],
+) -> tuple[InsatsData | None, dict[str, str]]:
+    """Check a submitted insats form; the data, or Swedish errors keyed by field name."""
+    errors: dict[str, str] = {}
+    title = values.get("titel", "").strip()
+    if not title:
+        errors["titel"] = "Skriv en rubrik för insatsen."
+    elif len(title) > 200:
+        errors["titel"] = "Rubriken får vara högst 200 tecken."
+    kind = values.get("typ", "")
+    if kind not in {t.value for t in InsatsType}:
+        errors["typ"] = "Välj vilken typ av insats det är."
+    start = _date(values.get("startdatum", ""), "startdatum", "Ange startdatum", errors)
+    end = _date(values.get("slutdatum", ""), "slutdatum", "", errors)
+    if start and end and end < start:
+        errors["slutdatum"] = "Slutdatum kan inte vara före startdatum."
+    if not area_codes:
+        errors["omraden"] = "Välj minst ett område där insatsen görs."
+    elif any(code not in allowed_areas for code in area_codes):
+        errors["omraden"] = "Välj områden i listan."
+    if any(code not in allowed_categories for code in category_codes):
+        errors["kategorier"] = "Välj kategorier i listan."
+    organisation = values.get("organisation", "").strip()
+    organisation_id = int(organisation) if organisation.isdigit() else None
+    if organisation and organisation_id not in allowed_organisations:
+        errors["organisation"] = "Välj en organisation i listan."
+    status = values.get("status", InsatsStatus.planerad)
+    if status not in {s.value for s in InsatsStatus}:
+        errors["status"] = "Välj en status i listan."
+    if errors or start is None:
+        return None, errors
+    return InsatsData(
+        title=title, type=kind, start_date=start, end_date=end,
+        description=values.get("beskrivning", "").strip(),
+        responsible_organisation_id=organisation_id, status=status,
+        notes=values.get("anteckningar", "").strip(),
+        area_codes=list(dict.fromkeys(area_codes)), category_codes=list(dict.fromkeys(category_codes)),
+    ), {}
+
+
+def _date(text: str, name: str, missing: str, errors: dict[str, str]) -> date | None:
+    text = text.strip()
+    if not text:
+        if missing:
+            errors[name] = f"{missing} (ÅÅÅÅ-MM-DD)."
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        errors[name] = f"Datumet '{text}' finns inte; skriv det som ÅÅÅÅ-MM-DD, t.ex. 2026-11-16."
+        return None

@@ -1,0 +1,1 @@
+"""The analyst's review inbox (granskning): accept, correct, merge duplicates, reject."""
