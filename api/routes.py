@@ -2,10 +2,12 @@
 
 from api.exports.pages import router as export_pages
 from api.imports.pages import router as import_pages
+from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.police.pages import router as police_pages
 from api.reports.api_routes import router as report_api
 from api.reports.form_pages import router as report_form_pages
+from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.users.pages import router as user_pages
 
@@ -18,4 +20,6 @@ ROUTERS = [
     police_pages,
     job_pages,
     export_pages,
+    review_pages,
+    insats_pages,
 ]

@@ -39,6 +39,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
     NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
+    NavItem("/granska", "Granska", frozenset({"analytiker"})),
+    NavItem("/insatser", "Insatser", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
     NavItem("/export/csv", "Exportera CSV", frozenset({"polis", "analytiker"})),
 ]

@@ -90,10 +90,11 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
     ],
     "granskare": [
         {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": ""},
+        {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
     ],
     "analytiker": [
-        {"label": "Granska veckans inkorg, slå ihop dubbletter, sätta områdesstatus", "href": ""},
-        {"label": "Registrera insatser och medborgarlöften", "href": ""},
+        {"label": "Granska veckans rapporter och slå ihop dubbletter", "href": "/granska"},
+        {"label": "Registrera och ändra insatser", "href": "/insatser"},
         {"label": "Publicera veckans lägesbild", "href": ""},
         {"label": "Importera en fil åt en organisation (CSV eller Excel)", "href": "/import"},
         {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
@@ -103,6 +104,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
     ],
     "polis": [
         {"label": "Läsa publicerade lägesbilder", "href": ""},
+        {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
         {"label": "Ladda ner CSV (varje export loggas)", "href": "/export/csv"},
         {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
     ],
