@@ -4,6 +4,7 @@ from api.exports.pages import router as export_pages
 from api.imports.pages import router as import_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
+from api.lagesbild.pages import router as lagesbild_pages
 from api.police.pages import router as police_pages
 from api.reports.api_routes import router as report_api
 from api.reports.form_pages import router as report_form_pages
@@ -19,6 +20,7 @@ ROUTERS = [
     import_pages,
     police_pages,
     job_pages,
+    lagesbild_pages,
     export_pages,
     review_pages,
     insats_pages,

@@ -39,6 +39,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
     NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
+    NavItem("/lagesbild", "Lägesbild", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/granska", "Granska", frozenset({"analytiker"})),
     NavItem("/insatser", "Insatser", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),

@@ -89,13 +89,13 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Importera observationer från en CSV- eller Excel-fil", "href": "/import"},
     ],
     "granskare": [
-        {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": ""},
+        {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": "/lagesbild"},
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
     ],
     "analytiker": [
         {"label": "Granska veckans rapporter och slå ihop dubbletter", "href": "/granska"},
         {"label": "Registrera och ändra insatser", "href": "/insatser"},
-        {"label": "Publicera veckans lägesbild", "href": ""},
+        {"label": "Sätta områdesstatus, skriva och publicera veckans lägesbild", "href": "/lagesbild"},
         {"label": "Importera en fil åt en organisation (CSV eller Excel)", "href": "/import"},
         {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
         {"label": "Välja kategori för polisens händelsetyper", "href": "/polis/handelsetyper"},
@@ -103,7 +103,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Exportera rapporter som CSV (varje export loggas)", "href": "/export/csv"},
     ],
     "polis": [
-        {"label": "Läsa publicerade lägesbilder", "href": ""},
+        {"label": "Läsa publicerade lägesbilder", "href": "/lagesbild"},
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
         {"label": "Ladda ner CSV (varje export loggas)", "href": "/export/csv"},
         {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
