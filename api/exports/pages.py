@@ -13,13 +13,15 @@ from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.templating import render
-from api.exports import csv_export
+from api.exports import csv_export, geopackage
 from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
 
 router = APIRouter()
 
 CSV_ROLES = ("polis", "analytiker")
+# Files of a week's lägesbild: readers get published versions, the analyst also an unpublished week.
+WEEK_ROLES = ("granskare", "analytiker", "polis")
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -116,3 +118,41 @@ async def csv_download(
         headers={"Content-Disposition": f'attachment; filename="{filename}"',
                  "Cache-Control": "no-store"},
     )
+
+
+def _week_export(request, session, principal, week, version, what):  # type: ignore[no-untyped-def]
+    """The week's export source, audit-logged (the caller commits after building the file)."""
+    week = export_service.parse_week(week)
+    export = export_service.week_for_export(
+        session=session, principal=principal, week=week, version=version
+    )
+    shown = f"version {export.snapshot.version}" if export.published else "ej publicerad"
+    export_service.record_export(
+        session=session, principal=principal, object_type=what, object_id=f"{week} {shown}",
+        filter={"vecka": week, "version": export.snapshot.version if export.published else None,
+                **export.snapshot.filter},
+        purpose=f"Export av lägesbild {week} ({what}, {shown})", ip=_client_ip(request),
+    )
+    return week, export
+
+
+def _attachment(content: bytes, media_type: str, filename: str) -> Response:
+    return Response(content, media_type=media_type, headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store",
+    })
+
+
+@router.get("/export/{week}/omraden.gpkg")
+def geopackage_download(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*WEEK_ROLES))],
+    week: str,
+    version: int | None = None,
+) -> Response:
+    week, export = _week_export(request, session, principal, week, version, "gpkg")
+    frame = geopackage.areas_frame(session=session, kommun_code=principal.kommun_code, export=export)
+    content = geopackage.geopackage_bytes(frame)
+    session.commit()
+    return _attachment(content, "application/geopackage+sqlite3",
+                       f"lagesbild_{principal.kommun_code}_{week}_omraden.gpkg")

@@ -11,6 +11,11 @@ from sqlmodel import Session
 from analysis.weeks import parse_iso_week, week_end, week_start
 from api.audit import service as audit_service
 from api.core.deps import Principal
+from api.core.errors import NotFound
+from api.lagesbild import compose
+from api.lagesbild import service as lagesbild_service
+from api.lagesbild.models import Lagesbild
+from api.lagesbild.snapshot import LagesbildSnapshot
 from api.reports.models import Source
 from api.reports.query import ReportQuery
 
@@ -131,3 +136,47 @@ def record_export(
         purpose=purpose[:500],
         ip=ip,
     )
+
+
+@dataclass(frozen=True)
+class WeekExport:
+    """The lägesbild an export of a week is built from, and whether it is a published version."""
+
+    snapshot: LagesbildSnapshot
+    published: bool
+
+
+def week_for_export(
+    *, session: Session, principal: Principal, week: str, version: int | None = None
+) -> WeekExport:
+    """The week's newest (or the asked) published version; an analyst also gets an unpublished week.
+
+    Without a published version the analyst's export is composed from live data and shows the
+    suggested statuses; every other role gets NotFound.
+    """
+    published = lagesbild_service.published_versions(
+        session=session, kommun_code=principal.kommun_code, week=week
+    )
+    if version is not None or published or principal.role != "analytiker":
+        chosen = lagesbild_service.get_version(
+            session=session, kommun_code=principal.kommun_code, week=week, version=version,
+            published_only=True,
+        )
+        return WeekExport(LagesbildSnapshot.from_json(chosen.snapshot_json), published=True)
+    drafts = lagesbild_service.versions(session=session, kommun_code=principal.kommun_code, week=week)
+    draft = drafts[-1] if drafts else Lagesbild(kommun_code=principal.kommun_code, iso_week=week, version=0)
+    query = compose.week_query(principal.kommun_code, week)
+    snapshot = compose.compose(session=session, lagesbild=draft, query=query)
+    # Not published: the suggestion is the status (a draft's unconfirmed choices are not exported).
+    for area in snapshot.areas:
+        area.status = None
+        area.motivering = ""
+    return WeekExport(snapshot, published=False)
+
+
+def parse_week(text: str) -> str:
+    """The canonical ISO week label, or NotFound in Swedish."""
+    try:
+        return parse_iso_week(text).label
+    except ValueError:
+        raise NotFound(f"”{text[:20]}” är ingen vecka. Skriv till exempel 2026-W47.") from None
