@@ -27,7 +27,20 @@ TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
 
 
 def _worker() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+    # The process id keeps parallel test runs (two developers, two CI jobs) out of each other's schema.
+    return f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'
+
+
+def drop_schema(database_url: str) -> None:
+    """Remove a PostgreSQL test schema made by database_url_for (no-op on SQLite)."""
+    match = re.search(r"search_path%3D(\w+)", database_url)
+    if not match or not database_url.startswith("postgresql"):
+        return
+    base = database_url.split("?")[0]
+    admin = make_engine(Settings(database_url=base, environment="test", secret_key=TEST_SECRET))
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {match.group(1)} CASCADE"))
+    admin.dispose()
 
 
 def database_url_for(tmp_root: Path, name: str) -> str:
@@ -69,6 +82,7 @@ def engine(test_settings: Settings) -> Iterator[Engine]:
     migrate.upgrade(engine)
     yield engine
     engine.dispose()
+    drop_schema(test_settings.resolved_database_url)
 
 
 @dataclass

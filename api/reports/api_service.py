@@ -129,11 +129,10 @@ def _validate_and_store(
              "code": e.code, "message": e.message, "row": e.row}
             for e in rejected.errors
         ]))
-    created = dict(zip(range(1, len(records) + 1), [None] * len(records), strict=True))
+    # Rows in input order: a new report id, or the id of the report already stored.
     created_iter = iter(outcome.created_ids)
     skipped = dict(outcome.skipped)
-    for row in created:
-        created[row] = skipped[row] if row in skipped else next(created_iter)
+    created = {row: skipped[row] if row in skipped else next(created_iter) for row in range(1, len(records) + 1)}
     reports = {
         r.id: r for r in session.exec(select(Report).where(Report.id.in_(list(created.values()))))  # type: ignore[union-attr]
     }

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-import numpy as np
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -25,7 +24,6 @@ from api.reports import service as report_service
 from api.reports.form_input import FormErrors
 from api.reports.models import Nollrapport, Report, ReviewStatus
 from ingest.form import parse_iso_week, validate_form
-from ingest.placement import assign_areas
 
 # Police summaries have their own channel; an inrapportör never picks this one.
 HIDDEN_CATEGORY_CODES = frozenset({"polis_sammanfattning"})
@@ -345,12 +343,9 @@ def update_report(*, session: Session, report: Report, values: dict[str, str],
         return errors
     record = validated.records[0]
     # The one placement rule of store_records, applied to the corrected record.
-    context = report_service._placement_context(session, report.kommun_code)
-    has_point = record.x is not None
-    point_area = None
-    if has_point and len(context.areas):  # type: ignore[arg-type]
-        point_area = assign_areas(np.array([record.x]), np.array([record.y]), context.areas)[0]
-    area_id, place, error = report_service._place(record, 1, has_point, point_area, context)
+    area_id, place, error = report_service.place_record(
+        session=session, kommun_code=report.kommun_code, record=record
+    )
     if error is not None:
         form_input.add_row_errors(errors, [error], [0])
         return errors

@@ -181,6 +181,18 @@ def store_records(
     return outcome
 
 
+def place_record(
+    *, session: Session, kommun_code: str, record: ReportRecord, row: int = 1
+) -> tuple[int | None, int | None, RowError | None]:
+    """(area_id, place_id, error) for one record, by exactly the rule store_records applies."""
+    context = _placement_context(session, kommun_code)
+    has_point = record.x is not None and record.y is not None
+    point_area = None
+    if has_point and len(context.areas):  # type: ignore[arg-type]
+        point_area = assign_areas(np.array([record.x]), np.array([record.y]), context.areas)[0]
+    return _place(record, row, has_point, point_area, context)
+
+
 def _mask(text: str | None) -> tuple[str | None, bool]:
     if not text:
         return text, False

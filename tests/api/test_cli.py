@@ -15,7 +15,7 @@ from api.areas import service as area_service
 from api.areas.models import AreaSet
 from api.cli import app
 from api.core.db import make_engine
-from tests.conftest import TEST_SECRET, database_url_for, make_test_settings
+from tests.conftest import TEST_SECRET, database_url_for, drop_schema, make_test_settings
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "api" / "demo" / "data"
 SHARED_REGSO = Path(__file__).resolve().parents[3] / "shared" / "data" / "regso_2025_orebro_alingsas_ale_sweref99tm.gpkg"
@@ -31,6 +31,7 @@ def cli_env(tmp_path, monkeypatch):
     engine = make_engine(make_test_settings(url, tmp_path))
     yield engine
     engine.dispose()
+    drop_schema(url)
 
 
 def run(*args: str):  # type: ignore[no-untyped-def]

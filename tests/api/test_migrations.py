@@ -8,7 +8,7 @@ from sqlmodel import SQLModel
 import api.models  # noqa: F401
 from api.core import migrate
 from api.core.db import make_engine
-from tests.conftest import database_url_for, make_test_settings
+from tests.conftest import database_url_for, drop_schema, make_test_settings
 
 
 def test_upgrade_downgrade_upgrade(tmp_path):
@@ -24,6 +24,7 @@ def test_upgrade_downgrade_upgrade(tmp_path):
         assert set(inspect(engine).get_table_names()) - {"alembic_version"} == set(SQLModel.metadata.tables)
     finally:
         engine.dispose()
+        drop_schema(settings.resolved_database_url)
 
 
 def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path):

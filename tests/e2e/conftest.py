@@ -20,7 +20,7 @@ import uvicorn
 from api.core import migrate
 from api.core.db import Database, make_engine
 from api.main import create_app
-from tests.conftest import _worker, database_url_for, make_test_settings
+from tests.conftest import _worker, database_url_for, drop_schema, make_test_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -62,6 +62,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.should_exit = True
     thread.join(timeout=10)
     database.engine.dispose()
+    drop_schema(settings.resolved_database_url)
 
 
 @pytest.fixture(scope="session")

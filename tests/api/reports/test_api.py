@@ -133,7 +133,7 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
     from api.core import migrate
     from api.core.db import Database, make_engine
     from api.main import create_app
-    from tests.conftest import database_url_for, make_test_settings
+    from tests.conftest import database_url_for, drop_schema, make_test_settings
     from tests.factories import build_world
 
     settings = make_test_settings(database_url_for(tmp_path, "concurrency_" + tmp_path.name[-8:]), tmp_path)
@@ -182,3 +182,4 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
         server.should_exit = True
         thread.join(timeout=10)
         database.engine.dispose()
+        drop_schema(settings.resolved_database_url)
