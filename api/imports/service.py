@@ -431,6 +431,8 @@ def commit_batch(
             update(ImportBatch)
             .where(col(ImportBatch.id) == batch.id, col(ImportBatch.status) == "preview")
             .values(status="committed", committed_at=now)
+            # The in-memory batch keeps "preview" until the store succeeded (see below).
+            .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
         if claimed != 1:
             raise AlreadyCommitted()

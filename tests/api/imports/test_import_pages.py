@@ -84,6 +84,8 @@ def test_cp1252_preview_report_strict_refusal_lenient_commit_and_reimport(client
     refused = _commit(client, import_id, strict=True)
     assert refused.status_code == 422
     assert "Inget sparades: 2 rader har fel" in refused.text
+    assert f'action="/import/{import_id}/commit"' in refused.text  # still in preview, can retry
+    assert 'id="strict" name="strict" value="on" checked' in refused.text
     assert _reports(session, org) == []
     assert session.get(ImportBatch, import_id).status == "preview"
 
