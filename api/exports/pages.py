@@ -13,7 +13,7 @@ from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.templating import render
-from api.exports import csv_export, geopackage
+from api.exports import csv_export, geopackage, pdf
 from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
 
@@ -156,3 +156,22 @@ def geopackage_download(
     session.commit()
     return _attachment(content, "application/geopackage+sqlite3",
                        f"lagesbild_{principal.kommun_code}_{week}_omraden.gpkg")
+
+
+@router.get("/export/{week}/pdf")
+def pdf_download(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*WEEK_ROLES))],
+    week: str,
+    version: int | None = None,
+) -> Response:
+    week, export = _week_export(request, session, principal, week, version, "pdf")
+    areas = area_service.load_areas_frame(session=session, kommun_code=principal.kommun_code)
+    settings = request.app.state.settings
+    html = pdf.render_html(request.app.state.templates.env, export, areas, timezone=settings.timezone)
+    content = pdf.render_pdf(html)
+    session.commit()
+    suffix = f"v{export.snapshot.version}" if export.published else "utkast"
+    return _attachment(content, "application/pdf",
+                       f"lagesbild_{principal.kommun_code}_{week}_{suffix}.pdf")
