@@ -2,63 +2,45 @@
 
 A file is kept as an ``ImportBatch`` (status ``preview``) only when it can be read; a rejected file
 (too large, too many rows, not a spreadsheet, zip bomb, one enormous cell, binary junk) writes
-nothing at all, not even a batch row. The preview re-reads the stored bytes each time and runs the
-store inside a savepoint that is always rolled back, so its counts (new rows, rows with errors,
-rows already imported) are exactly what a commit would do. A commit claims the batch with one
-conditional UPDATE (so it happens once, even for two simultaneous clicks) and stores through
-``api.reports.service.store_records``; in strict mode a single bad row means nothing is stored.
+nothing at all, not even a batch row. Reading and storing rows live in ``api.imports.staging``
+(re-exported here). A commit claims the batch with one conditional UPDATE (so it happens once,
+even for two simultaneous clicks) and stores through ``api.reports.service.store_records``; in
+strict mode a single bad row means nothing is stored and the batch stays in preview.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
-from api.areas import service as area_service
 from api.audit import service as audit_service
-from api.categories import service as category_service
 from api.core.errors import AppError, Forbidden, NotFound
 from api.core.time import utcnow
 from api.imports.models import ImportBatch, ImportTemplate
+from api.imports.staging import (
+    FIELD_LABELS,
+    MAX_ROWS,
+    MAX_UPLOAD_BYTES,
+    REQUIRED_FIELDS,
+    Analysis,
+    analyse,
+    check_mapping,
+    clean_mapping,
+    dry_run,
+    file_hash,
+    store_file,
+)
 from api.organisations.models import Organisation
-from api.reports import service as report_service
 from api.reports.service import StoreOutcome, StoreRejected
-from ingest.file_import import FIELDS, find_header_row, preview_import, propose_mapping
-from ingest.records import ReportRecord, RowError
-from ingest.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, ImportRejected, read_table
-from ingest.values import is_blank, normalise_key
+from ingest.tabular import ImportRejected
 
-MAX_UPLOAD_BYTES = DEFAULT_MAX_BYTES  # 10 MB
-MAX_ROWS = DEFAULT_MAX_ROWS  # 50 000
-# Rows per store_records call (drives the CLI progress bar). Not smaller: each call re-reads the
-# date window for duplicate flagging, so 1 000-row chunks made 50 000 rows take minutes, not ~25 s.
-STORE_CHUNK = 10_000
-
-#: Mapping fields in the order the preview shows them, with the Swedish label users read.
-FIELD_LABELS: dict[str, str] = {
-    "category": "Kategori",
-    "date": "Datum",
-    "time": "Klockslag",
-    "place": "Plats",
-    "description": "Beskrivning",
-    "x": "X / östlig koordinat",
-    "y": "Y / nordlig koordinat",
-    "lat": "Latitud (WGS 84)",
-    "lon": "Longitud (WGS 84)",
-    "count": "Antal inblandade",
-    "external_id": "Externt id (ärendenummer)",
-    "area": "Område",
-}
-REQUIRED_FIELDS = ("category", "date")
-assert set(FIELD_LABELS) == set(FIELDS), "FIELD_LABELS must cover ingest.file_import.FIELDS"
-
-__all__ = ["ImportRejected", "StoreRejected"]
+__all__ = [
+    "FIELD_LABELS", "MAX_ROWS", "MAX_UPLOAD_BYTES", "REQUIRED_FIELDS", "AlreadyCommitted",
+    "Analysis", "ImportRejected", "StoreRejected", "analyse", "check_mapping", "clean_mapping",
+    "dry_run", "store_file",
+]
 
 
 class AlreadyCommitted(AppError):
@@ -68,230 +50,6 @@ class AlreadyCommitted(AppError):
 
     def __init__(self) -> None:
         super().__init__("Den här importen är redan genomförd. Inget sparades en gång till.")
-
-
-@dataclass
-class Analysis:
-    """A file read with a mapping: the valid records, their row numbers and the row report."""
-
-    headers: list[str]
-    mapping: dict[str, str]
-    header_row: int
-    rows_total: int
-    records: list[ReportRecord] = field(default_factory=list)
-    rows: list[int] = field(default_factory=list)  #: file row number of each record
-    errors: list[RowError] = field(default_factory=list)
-    mapping_problems: dict[str, str] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
-    kind: str = "csv"
-    encoding: str | None = None
-    delimiter: str | None = None
-    would_create: int | None = None  #: set by dry_run / commit
-    would_skip: int | None = None
-
-    @property
-    def ready(self) -> bool:
-        """True when the mapping names a column for every required field."""
-        return not self.mapping_problems
-
-    @property
-    def error_rows(self) -> int:
-        """Number of distinct rows with at least one error."""
-        return len({e.row for e in self.errors})
-
-
-# --- reading a file -----------------------------------------------------------------------------
-
-
-def file_hash(data: bytes) -> str:
-    """SHA-256 hex digest of the file content."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def check_mapping(mapping: dict[str, str], headers: list[str]) -> dict[str, str]:
-    """Swedish problems with a mapping, per field (empty when it can be used)."""
-    problems: dict[str, str] = {}
-    known = {normalise_key(h) for h in headers if h}
-    for name, header in mapping.items():
-        if name not in FIELDS:
-            problems[name] = f"Okänt fält \"{name}\"."
-        elif normalise_key(header) not in known:
-            problems[name] = f"Kolumnen \"{header}\" finns inte i filen."
-    for name in REQUIRED_FIELDS:
-        if name not in mapping:
-            problems[name] = f"Välj vilken kolumn som innehåller {FIELD_LABELS[name].lower()}."
-    for a, b in (("x", "y"), ("lat", "lon")):
-        if (a in mapping) != (b in mapping):
-            missing = b if a in mapping else a
-            problems[missing] = (
-                f"Välj kolumnen för {FIELD_LABELS[missing].lower()} också: båda koordinaterna behövs."
-            )
-    return problems
-
-
-def clean_mapping(raw: dict[str, str]) -> dict[str, str]:
-    """Keep known fields with a non-empty header (what a mapping form or template may carry)."""
-    return {k: str(v).strip() for k, v in raw.items() if k in FIELDS and not is_blank(v)}
-
-
-def analyse(
-    *,
-    session: Session,
-    data: bytes,
-    kommun_code: str,
-    organisation_id: int,
-    today: date,
-    mapping: dict[str, str] | None = None,
-) -> Analysis:
-    """Read and validate ``data`` with ``mapping`` (default: proposed from the headers).
-
-    Raises ``ImportRejected`` (Swedish message) when the file as a whole cannot be used.
-    """
-    table = read_table(data, max_bytes=MAX_UPLOAD_BYTES, max_rows=MAX_ROWS)
-    mapping = clean_mapping(mapping or {})
-    header_idx = find_header_row(table.rows, set(mapping.values()) or None)
-    headers = ["" if is_blank(c) else str(c).strip() for c in table.rows[header_idx]]
-    if not mapping:
-        mapping = propose_mapping(headers)
-        if mapping:  # the same header search preview_import will do with this mapping
-            header_idx = find_header_row(table.rows, set(mapping.values()))
-    body_rows = [
-        table.row_numbers[i]
-        for i in range(header_idx + 1, len(table.rows))
-        if any(not is_blank(c) for c in table.rows[i])
-    ]
-    analysis = Analysis(
-        headers=headers, mapping=mapping, header_row=table.row_numbers[header_idx],
-        rows_total=len(body_rows), notes=list(table.notes), kind=table.kind,
-        encoding=table.encoding, delimiter=table.delimiter,
-    )
-    analysis.mapping_problems = check_mapping(mapping, headers)
-    if not analysis.ready:
-        return analysis
-    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
-    categories = category_service.list_categories(session=session, kommun_code=kommun_code)
-    preview = preview_import(
-        data,
-        kommun_code=kommun_code,
-        categories={c.code: c.name for c in categories},
-        today=today,
-        mapping=mapping,
-        areas=dict(zip(areas.area_code, areas.area_name, strict=True)) if len(areas) else None,
-        organisation_id=organisation_id,
-        max_bytes=MAX_UPLOAD_BYTES,
-        max_rows=MAX_ROWS,
-    )
-    records = list(preview.result.records)
-    bad_rows = {e.row for e in preview.result.errors}
-    rows = [r for r in body_rows if r not in bad_rows]
-    if len(rows) != len(records):  # cannot happen while preview_import keeps one record per row
-        raise AppError("Radnumren i filen kunde inte räknas ut.", status_code=500)
-    analysis.records, analysis.rows = records, rows
-    analysis.errors = list(preview.result.errors)
-    analysis.notes = list(preview.notes)
-    return analysis
-
-
-# --- storing ------------------------------------------------------------------------------------
-
-
-def _store(
-    session: Session,
-    analysis: Analysis,
-    *,
-    kommun_code: str,
-    organisation_id: int,
-    submitted_by_id: int | None,
-    progress: Callable[[int], None] | None,
-) -> StoreOutcome:
-    total = StoreOutcome()
-    for start in range(0, len(analysis.records), STORE_CHUNK):
-        chunk = analysis.records[start : start + STORE_CHUNK]
-        outcome = report_service.store_records(
-            session=session,
-            kommun_code=kommun_code,
-            records=chunk,
-            organisation_id=organisation_id,
-            submitted_by_id=submitted_by_id,
-            rows=analysis.rows[start : start + STORE_CHUNK],
-            strict=False,  # strictness is decided over the whole file below
-        )
-        total.created_ids += outcome.created_ids
-        total.skipped += outcome.skipped
-        total.errors += outcome.errors
-        total.masked += outcome.masked
-        total.flagged_duplicates += outcome.flagged_duplicates
-        if progress is not None:
-            progress(len(chunk))
-    return total
-
-
-def _merge_errors(analysis: Analysis, store_errors: list[RowError]) -> None:
-    analysis.errors = sorted(
-        analysis.errors + store_errors, key=lambda e: (e.row if e.row is not None else 0)
-    )
-
-
-def dry_run(
-    *,
-    session: Session,
-    analysis: Analysis,
-    kommun_code: str,
-    organisation_id: int,
-    progress: Callable[[int], None] | None = None,
-) -> Analysis:
-    """Fill in what a commit would do (new, skipped, placement errors); nothing is kept."""
-    if not analysis.ready:
-        return analysis
-    savepoint = session.begin_nested()
-    try:
-        outcome = _store(session, analysis, kommun_code=kommun_code,
-                         organisation_id=organisation_id, submitted_by_id=None, progress=progress)
-    finally:
-        savepoint.rollback()
-    _merge_errors(analysis, outcome.errors)
-    analysis.would_create = len(outcome.created_ids)
-    analysis.would_skip = len(outcome.skipped)
-    return analysis
-
-
-def store_file(
-    *,
-    session: Session,
-    analysis: Analysis,
-    kommun_code: str,
-    organisation_id: int,
-    strict: bool,
-    submitted_by_id: int | None,
-    progress: Callable[[int], None] | None = None,
-    before_store: Callable[[], None] | None = None,
-) -> StoreOutcome:
-    """Store the valid rows in a savepoint; strict: raise ``StoreRejected`` and keep nothing.
-
-    ``before_store`` runs inside the same savepoint first (the web commit claims its batch there,
-    so a strict refusal also undoes the claim).
-    """
-    if not analysis.ready:
-        raise AppError("Välj kolumner för kategori och datum innan du importerar.")
-    if strict and analysis.errors:
-        raise StoreRejected(analysis.errors)
-    savepoint = session.begin_nested()
-    try:
-        if before_store is not None:
-            before_store()
-        outcome = _store(session, analysis, kommun_code=kommun_code,
-                         organisation_id=organisation_id, submitted_by_id=submitted_by_id,
-                         progress=progress)
-        if strict and outcome.errors:
-            raise StoreRejected(outcome.errors)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
-    _merge_errors(analysis, outcome.errors)
-    analysis.would_create = len(outcome.created_ids)
-    analysis.would_skip = len(outcome.skipped)
-    return outcome
 
 
 # --- organisations, batches and templates ---------------------------------------------------------

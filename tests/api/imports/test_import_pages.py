@@ -229,10 +229,10 @@ def test_analyst_cannot_import_for_another_kommuns_organisation(client, world, s
 
 
 def test_row_cap_mapping_errors_and_no_changes_after_commit(client, world, session, monkeypatch):
-    from api.imports import service
+    from api.imports import staging
 
     login(client, world.user("inrapportor").email, PASSWORD)
-    monkeypatch.setattr(service, "MAX_ROWS", 2)
+    monkeypatch.setattr(staging, "MAX_ROWS", 2)
     too_many = _upload(client, CP1252_CSV)
     assert too_many.status_code == 422 and "för många rader" in too_many.text
     assert session.exec(select(ImportBatch)).all() == []
