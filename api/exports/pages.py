@@ -13,9 +13,10 @@ from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.templating import render
-from api.exports import csv_export, geopackage, pdf
+from api.exports import csv_export, geopackage, offline_html, pdf
 from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
+from api.lagesbild import map_data
 
 router = APIRouter()
 
@@ -175,3 +176,24 @@ def pdf_download(
     suffix = f"v{export.snapshot.version}" if export.published else "utkast"
     return _attachment(content, "application/pdf",
                        f"lagesbild_{principal.kommun_code}_{week}_{suffix}.pdf")
+
+
+@router.get("/export/{week}/lagesbild.html")
+def offline_html_download(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*WEEK_ROLES))],
+    week: str,
+    version: int | None = None,
+) -> Response:
+    week, export = _week_export(request, session, principal, week, version, "html")
+    geojson = map_data.area_geojson(session=session, kommun_code=principal.kommun_code).raw()
+    settings = request.app.state.settings
+    html = offline_html.render(
+        request.app.state.templates.env, export, geojson, timezone=settings.timezone,
+        tile_url=settings.map_tile_url, tile_attribution=settings.map_tile_attribution,
+    )
+    session.commit()
+    suffix = f"v{export.snapshot.version}" if export.published else "utkast"
+    return _attachment(html.encode("utf-8"), "text/html; charset=utf-8",
+                       f"lagesbild_{principal.kommun_code}_{week}_{suffix}.html")
