@@ -285,3 +285,17 @@ def test_a_batch_claimed_by_a_simultaneous_commit_is_not_stored_twice(client, wo
     else:
         raise AssertionError("second commit was not refused")
     assert session.exec(select(Report)).all() == []
+
+
+def test_row_report_includes_placement_errors_found_when_storing(client, world, session):
+    login(client, world.user("inrapportor").email, PASSWORD)
+    # Row 3 is a valid SWEREF 99 TM point, but in Alingsås' squares, not in any Örebro area.
+    data = b"Kategori;Datum;X;Y\nklotter;2026-11-16;510500;6570500\nklotter;2026-11-17;340500;6420500\n"
+    import_id = _batch_id(_upload(client, data))
+    html = client.get(f"/import/{import_id}").text
+    assert (_figure(html, "count-new"), _figure(html, "count-errors")) == (1, 1)
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", html)
+    assert [(r[0], r[1]) for r in rows] == [("3", "plats")]
+    assert "utanför kommunens områden" in rows[0][3]
+    assert _commit(client, import_id, strict=True).status_code == 422
+    assert session.exec(select(Report)).all() == []
