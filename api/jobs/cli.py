@@ -89,6 +89,8 @@ def jobs_run(
     except AppError as exc:
         console.print(f"[red]Fel:[/red] {exc.message}")
         raise typer.Exit(code=1) from None
-    console.print(f"{run.job} {run.period}: {run.status}. {run.message}")
+    from api.jobs.service import STATUS_LABELS
+
+    console.print(f"{run.job} {run.period}: {STATUS_LABELS.get(run.status, run.status)}. {run.message}")
     if run.status == "failed":
         raise typer.Exit(code=1)

@@ -69,3 +69,13 @@ def test_failure_is_recorded_and_the_jobs_writes_are_rolled_back(database, test_
 def test_unknown_job_is_a_swedish_error(database, test_settings):
     with pytest.raises(NotFound, match="Jobbet 'saknas' finns inte"):
         run_job(database, test_settings, "saknas", jobs=JOBS)
+
+
+def test_scheduled_per_kommun_job_runs_once_for_each_kommun(database, test_settings, session, world):
+    from api.jobs.scheduler import run_scheduled
+
+    run_scheduled(database, test_settings, "draft", JOBS)
+    runs = session.exec(select(JobRun).where(JobRun.job == "draft")).all()
+    assert sorted((r.kommun_code, r.status, r.triggered_by) for r in runs) == [
+        ("1489", "succeeded", "scheduler"), ("1880", "succeeded", "scheduler"),
+    ]

@@ -90,3 +90,18 @@ def test_scheduler_command_refuses_when_another_process_holds_the_lock(tmp_path,
         database.engine.dispose()
     assert result.exit_code == 1, result.output
     assert "En annan process kör redan schemaläggaren." in result.output
+
+
+def test_jobs_list_and_run_commands(tmp_path, monkeypatch):
+    url = database_url_for(tmp_path, "jobs_cli_" + tmp_path.name[-10:])
+    for key, value in {"DATABASE_URL": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": TEST_SECRET,
+                       "ENVIRONMENT": "test"}.items():
+        monkeypatch.setenv(f"LAGESBILD_{key}", value)
+    listing = CliRunner().invoke(cli_app, ["jobs", "list"])
+    assert listing.exit_code == 0 and "police_feed" in listing.output and "nej" in listing.output
+    # The feed is off (the default): a manual run is recorded as skipped, polisen.se is not called.
+    run = CliRunner().invoke(cli_app, ["jobs", "run", "police_feed"])
+    assert run.exit_code == 0, run.output
+    assert "police_feed" in run.output and "hoppades över" in run.output and "avstängt" in run.output
+    unknown = CliRunner().invoke(cli_app, ["jobs", "run", "saknas"])
+    assert unknown.exit_code == 1 and "Jobbet 'saknas' finns inte" in unknown.output
