@@ -1,0 +1,86 @@
+"""In a real browser: the CSV export page (axe, keyboard, 320 px, Swedish error, download) and the
+offline HTML opened from file:// with every network request refused."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from api.demo.loader import DEMO_PASSWORDS
+from tests.e2e.conftest import axe_violations, log_in, screenshot
+
+pytestmark = pytest.mark.e2e
+WEEK = "2026-W47"
+
+
+def test_csv_export_page_passes_axe_refuses_an_empty_purpose_and_downloads(live_server, page, tmp_path):
+    log_in(page, live_server, *DEMO_PASSWORDS["polis"])
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server}/export/csv")
+    assert page.locator("h1").inner_text() == "Exportera rapporter som CSV"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "export-csv-320")
+
+    page.fill("#fran", "2026-W46")
+    page.fill("#till", "2026-W47")
+    page.click("button.primary")
+    assert page.locator("#syfte-error").inner_text().startswith("Ange syftet med uttaget")
+    assert page.locator("#syfte").get_attribute("aria-invalid") == "true"
+    assert page.locator("#fran").input_value() == "2026-W46"
+    assert axe_violations(page) == []
+
+    page.fill("#syfte", "Veckoanalys lokalpolisområdet")
+    with page.expect_download() as info:
+        page.click("button.primary")
+    download = info.value
+    assert re.fullmatch(r"lagesbild_\d{4}_rapporter_2026-11-09_2026-11-22\.csv", download.suggested_filename)
+    path = tmp_path / "export.csv"
+    download.save_as(path)
+    frame = pd.read_csv(path, sep=";", decimal=",", encoding="utf-8-sig")
+    assert len(frame) > 0 and set(frame.vecka) <= {"2026-W46", "2026-W47"}
+    assert "beskrivning" not in frame.columns  # free text is left out unless asked for
+    assert page.blocked_requests == []
+
+
+def test_offline_html_opens_from_file_with_one_map_path_per_area(live_server, page, tmp_path):
+    log_in(page, live_server, *DEMO_PASSWORDS["analytiker"])
+    response = page.request.get(f"{live_server}/export/{WEEK}/lagesbild.html")
+    assert response.status == 200
+    body = response.body()
+    assert len(body) < 6 * 1024 * 1024
+    match = re.search(rb'<script type="application/json" id="areas-data">(.*?)</script>', body, re.S)
+    area_count = len(json.loads(match.group(1))["features"])
+    assert area_count > 0
+    path = tmp_path / "lagesbild.html"
+    path.write_bytes(body)
+
+    # A fresh page with everything refused: the file must not need the network at all.
+    context = page.context.browser.new_context(locale="sv-SE", offline=True)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    offline = context.new_page()
+    errors: list[str] = []
+    offline.on("pageerror", lambda error: errors.append(str(error)))
+    offline.goto(path.as_uri())
+    offline.wait_for_selector(".leaflet-container path.leaflet-interactive")
+    assert offline.locator(".leaflet-container path.leaflet-interactive").count() == area_count
+    assert errors == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert "Lägesbild" in offline.locator("h1").inner_text()
+    assert axe_violations(offline) == []
+    screenshot(offline, "export-offline-html")
+    context.close()
+
+
+def test_weekly_files_download_for_the_analyst(live_server, page, tmp_path):
+    log_in(page, live_server, *DEMO_PASSWORDS["analytiker"])
+    gpkg = page.request.get(f"{live_server}/export/{WEEK}/omraden.gpkg")
+    assert gpkg.status == 200 and gpkg.body()[:16] == b"SQLite format 3\x00"
+    pdf = page.request.get(f"{live_server}/export/{WEEK}/pdf")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    _ = io.BytesIO(pdf.body())
