@@ -31,7 +31,8 @@ class Settings(BaseSettings):
 
     police_feed_enabled: bool = False
     police_feed_url: str = "https://polisen.se/api/events"
-    police_feed_user_agent: str = "Lagesbild/0.1 (kommunens brottsförebyggande samordning)"
+    # ASCII only: HTTP header values are sent as Latin-1/ASCII.
+    police_feed_user_agent: str = "Lagesbild/0.1 (kommunal brottsforebyggande samordning)"
     police_feed_interval_minutes: int = Field(default=30, ge=10)
 
     scheduler_enabled: bool = True

@@ -44,3 +44,7 @@ def test_nothing_connects_at_import():
 
     module = importlib.reload(api.main)
     assert not hasattr(module, "app"), "create_app(settings) builds the app; no module-level app"
+
+
+def test_default_police_user_agent_is_a_valid_header_value():
+    Settings().police_feed_user_agent.encode("ascii")
