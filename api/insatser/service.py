@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import or_
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.core.errors import NotFound
 from api.insatser.models import (
@@ -92,13 +92,13 @@ def _views(session: Session, insatser: list[Insats]) -> list[InsatsView]:
         return []
     ids = [i.id for i in insatser]
     areas: dict[int, list[str]] = {}
-    for row in session.exec(select(InsatsArea).where(InsatsArea.insats_id.in_(ids))):  # type: ignore[attr-defined]
-        areas.setdefault(row.insats_id, []).append(row.area_code)
+    for area in session.exec(select(InsatsArea).where(col(InsatsArea.insats_id).in_(ids))):
+        areas.setdefault(area.insats_id, []).append(area.area_code)
     categories: dict[int, list[str]] = {}
-    for row in session.exec(
-        select(InsatsCategory).where(InsatsCategory.insats_id.in_(ids))  # type: ignore[attr-defined]
+    for category in session.exec(
+        select(InsatsCategory).where(col(InsatsCategory.insats_id).in_(ids))
     ):
-        categories.setdefault(row.insats_id, []).append(row.category_code)
+        categories.setdefault(category.insats_id, []).append(category.category_code)
     org_ids = {i.responsible_organisation_id for i in insatser if i.responsible_organisation_id}
     org_names = {
         o.id: o.name
@@ -136,8 +136,8 @@ def active_insatser(
     """The kommun's insatser whose [start, end] overlaps the period (no end date: still running)."""
     statement = select(Insats).where(
         Insats.kommun_code == kommun_code,
-        Insats.start_date <= last_date,
-        or_(Insats.end_date.is_(None), Insats.end_date >= first_date),  # type: ignore[union-attr]
+        col(Insats.start_date) <= last_date,
+        or_(col(Insats.end_date).is_(None), col(Insats.end_date) >= first_date),
     )
     return _views(session, list(session.exec(_ordered(statement))))
 
@@ -152,8 +152,8 @@ def insatser_for_area(
         .where(
             Insats.kommun_code == kommun_code,
             InsatsArea.area_code == area_code,
-            Insats.start_date <= on_date,
-            or_(Insats.end_date.is_(None), Insats.end_date >= on_date),  # type: ignore[union-attr]
+            col(Insats.start_date) <= on_date,
+            or_(col(Insats.end_date).is_(None), col(Insats.end_date) >= on_date),
         )
     )
     return _views(session, list(session.exec(_ordered(statement))))
@@ -168,7 +168,7 @@ def list_insatser(
         statement = statement.join(
             InsatsArea, InsatsArea.insats_id == Insats.id  # type: ignore[arg-type]
         ).where(InsatsArea.area_code == area_code)
-    statement = statement.order_by(Insats.start_date.desc(), Insats.id.desc())  # type: ignore[attr-defined]
+    statement = statement.order_by(col(Insats.start_date).desc(), col(Insats.id).desc())
     return _views(session, list(session.exec(statement)))
 
 
@@ -186,10 +186,10 @@ def get_insats(*, session: Session, kommun_code: str, insats_id: int) -> InsatsV
 
 
 def _write_links(session: Session, insats_id: int, data: InsatsData) -> None:
-    for row in session.exec(select(InsatsArea).where(InsatsArea.insats_id == insats_id)):
-        session.delete(row)
-    for row in session.exec(select(InsatsCategory).where(InsatsCategory.insats_id == insats_id)):
-        session.delete(row)
+    for area in session.exec(select(InsatsArea).where(InsatsArea.insats_id == insats_id)):
+        session.delete(area)
+    for category in session.exec(select(InsatsCategory).where(InsatsCategory.insats_id == insats_id)):
+        session.delete(category)
     session.flush()
     session.add_all(InsatsArea(insats_id=insats_id, area_code=code) for code in dict.fromkeys(data.area_codes))
     session.add_all(
