@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session, col
 from sqlmodel import select as sm_select
 
@@ -163,8 +163,9 @@ def inbox_rows(
     if filters.status:
         conditions.append(report.c.review_status == filters.status)
     if filters.flaggade:
+        # A flagged duplicate stays in this view after the merge, so the merge can be undone here.
         conditions.append(or_(
-            and_(report.c.suspected_duplicate_of_id.is_not(None), report.c.duplicate_of_id.is_(None)),
+            report.c.suspected_duplicate_of_id.is_not(None), report.c.duplicate_of_id.is_not(None),
             report.c.privacy_flag.is_(True), report.c.personnummer_masked.is_(True),
         ))
     statement = _row_statement(kommun_code).where(*conditions).order_by(

@@ -156,8 +156,12 @@ def test_merge_keeps_both_rows_and_the_link_and_drops_the_count_by_one(client, w
     assert f'name="med" value="{week.original.id}"' in compare.text
 
     response = client.post(f"/granska/{WEEK}/rapport/{week.duplicate.id}/sammanslagning",
-                           data={"csrf_token": token, "med": str(week.original.id)}, follow_redirects=False)
+                           data={"csrf_token": token, "med": str(week.original.id), "filter": "flaggade=1"},
+                           follow_redirects=False)
     assert response.status_code == 303
+    # Still listed under "flaggade", with its undo button.
+    flagged_view = client.get(response.headers["location"]).text
+    assert f"Ångra sammanslagning av rapport {week.duplicate.id}" in flagged_view
     assert _fresh(session, week.duplicate).duplicate_of_id == week.original.id
     assert _fresh(session, week.original) is not None
     assert _counts(session) == (5, 5)
