@@ -37,6 +37,16 @@ STATUS_LABELS = {
 }
 
 
+class CorrectionError(AppError):
+    """A refused correction, naming the form field ("kategori" or "omrade")."""
+
+    status_code = 422
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
 @dataclass(frozen=True)
 class InboxFilter:
     """The inbox's GET filters; empty values mean "all"."""
@@ -273,9 +283,9 @@ def correct(
     categories = {c.code: c for c in category_choices(session=session, kommun_code=kommun_code)}
     areas = {a.code: a for a in area_choices(session=session, kommun_code=kommun_code)}
     if category_code not in categories:
-        raise AppError("Välj en kategori i listan.", status_code=422)
+        raise CorrectionError("kategori", "Välj en kategori i listan.")
     if area_code != KOMMUNNIVA and area_code not in areas:
-        raise AppError("Välj ett område i listan eller kommunnivå.", status_code=422)
+        raise CorrectionError("omrade", "Välj ett område i listan eller kommunnivå.")
     changes: dict[str, list[str]] = {}
     category = categories[category_code]
     if category.id != report.category_id:

@@ -123,6 +123,10 @@ def test_reject_needs_a_reason(client, world, session, week):  # type: ignore[no
 def test_correct_category_and_area(client, world, session, week):  # type: ignore[no-untyped-def]
     token = _analyst(client, world)
     url = f"/granska/{WEEK}/rapport/{week.kommun_level.id}/rattelse"
+    form = client.get(f"{url}?flaggade=1&med=3")
+    assert form.status_code == 200
+    assert '<option value="misshandel" selected>' in form.text and '<option value="kommun" selected>' in form.text
+    assert 'name="filter" value="flaggade=1"' in form.text
     response = client.post(url, data={"csrf_token": token, "kategori": "ran", "omrade": "1880B"},
                            follow_redirects=False)
     assert response.status_code == 303
@@ -136,7 +140,9 @@ def test_correct_category_and_area(client, world, session, week):  # type: ignor
     assert back.status_code == 303 and _fresh(session, week.kommun_level).area_id is None
     # Another kommun's area code is refused next to the field, nothing changes.
     bad = client.post(url, data={"csrf_token": token, "kategori": "ran", "omrade": "1489A"})
-    assert bad.status_code == 422 and "Välj ett område i listan eller kommunnivå." in bad.text
+    assert bad.status_code == 422
+    assert '<p class="field-error" id="omrade-fel">Välj ett område i listan eller kommunnivå.</p>' in bad.text
+    assert '<option value="ran" selected>' in bad.text
     assert len(_events(session, "report.review")) == 2
 
 
@@ -202,6 +208,7 @@ def test_another_kommuns_report_cannot_be_reviewed(client, world, session, week)
         response = client.post(f"/granska/{WEEK}/rapport/{other}/{action}", data={"csrf_token": token, **data})
         assert response.status_code == 404, action
     assert client.get(f"/granska/{WEEK}/rapport/{other}/sammanslagning").status_code == 404
+    assert client.get(f"/granska/{WEEK}/rapport/{other}/rattelse").status_code == 404
     assert _fresh(session, week.other_kommun).review_status == "ny"
     assert _events(session, "report.review") == []
 
