@@ -76,25 +76,27 @@ def compose(*, session: Session, lagesbild: Lagesbild, query: ReportQuery) -> La
         a.area_code: a
         for a in session.exec(select(AreaAssessment).where(AreaAssessment.lagesbild_id == lagesbild.id))
     }
-    statuses = overview.statuses.set_index("area_code")
+    suggested = dict(zip(overview.statuses.area_code, overview.statuses.status, strict=True))
+    reasons = dict(zip(overview.statuses.area_code, overview.statuses.reasons, strict=True))
     trend_weeks = cube.weeks[-TREND_WEEKS:]
-    trends = cube.values[:, :, -TREND_WEEKS:].sum(axis=1) if len(cube.areas) else []
+    trends = cube.values[:, :, -TREND_WEEKS:].sum(axis=1).tolist() if len(cube.areas) else []
+    this_week = cube.values[:, :, -1].tolist() if len(cube.areas) else []
     areas = []
     for i, code in enumerate(cube.areas):
         assessment = assessments.get(code)
-        by_category = cube.values[i, :, -1]
+        by_category = this_week[i]
         areas.append(
             AreaSnapshot(
                 code=code,
                 name=area_names[code],
-                count=int(by_category.sum()),
+                count=int(sum(by_category)),
                 category_counts=[
                     CategoryCount(category_code=c, category_name=category_names.get(c, c), count=int(n))
                     for c, n in zip(cube.categories, by_category, strict=True)
                     if n
                 ],
-                suggested_status=str(statuses.at[code, "status"]),
-                suggested_reasons=list(statuses.at[code, "reasons"]),
+                suggested_status=str(suggested[code]),
+                suggested_reasons=list(reasons[code]),
                 status=(assessment.status or None) if assessment else None,
                 motivering=assessment.motivering if assessment else "",
                 trend=[TrendPoint(week=w, count=int(n)) for w, n in zip(trend_weeks, trends[i], strict=True)],

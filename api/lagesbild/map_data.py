@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -22,6 +23,7 @@ from api.areas import service as area_service
 from api.lagesbild.snapshot import MapPoint
 
 SIMPLIFY_METRES = 25.0
+CACHE_FORMAT = 1  # bump when the output changes, so old disk caches are not served
 DECIMALS = 5  # ~1 m in Sweden: plenty for a weekly map, and a third of the bytes of full floats
 
 _TO_WGS84 = Transformer.from_crs(3006, 4326, always_xy=True)
@@ -40,23 +42,38 @@ class AreaGeoJson:
         return gzip.decompress(self.gzipped)
 
 
-_cache: dict[tuple[str, int], AreaGeoJson] = {}
+_cache: dict[tuple[str, int, int], AreaGeoJson] = {}
 _cache_lock = threading.Lock()
 
 
-def area_geojson(*, session: Session, kommun_code: str) -> AreaGeoJson:
+def area_geojson(*, session: Session, kommun_code: str, cache_dir: Path | None = None) -> AreaGeoJson:
     """The kommun's active areas as simplified WGS84 GeoJSON, gzip-compressed and cached.
 
     The cache key is the active area set's id: importing areas creates a new set, so a new id.
+    With `cache_dir` the result is also kept on disk, so a restart does not simplify again.
     """
     area_set = area_service.active_area_set(session=session, kommun_code=kommun_code)
-    key = (kommun_code, area_set.id if area_set and area_set.id is not None else 0)
+    # created_at too: a rolled-back test (or a deleted set) can hand the same id to other areas.
+    key = (
+        kommun_code,
+        area_set.id if area_set and area_set.id is not None else 0,
+        int(area_set.created_at.timestamp() * 1e6) if area_set else 0,
+    )
     with _cache_lock:
         cached = _cache.get(key)
     if cached is not None:
         return cached
-    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
-    built = build_area_geojson(areas)
+    path = cache_dir / f"omraden-{key[0]}-{key[1]}-{key[2]}-v{CACHE_FORMAT}.geojson.gz" if cache_dir else None
+    if path is not None and path.exists():
+        built = _from_gzip(path.read_bytes())
+    else:
+        areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+        built = build_area_geojson(areas)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_suffix(".tmp")
+            temporary.write_bytes(built.gzipped)
+            temporary.replace(path)  # atomic: a parallel worker never reads half a file
     with _cache_lock:
         _cache[key] = built
     return built
@@ -72,21 +89,25 @@ def build_area_geojson(areas: pd.DataFrame) -> AreaGeoJson:
         except Exception:  # noqa: BLE001 - an invalid coverage: fall back to per-polygon simplify
             geometries = shapely.simplify(geometries, SIMPLIFY_METRES, preserve_topology=True)
         geometries = shapely.transform(geometries, _reproject)
+    # Assembled as text: GEOS writes the rounded coordinates in their shortest form already.
     features = [
-        {
-            "type": "Feature",
-            "properties": {"code": code, "name": name},
-            "geometry": json.loads(shapely.to_geojson(geometry)),
-        }
-        for code, name, geometry in zip(areas.area_code, areas.area_name, geometries, strict=True)
+        '{"type":"Feature","properties":'
+        + json.dumps({"code": code, "name": name}, ensure_ascii=False, separators=(",", ":"))
+        + ',"geometry":' + geometry + "}"
+        for code, name, geometry in zip(
+            areas.area_code, areas.area_name, shapely.to_geojson(geometries), strict=True
+        )
     ]
-    text = json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
+    text = ('{"type":"FeatureCollection","features":[' + ",".join(features) + "]}").encode("utf-8")
+    return _from_gzip(gzip.compress(text, compresslevel=9, mtime=0), text)
+
+
+def _from_gzip(gzipped: bytes, text: bytes | None = None) -> AreaGeoJson:
+    text = gzip.decompress(gzipped) if text is None else text
     return AreaGeoJson(
-        gzipped=gzip.compress(text, compresslevel=9, mtime=0),
+        gzipped=gzipped,
         etag='"' + hashlib.sha256(text).hexdigest()[:32] + '"',
-        feature_count=len(features),
+        feature_count=text.count(b'"type":"Feature"'),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from datetime import datetime
+from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -29,6 +31,7 @@ from api.reports.query import ReportQuery, categories_frame
 router = APIRouter()
 
 READERS = ("analytiker", "granskare", "polis")
+GZIP_MIN_BYTES = 2048
 SOURCE_LABELS = {
     "form": "Rapportformulär",
     "api": "API (system)",
@@ -79,7 +82,10 @@ def latest(request: Request, session: SessionDep, principal: ReaderDep) -> Respo
 
 @router.get("/lagesbild/omraden.geojson")
 def area_geojson(request: Request, session: SessionDep, principal: ReaderDep) -> Response:
-    built = map_data.area_geojson(session=session, kommun_code=principal.kommun_code)
+    built = map_data.area_geojson(
+        session=session, kommun_code=principal.kommun_code,
+        cache_dir=Path(request.app.state.settings.data_dir) / "cache",
+    )
     headers = {"ETag": built.etag, "Cache-Control": "private, max-age=3600", "Vary": "Accept-Encoding"}
     if request.headers.get("if-none-match") == built.etag:
         return Response(status_code=304, headers=headers)
@@ -131,7 +137,7 @@ def lagesbild_page(
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(session=session, lagesbild=lagesbild, query=query)
     _audit_read(session, request, principal, lagesbild, query, "Lägesbild")
-    return _render_page(request, session, principal, lagesbild, snapshot, query)
+    return _gzip(request, _render_page(request, session, principal, lagesbild, snapshot, query))
 
 
 @router.get("/lagesbild/{week}/kartdata.json")
@@ -143,7 +149,19 @@ def map_json(
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(session=session, lagesbild=lagesbild, query=query)
     _audit_read(session, request, principal, lagesbild, query, "Kartdata för lägesbild")
-    return JSONResponse(map_payload(snapshot))
+    return _gzip(request, JSONResponse(map_payload(snapshot)))
+
+
+def _gzip(request: Request, response: Response) -> Response:
+    """Compress a large page for clients that accept gzip (a big kommun's page is megabytes)."""
+    body = bytes(response.body)
+    if len(body) < GZIP_MIN_BYTES or "gzip" not in request.headers.get("accept-encoding", ""):
+        return response
+    response.body = gzip.compress(body, compresslevel=6)
+    response.headers["content-length"] = str(len(response.body))
+    response.headers["content-encoding"] = "gzip"
+    response.headers["vary"] = "Accept-Encoding"
+    return response
 
 
 def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:

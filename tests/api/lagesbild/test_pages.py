@@ -119,7 +119,9 @@ def test_map_endpoints_one_feature_per_area_and_points_without_description(clien
     assert set(data["points"][0]) == {"category_code", "category_name", "date", "time", "organisation", "lon", "lat"}
     assert "Kalle" not in json.dumps(data) and "Hemligt" not in json.dumps(data)
     # The page inlines the same numbers but never the area geometry.
-    page = client.get(f"/lagesbild/{WEEK}").text
+    response = client.get(f"/lagesbild/{WEEK}", headers={"accept-encoding": "gzip"})
+    assert response.headers["content-encoding"] == "gzip"
+    page = response.text
     assert _map_data(page)["areas"] == data["areas"]
     assert "coordinates" not in page
 
