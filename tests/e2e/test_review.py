@@ -134,6 +134,10 @@ def test_reject_without_reason_is_refused_next_to_the_field(live_server, analyst
     assert page.locator(f"#motivering-{row_id}").get_attribute("aria-invalid") == "true"
     assert axe_violations(page) == []
     screenshot(page, "review-reject-error")
+    # At 320 px only the table scrolls sideways (allowed for data tables), never the page.
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "review-inbox-320")
 
 
 def test_register_an_insats(live_server, analyst_page):  # type: ignore[no-untyped-def]
