@@ -7,7 +7,9 @@ the map and the CSV agree for the same filter.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from dataclasses import replace
 from datetime import timedelta
 
@@ -19,6 +21,7 @@ from api.kommuner.models import Kommun
 from api.lagesbild import map_data
 from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.lagesbild.snapshot import (
+    SCB_ATTRIBUTION,
     AreaSnapshot,
     CategoryCount,
     CompletenessRow,
@@ -60,7 +63,9 @@ def filter_of(query: ReportQuery) -> dict[str, object]:
     }
 
 
-def compose(*, session: Session, lagesbild: Lagesbild, query: ReportQuery) -> LagesbildSnapshot:
+def compose(
+    *, session: Session, lagesbild: Lagesbild, query: ReportQuery, tile_attribution: str = ""
+) -> LagesbildSnapshot:
     """The lägesbild as it stands now: live numbers under `query` plus the version's texts."""
     week = lagesbild.iso_week
     overview = statistics_service.week_overview(session=session, query=query, week=week)
@@ -144,7 +149,13 @@ def compose(*, session: Session, lagesbild: Lagesbild, query: ReportQuery) -> La
         insatser=_insatser(session, query),
         context_factors=_context_factors(session, query, category_names, area_names),
         points=map_data.report_points(week_frame, category_names, organisation_names),
+        attributions=[SCB_ATTRIBUTION] + ([plain_text(tile_attribution)] if tile_attribution else []),
     )
+
+
+def plain_text(html_text: str) -> str:
+    """An attribution without markup ("&copy; <a …>OpenStreetMap</a>" → "© OpenStreetMap")."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text)).strip()
 
 
 def _insatser(session: Session, query: ReportQuery) -> list[InsatsSummary]:

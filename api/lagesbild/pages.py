@@ -135,7 +135,10 @@ def lagesbild_page(
     week = _week(week)
     lagesbild = _visible_version(session, principal, week, version)
     query = _query_for(lagesbild, request.query_params, principal)
-    snapshot = lagesbild_service.view(session=session, lagesbild=lagesbild, query=query)
+    snapshot = lagesbild_service.view(
+        session=session, lagesbild=lagesbild, query=query,
+        tile_attribution=request.app.state.settings.map_tile_attribution,
+    )
     _audit_read(session, request, principal, lagesbild, query, "Lägesbild")
     return _gzip(request, _render_page(request, session, principal, lagesbild, snapshot, query))
 
@@ -147,7 +150,10 @@ def map_json(
     week = _week(week)
     lagesbild = _visible_version(session, principal, week, version)
     query = _query_for(lagesbild, request.query_params, principal)
-    snapshot = lagesbild_service.view(session=session, lagesbild=lagesbild, query=query)
+    snapshot = lagesbild_service.view(
+        session=session, lagesbild=lagesbild, query=query,
+        tile_attribution=request.app.state.settings.map_tile_attribution,
+    )
     _audit_read(session, request, principal, lagesbild, query, "Kartdata för lägesbild")
     return _gzip(request, JSONResponse(map_payload(snapshot)))
 
@@ -286,7 +292,10 @@ async def _save(request: Request, session: Session, principal: Principal, week: 
     )
     query = _filters(form, principal.kommun_code, week)
     data = await _draft_input(request)
-    snapshot = lagesbild_service.view(session=session, lagesbild=lagesbild, query=query)
+    snapshot = lagesbild_service.view(
+        session=session, lagesbild=lagesbild, query=query,
+        tile_attribution=request.app.state.settings.map_tile_attribution,
+    )
     errors = lagesbild_service.save_draft(
         session=session, lagesbild=lagesbild, snapshot=snapshot, data=data, user_id=principal.user_id,
         query=query,
@@ -297,8 +306,10 @@ async def _save(request: Request, session: Session, principal: Principal, week: 
                             typed=data, status_code=400)
     if publish:
         assert principal.user is not None
-        lagesbild_service.publish(session=session, lagesbild=lagesbild, query=query, user=principal.user,
-                                  ip=_client_ip(request))
+        lagesbild_service.publish(
+            session=session, lagesbild=lagesbild, query=query, user=principal.user, ip=_client_ip(request),
+            tile_attribution=request.app.state.settings.map_tile_attribution,
+        )
     session.commit()
     params = [("version", lagesbild.version), *filter_params(query)]
     params.append(("publicerad", 1) if publish else ("sparad", 1))

@@ -105,11 +105,15 @@ class DraftInput:
     motiveringar: dict[str, str] = field(default_factory=dict)
 
 
-def view(*, session: Session, lagesbild: Lagesbild, query: ReportQuery) -> LagesbildSnapshot:
+def view(
+    *, session: Session, lagesbild: Lagesbild, query: ReportQuery, tile_attribution: str = ""
+) -> LagesbildSnapshot:
     """What a version shows: the frozen snapshot if published, else composed from live data."""
     if lagesbild.status == LagesbildStatus.publicerad and lagesbild.snapshot_json:
         return LagesbildSnapshot.from_json(lagesbild.snapshot_json)
-    return compose_module.compose(session=session, lagesbild=lagesbild, query=query)
+    return compose_module.compose(
+        session=session, lagesbild=lagesbild, query=query, tile_attribution=tile_attribution
+    )
 
 
 def validate_draft(snapshot: LagesbildSnapshot, data: DraftInput) -> dict[str, str]:
@@ -167,11 +171,14 @@ def save_draft(
 
 
 def publish(
-    *, session: Session, lagesbild: Lagesbild, query: ReportQuery, user: User, ip: str = ""
+    *, session: Session, lagesbild: Lagesbild, query: ReportQuery, user: User, ip: str = "",
+    tile_attribution: str = "",
 ) -> LagesbildSnapshot:
     """Freeze the draft into its snapshot and mark it published (audit: lagesbild.publish)."""
     _require_draft(lagesbild)
-    snapshot = compose_module.compose(session=session, lagesbild=lagesbild, query=query)
+    snapshot = compose_module.compose(
+        session=session, lagesbild=lagesbild, query=query, tile_attribution=tile_attribution
+    )
     missing = [a.name for a in snapshot.areas if a.status and a.status != a.suggested_status and not a.motivering]
     if missing:
         raise AppError("Motivering saknas för " + ", ".join(missing) + ". Skriv en och publicera igen.")

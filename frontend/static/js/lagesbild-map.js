@@ -53,7 +53,10 @@
   });
   tiles.on("tileerror", function () { mapNode.classList.add("lb-no-tiles"); });
   tiles.addTo(map);
-  map.attributionControl.addAttribution((data.attributions || []).join(", "));
+  // The tile layer brings its own (linked) attribution; add the others, e.g. "Källa: SCB".
+  (data.attributions || []).forEach(function (text) {
+    if (text.indexOf("Källa") === 0) map.attributionControl.addAttribution(text);
+  });
 
   var overlays = {};
   var areaLayer = null;

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from api.audit.models import AuditEvent
 from api.lagesbild.models import Lagesbild
+from api.lagesbild.snapshot import LagesbildSnapshot
 from tests.api.lagesbild.helpers import MONDAY, WEEK, add_report, week_of_reports
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
@@ -50,6 +51,8 @@ def test_analyst_draft_status_override_and_publish(client, session, world):
     published = client.get(done.headers["location"])
     assert "Publicerad" in published.text and "Skolan rapporterar oro" in published.text
     assert "Skapa ny version" in published.text
+    stored = LagesbildSnapshot.from_json(session.exec(select(Lagesbild)).one().snapshot_json)
+    assert stored.attributions[0] == "Källa: SCB" and stored.points and stored.area("1880C").status == "röd"
     audit = session.exec(select(AuditEvent.action).where(AuditEvent.action.in_(["lagesbild.publish", "report.read"]))).all()
     assert "lagesbild.publish" in audit and "report.read" in audit
 
