@@ -143,12 +143,13 @@ def test_reject_without_reason_is_refused_next_to_the_field(live_server, analyst
 def test_register_an_insats(live_server, analyst_page):  # type: ignore[no-untyped-def]
     page = analyst_page
     page.set_viewport_size({"width": 320, "height": 640})
+    # Dates after the demo weeks: the live server is shared, other tests' weeks stay as they were.
     page.goto(f"{live_server}/insatser")
     assert axe_violations(page) == []
     page.click("text=Registrera insats")
     page.fill("#titel", "Belysning längs gångvägen")
-    page.fill("#startdatum", "2026-11-20")
-    page.fill("#slutdatum", "2026-11-10")
+    page.fill("#startdatum", "2027-01-11")
+    page.fill("#slutdatum", "2027-01-01")
     page.click("text=Spara insatsen")
     assert page.locator("#slutdatum-fel").inner_text() == "Slutdatum kan inte vara före startdatum."
     assert page.locator("#typ-fel").is_visible() and page.locator("#omraden-fel").is_visible()
@@ -158,13 +159,13 @@ def test_register_an_insats(live_server, analyst_page):  # type: ignore[no-untyp
     screenshot(page, "insats-form-errors-320")
 
     page.select_option("#typ", "belysning")
-    page.fill("#slutdatum", "2026-12-20")
+    page.fill("#slutdatum", "2027-02-28")
     page.check("#omrade-1")
     page.check("#kategori-1")
     page.click("text=Spara insatsen")
     page.wait_for_url(re.compile(r".*/insatser/\d+\?sparad=1"))
     assert page.locator("h1").inner_text() == "Belysning längs gångvägen"
-    assert "2026-11-20 – 2026-12-20" in page.locator("main").inner_text()
+    assert "2027-01-11 – 2027-02-28" in page.locator("main").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "insats-detail-320")
     page.goto(f"{live_server}/insatser")
