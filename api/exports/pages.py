@@ -50,6 +50,9 @@ def _csv_page(request, session, principal, form, errors, status_code=200):  # ty
             "report_columns": csv_export.REPORT_COLUMNS,
             "free_text_columns": csv_export.FREE_TEXT_COLUMNS,
             "aggregate_columns": csv_export.AGGREGATE_COLUMNS,
+            "published_weeks": export_service.published_weeks(
+                session=session, kommun_code=principal.kommun_code
+            ),
         },
         principal=principal,
         session=session,

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, select
 
 from analysis.weeks import parse_iso_week, week_end, week_start
 from api.audit import service as audit_service
@@ -14,7 +15,7 @@ from api.core.deps import Principal
 from api.core.errors import NotFound
 from api.lagesbild import compose
 from api.lagesbild import service as lagesbild_service
-from api.lagesbild.models import Lagesbild
+from api.lagesbild.models import Lagesbild, LagesbildStatus
 from api.lagesbild.snapshot import LagesbildSnapshot
 from api.reports.models import Source
 from api.reports.query import ReportQuery
@@ -172,6 +173,18 @@ def week_for_export(
         area.status = None
         area.motivering = ""
     return WeekExport(snapshot, published=False)
+
+
+def published_weeks(*, session: Session, kommun_code: str, limit: int = 8) -> list[tuple[str, int]]:
+    """The newest weeks with a published lägesbild and their newest version, newest first."""
+    rows = session.exec(
+        select(Lagesbild.iso_week, func.max(Lagesbild.version))
+        .where(Lagesbild.kommun_code == kommun_code, Lagesbild.status == LagesbildStatus.publicerad)
+        .group_by(Lagesbild.iso_week)
+        .order_by(Lagesbild.iso_week.desc())  # type: ignore[attr-defined]
+        .limit(limit)
+    ).all()
+    return [(week, int(version)) for week, version in rows]
 
 
 def parse_week(text: str) -> str:

@@ -191,3 +191,15 @@ def test_streamed_rows_are_exactly_the_query_objects_reports(session, world, rep
     body = b"".join(csv_export.report_csv_chunks(open_session=database.session, query=query, page_size=2))
     streamed = _read(body).rapport_id.tolist() if body.count(b"\r\n") > 1 else []
     assert streamed == reports_frame(session=session, query=query).report_id.tolist()
+
+
+def test_export_page_links_the_published_weeks_files(client, world, session, week_reports):
+    from tests.api.exports.conftest import publish_week
+
+    login(client, world.user("polis").email, PASSWORD)
+    assert "Ingen lägesbild är publicerad ännu." in client.get("/export/csv").text
+    publish_week(session, world)
+    page = client.get("/export/csv").text
+    assert 'href="/export/2026-W47/pdf?version=1"' in page
+    assert 'href="/export/2026-W47/omraden.gpkg?version=1"' in page
+    assert 'href="/export/2026-W47/lagesbild.html?version=1"' in page
