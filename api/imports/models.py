@@ -20,7 +20,8 @@ class ImportBatch(SQLModel, table=True):
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     filename: str = Field(max_length=300)
     file_hash: str = Field(max_length=64, index=True)
-    content: bytes = Field(sa_column=deferred(Column(LargeBinary, nullable=False)))
+    # Deferred: listing batches must not load every uploaded file's bytes.
+    content: bytes = Field(sa_column=deferred(Column(LargeBinary, nullable=False)))  # type: ignore[arg-type]
     status: str = Field(default="preview", max_length=20)  # preview, committed, cancelled
     strict: bool = True
     mapping_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))

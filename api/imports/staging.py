@@ -184,6 +184,7 @@ def _store(
     organisation_id: int,
     submitted_by_id: int | None,
     progress: Callable[[int], None] | None,
+    flag_duplicates: bool = True,
 ) -> StoreOutcome:
     total = StoreOutcome()
     for start in range(0, len(analysis.records), STORE_CHUNK):
@@ -196,6 +197,7 @@ def _store(
             submitted_by_id=submitted_by_id,
             rows=analysis.rows[start : start + STORE_CHUNK],
             strict=False,  # strictness is decided over the whole file below
+            flag_duplicates=flag_duplicates,
         )
         total.created_ids += outcome.created_ids
         total.skipped += outcome.skipped
@@ -226,8 +228,10 @@ def dry_run(
         return analysis
     savepoint = session.begin_nested()
     try:
+        # A trial store that is rolled back: duplicate flags would be thrown away, so skip them.
         outcome = _store(session, analysis, kommun_code=kommun_code,
-                         organisation_id=organisation_id, submitted_by_id=None, progress=progress)
+                         organisation_id=organisation_id, submitted_by_id=None, progress=progress,
+                         flag_duplicates=False)
     finally:
         savepoint.rollback()
     _merge_errors(analysis, outcome.errors)

@@ -97,8 +97,12 @@ def store_records(
     strict: bool = True,
     review_status: str = "ny",
     source_urls: Sequence[str] | None = None,
+    flag_duplicates: bool = True,
 ) -> StoreOutcome:
-    """Store records for one organisation in one kommun; in strict mode all or nothing."""
+    """Store records for one organisation in one kommun; in strict mode all or nothing.
+
+    `flag_duplicates=False` skips the likely-duplicate check (a trial store that is rolled back).
+    """
     outcome = StoreOutcome()
     rows = list(rows) if rows is not None else list(range(1, len(records) + 1))
     if not records:
@@ -175,9 +179,10 @@ def store_records(
     if pending:
         result = session.execute(insert(Report).returning(Report.id), pending)
         outcome.created_ids = [int(i) for i in result.scalars()]
-        outcome.flagged_duplicates = flag_likely_duplicates(
-            session=session, kommun_code=kommun_code, report_ids=outcome.created_ids
-        )
+        if flag_duplicates:
+            outcome.flagged_duplicates = flag_likely_duplicates(
+                session=session, kommun_code=kommun_code, report_ids=outcome.created_ids
+            )
     return outcome
 
 
