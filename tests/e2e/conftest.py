@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -35,8 +36,20 @@ def _free_port() -> int:
         return s.getsockname()[1]  # type: ignore[no-any-return]
 
 
+@dataclass
+class Live:
+    url: str
+    database: Database
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(live: Live) -> str:
+    """The base URL of the live server."""
+    return live.url
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """The app with the demo kommun loaded, served on 127.0.0.1 for the whole session."""
     from api.demo.loader import load_demo
 
@@ -60,7 +73,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if server.started:
             break
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield Live(url=f"http://127.0.0.1:{port}", database=database)
     server.should_exit = True
     thread.join(timeout=10)
     database.engine.dispose()

@@ -110,3 +110,41 @@ def test_nollrapport_for_last_week(live_server, reporter_page):
     assert axe_violations(page) == []
     screenshot(page, "report-nollrapport-320")
     assert page.blocked_requests == []
+
+
+def test_nollrapport_from_a_silent_organisation_is_received(live, page):
+    """An organisation with nothing this week sends "Inget att rapportera denna vecka" on a phone."""
+    from api.organisations import service as organisation_service
+    from api.users import service as user_service
+
+    with live.database.transaction() as session:
+        organisation = organisation_service.create_organisation(
+            session=session, kommun_code="1880", name="Fältgruppen (webbtest)", type="socialtjanst",
+            expected_to_report=False,
+        )
+        user_service.create_user(
+            session=session, name="Fältare", email="faltare@orebro.example", password="demo-faltare-1",
+            role="inrapportor", kommun_codes=["1880"], organisation_id=organisation.id,
+        )
+    page.set_viewport_size({"width": 320, "height": 640})
+    log_in(page, live.url, "faltare@orebro.example", "demo-faltare-1")
+    page.goto(f"{live.url}/rapportera")
+    this_week = page.locator("#vecka").input_value()
+    page.click("text=Inget att rapportera denna vecka")
+    page.wait_for_url(re.compile(rf".*/rapportera/vecka/{this_week}\?nollrapport=lamnad.*"))
+    assert "Nollrapporten för vecka" in page.locator("main").inner_text()
+    assert "Tack!" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    assert _fits_320(page)
+    screenshot(page, "report-nollrapport-received-320")
+    # Sent again: stored once, and the user is told it was already there.
+    page.goto(f"{live.url}/rapportera")
+    page.click("text=Inget att rapportera denna vecka")
+    page.wait_for_url(re.compile(r".*nollrapport=redan.*"))
+    from sqlmodel import select
+
+    from api.reports.models import Nollrapport
+
+    with live.database.session() as session:
+        rows = session.exec(select(Nollrapport).where(Nollrapport.organisation_id == organisation.id)).all()
+    assert [r.iso_week for r in rows] == [this_week]
