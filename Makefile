@@ -22,7 +22,8 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile tests
+	$(BIN)/pytest -q --doctest-modules analysis ingest
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
