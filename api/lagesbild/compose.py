@@ -17,6 +17,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from analysis.weeks import week_start
+from api.insatser import service as insats_service
 from api.kommuner.models import Kommun
 from api.lagesbild import map_data
 from api.lagesbild.models import AreaAssessment, Lagesbild
@@ -159,10 +160,6 @@ def plain_text(html_text: str) -> str:
 
 
 def _insatser(session: Session, query: ReportQuery) -> list[InsatsSummary]:
-    try:
-        from api.insatser import service as insats_service
-    except ImportError:  # the insatser service is written in parallel; no insatser until it lands
-        return []
     views = insats_service.active_insatser(
         session=session, kommun_code=query.kommun_code, first_date=query.first_date,
         last_date=query.last_date,

@@ -128,3 +128,32 @@ def test_publish_freezes_and_new_version_flow(session, world):
     session.commit()
     versions = service.published_versions(session=session, kommun_code="1880", week=WEEK)
     assert [(v.version, LagesbildSnapshot.from_json(v.snapshot_json).total) for v in versions] == [(1, 8), (2, 12)]
+
+
+def test_insatser_and_kontextfaktorer_reach_sections_three_and_four(session, world):
+    from datetime import date
+
+    from api.insatser import service as insats_service
+
+    week_of_reports(session, world)
+    school = world.organisations["1880"][0]
+    insats_service.create_insats(session=session, kommun_code="1880", data=insats_service.InsatsData(
+        title="Extra belysning vid skolan", type="belysning", start_date=date(2026, 11, 1),
+        end_date=date(2026, 11, 18), responsible_organisation_id=school.id, area_codes=["1880A"],
+    ))
+    insats_service.create_insats(session=session, kommun_code="1880", data=insats_service.InsatsData(
+        title="Avslutad före veckan", type="ovrig", start_date=date(2026, 10, 1), end_date=date(2026, 11, 15),
+    ))
+    # Skollov next week (a kontextfaktor), and one far beyond the four weeks ahead.
+    add_report(session, "skollov", MONDAY + timedelta(days=7), square="A", org=school.id)
+    add_report(session, "skollov", MONDAY + timedelta(days=60), square=None, org=school.id)
+    session.commit()
+    snapshot = service.view(session=session, lagesbild=_draft(session), query=week_query("1880", WEEK))
+    assert [(i.title, i.type_label, i.responsible_organisation, i.area_codes) for i in snapshot.insatser] == [
+        ("Extra belysning vid skolan", "Belysning", "Skola Örebro", ["1880A"])
+    ]
+    assert [(f.date, f.category_name, f.area_name) for f in snapshot.context_factors] == [
+        ("2026-11-23", "Skollov", "Område A")
+    ]
+    # A kontextfaktor is not an incident: it is neither counted nor a map point.
+    assert snapshot.total == 8 and len(snapshot.points) == 6
