@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
@@ -14,6 +15,7 @@ from sqlmodel import Session, select
 from api.areas.models import Area, AreaSet, Place
 from api.core.errors import AppError
 from ingest.areas import AreaFileError, prepare_areas
+from ingest.gazetteer import Gazetteer, build_gazetteer
 
 
 def read_area_file(
@@ -105,6 +107,30 @@ def load_areas_frame(*, session: Session, kommun_code: str) -> gpd.GeoDataFrame:
         },
         geometry=shapely.from_wkb([r[3] for r in rows]) if rows else [],
         crs=3006,
+    )
+
+
+def kommun_gazetteer(
+    *, session: Session, kommun_code: str, areas: gpd.GeoDataFrame | None = None,
+    places: list[Place] | None = None,
+) -> Gazetteer:
+    """The kommun's gazetteer: its places and the names of its active areas.
+
+    Pass `areas`/`places` when the caller already loaded them.
+    """
+    if areas is None:
+        areas = load_areas_frame(session=session, kommun_code=kommun_code)
+    if places is None:
+        places = list(session.exec(select(Place).where(Place.kommun_code == kommun_code)))
+    code_by_id = dict(zip(areas.area_id, areas.area_code, strict=True))
+    rows = [
+        {"name": p.name, "aliases": p.aliases, "area_code": code_by_id[p.area_id]}
+        for p in places
+        if p.area_id in code_by_id
+    ]
+    return build_gazetteer(
+        pd.DataFrame(rows) if rows else None,
+        areas[["area_code", "area_name"]] if len(areas) else None,
     )
 
 

@@ -17,7 +17,6 @@ import pandas as pd
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Place
 from api.categories import service as category_service
 from api.jobs import service as job_service
 from api.jobs.registry import JobContext, JobOutcome
@@ -26,7 +25,6 @@ from api.organisations.models import Organisation, OrganisationType
 from api.police.models import PoliceTypeMapping
 from api.reports import service as report_service
 from api.reports.models import Report
-from ingest.gazetteer import Gazetteer, build_gazetteer
 from ingest.police_feed import parse_police_events
 from ingest.police_feed_client import (
     PoliceFeedClient,
@@ -63,21 +61,6 @@ def system_organisation(*, session: Session, kommun_code: str, name: str) -> Org
     return organisation
 
 
-def kommun_gazetteer(*, session: Session, kommun_code: str) -> Gazetteer:
-    """Place names and area names of the kommun's active area set (as store_records uses them)."""
-    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
-    code_by_id = dict(zip(areas.area_id, areas.area_code, strict=True))
-    places = [
-        {"name": p.name, "aliases": p.aliases, "area_code": code_by_id[p.area_id]}
-        for p in session.exec(select(Place).where(Place.kommun_code == kommun_code))
-        if p.area_id in code_by_id
-    ]
-    return build_gazetteer(
-        pd.DataFrame(places) if places else None,
-        areas[["area_code", "area_name"]] if len(areas) else None,
-    )
-
-
 def type_mapping(*, session: Session, kommun_code: str) -> dict[str, str | None]:
     """Police type → category code (None: not imported): the kommun's rows over the defaults."""
     rows = session.exec(
@@ -112,7 +95,7 @@ def _import_feed_for(session: Session, data: bytes | str | list, kommun_code: st
     result = parse_police_events(
         data,
         kommun=kommun_code,
-        gazetteer=kommun_gazetteer(session=session, kommun_code=kommun_code),
+        gazetteer=area_service.kommun_gazetteer(session=session, kommun_code=kommun_code),
         type_mapping=type_mapping(session=session, kommun_code=kommun_code),
         unmapped_category=UNMAPPED_CATEGORY,
         summary_category=SUMMARY_CATEGORY,
@@ -248,7 +231,7 @@ def import_summary(
         parsed = parse_police_summary(
             data, kommun_code=kommun_code, categories=frame,
             areas=pd.DataFrame(areas[["area_code", "area_name"]]),
-            gazetteer=kommun_gazetteer(session=session, kommun_code=kommun_code),
+            gazetteer=area_service.kommun_gazetteer(session=session, kommun_code=kommun_code),
         )
     except (ValueError, csv.Error) as exc:
         message = str(exc)

@@ -25,7 +25,6 @@ from api.areas.models import Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.reports.models import Report
-from ingest.gazetteer import build_gazetteer
 from ingest.personnummer import mask_personnummer
 from ingest.placement import assign_areas
 from ingest.records import ReportRecord, RowError
@@ -64,25 +63,14 @@ class _Placement:
 def _placement_context(session: Session, kommun_code: str) -> _Placement:
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     places = list(session.exec(select(Place).where(Place.kommun_code == kommun_code)))
-    area_code_by_id = dict(zip(areas.area_id, areas.area_code, strict=True))
-    place_frame = pd.DataFrame(
-        {
-            "name": [p.name for p in places],
-            "aliases": [p.aliases for p in places],
-            "area_code": [area_code_by_id.get(p.area_id) for p in places],
-        }
-    )
-    place_frame = place_frame[place_frame.area_code.notna()]
-    gazetteer = build_gazetteer(
-        place_frame if len(place_frame) else None,
-        areas[["area_code", "area_name"]] if len(areas) else None,
-    )
     return _Placement(
         area_ids=dict(zip(areas.area_code, areas.area_id, strict=True)),
         areas=areas,
         places_by_id={p.id: p for p in places},  # type: ignore[misc]
         place_ids_by_name={p.name: p.id for p in places},  # type: ignore[misc]
-        gazetteer=gazetteer,
+        gazetteer=area_service.kommun_gazetteer(
+            session=session, kommun_code=kommun_code, areas=areas, places=places
+        ),
     )
 
 

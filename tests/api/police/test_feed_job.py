@@ -53,10 +53,8 @@ def test_job_stores_each_kommuns_events_once_and_places_them(database, test_sett
     first = _run(database, test_settings, feed, T0)
     assert first.status == "succeeded", first.message
     assert first.period == "2026-11-21T13:00"  # local (Europe/Stockholm) start minute
-    # The terms require a User-Agent; HTTP headers are ASCII, so Swedish letters are folded.
-    assert feed.requests[0].headers["user-agent"] == (
-        "Lagesbild/0.1 (kommunens brottsforebyggande samordning)"
-    )
+    # The terms require a User-Agent: the configured one is sent as it is (ASCII by default).
+    assert feed.requests[0].headers["user-agent"] == test_settings.police_feed_user_agent
     assert str(feed.requests[0].url) == test_settings.police_feed_url
 
     reports = _reports(session)
