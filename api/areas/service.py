@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from sqlalchemy import Row
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -90,7 +92,7 @@ def active_area_set(*, session: Session, kommun_code: str) -> AreaSet | None:
 def load_areas_frame(*, session: Session, kommun_code: str) -> gpd.GeoDataFrame:
     """The kommun's active areas as a GeoDataFrame (area_id, area_code, area_name) in EPSG:3006."""
     area_set = active_area_set(session=session, kommun_code=kommun_code)
-    rows = []
+    rows: Sequence[Row] = []  # type: ignore[type-arg]
     if area_set is not None:
         table = Area.__table__  # type: ignore[attr-defined]
         # Core select: thousands of polygons load without building ORM objects.

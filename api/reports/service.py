@@ -165,7 +165,7 @@ def store_records(
     if strict and outcome.errors:
         raise StoreRejected(outcome.errors)
     if pending:
-        result = session.execute(insert(Report).returning(Report.id), pending)
+        result = session.execute(insert(Report).returning(Report.__table__.c.id), pending)  # type: ignore[attr-defined]
         outcome.created_ids = [int(i) for i in result.scalars()]
         if flag_duplicates:
             outcome.flagged_duplicates = flag_likely_duplicates(
@@ -242,7 +242,7 @@ def _existing_keys(
                 col(Report.content_hash).in_(hashes[chunk : chunk + 500]),
             )
         ):
-            found[("hash", content_hash)] = report_id  # type: ignore[index]
+            found[("hash", content_hash)] = report_id  # type: ignore[index,assignment]
     for chunk in range(0, len(external), 500):
         for report_id, external_id in session.exec(
             select(Report.id, Report.external_id).where(
@@ -250,7 +250,7 @@ def _existing_keys(
                 col(Report.external_id).in_(external[chunk : chunk + 500]),
             )
         ):
-            found[("external", external_id)] = report_id  # type: ignore[index]
+            found[("external", external_id)] = report_id  # type: ignore[index,assignment]
     return found
 
 

@@ -59,6 +59,7 @@ def create_user(
     )
     session.add(user)
     session.flush()
+    assert user.id is not None  # assigned by the flush
     for code in sorted(set(kommun_codes)):
         session.add(UserKommun(user_id=user.id, kommun_code=code))
     session.flush()
