@@ -73,8 +73,7 @@ def latest(request: Request, session: SessionDep, principal: ReaderDep) -> Respo
         session=session, kommun_code=principal.kommun_code, published_only=not _can_edit(principal)
     )
     if week is None and _can_edit(principal):
-        now = datetime.now(ZoneInfo(request.app.state.settings.timezone))
-        week = shift_week(f"{now.isocalendar()[0]}-W{now.isocalendar()[1]:02d}", -1)
+        week = shift_week(_current_week(request), -1)
     if week is None:
         raise NotFound("Det finns ingen publicerad lägesbild ännu för kommunen.")
     return RedirectResponse(f"/lagesbild/{week}", status_code=303)
@@ -95,9 +94,17 @@ def area_geojson(request: Request, session: SessionDep, principal: ReaderDep) ->
     return Response(built.raw(), media_type="application/geo+json", headers=headers)
 
 
+def _current_week(request: Request) -> str:
+    year, number, _ = datetime.now(ZoneInfo(request.app.state.settings.timezone)).isocalendar()
+    return f"{year}-W{number:02d}"
+
+
 def _visible_version(
-    session: Session, principal: Principal, week: str, version: int | None
+    request: Request, session: Session, principal: Principal, week: str, version: int | None
 ) -> Lagesbild:
+    # ISO labels sort as text in week order; a week that has not started has nothing to show.
+    if week > _current_week(request):
+        raise NotFound(f"Vecka {week_number(week)} ({week}) har inte börjat ännu.")
     if _can_edit(principal):
         lagesbild_service.draft_lagesbild(
             session=session, kommun_code=principal.kommun_code, week=week, created_by=principal.actor
@@ -133,7 +140,7 @@ def lagesbild_page(
     request: Request, session: SessionDep, principal: ReaderDep, week: str, version: int | None = None
 ) -> Response:
     week = _week(week)
-    lagesbild = _visible_version(session, principal, week, version)
+    lagesbild = _visible_version(request, session, principal, week, version)
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(
         session=session, lagesbild=lagesbild, query=query,
@@ -148,7 +155,7 @@ def map_json(
     request: Request, session: SessionDep, principal: ReaderDep, week: str, version: int | None = None
 ) -> Response:
     week = _week(week)
-    lagesbild = _visible_version(session, principal, week, version)
+    lagesbild = _visible_version(request, session, principal, week, version)
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(
         session=session, lagesbild=lagesbild, query=query,
@@ -245,7 +252,7 @@ def _render_page(  # type: ignore[no-untyped-def]
             "status_labels": STATUS_LABELS,
             "completeness_labels": COMPLETENESS_LABELS,
             "previous_week": shift_week(week, -1),
-            "next_week": shift_week(week, 1),
+            "next_week": shift_week(week, 1) if shift_week(week, 1) <= _current_week(request) else None,
             "map_json": json.dumps(map_payload(snapshot), ensure_ascii=False).replace("</", "<\\/"),
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,

@@ -64,6 +64,12 @@ def test_analyst_publishes_and_granskare_sees_the_published_map(live_server, pag
     assert page.evaluate("document.activeElement.id") == "lb-area-panel"
     assert area_name in page.locator("#lb-area-panel-heading").inner_text()
     assert "Motivering: Många larm" in panel.inner_text()
+    # Report points (clustered) and the heat layer from the layer control.
+    assert page.locator("#lagesbild-map .lb-cluster, #lagesbild-map .lb-point").count() > 0
+    page.hover(".leaflet-control-layers")
+    page.locator(".leaflet-control-layers label:has-text('Värmekarta') input").check()
+    assert page.locator("#lagesbild-map canvas.leaflet-heatmap-layer").count() == 1
+    assert _area_paths(page) == OREBRO_AREAS  # points and heat never add area paths
     # Colour by count: the legend changes.
     page.check("input[name=lb-mode][value=count]")
     assert "antal rapporter" in page.locator("#lb-legend").inner_text()

@@ -140,7 +140,10 @@ def test_filter_by_category_uses_the_same_query(client, session, world):
     assert {a["code"]: a["count"] for a in _map_data(filtered)["areas"]}["1880B"] == 2
 
 
-def test_bad_week_is_a_swedish_404(client, world):
+def test_bad_week_is_a_swedish_404(client, session, world):
     _login(client, world, "analytiker")
     response = client.get("/lagesbild/2026-W99")
     assert response.status_code == 404 and "vecka 99 finns inte år 2026" in response.text
+    future = client.get("/lagesbild/2099-W01")
+    assert future.status_code == 404 and "Vecka 1 (2099-W01) har inte börjat ännu." in future.text
+    assert session.exec(select(Lagesbild)).all() == []  # no draft for a week that has not begun
