@@ -3,67 +3,47 @@ count drop by one, undoes it, and registers an insats; axe finds no WCAG 2.1 AA 
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
-from api.core.db import Database, make_engine
 from api.demo.loader import DEMO_PASSWORDS
 from api.reports import service as report_service
 from api.reports.models import Report
-from tests.conftest import _worker, make_test_settings
 from tests.e2e.conftest import DEMO_TODAY, axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.e2e
 
 
-def _live_database(tmp_path_factory: pytest.TempPathFactory) -> Database:
-    """The live server's own database (same naming as tests/e2e/conftest.py), opened without reset."""
-    name = f"e2e_{_worker()}"
-    base = os.environ.get("LAGESBILD_TEST_DATABASE_URL")
-    if base:
-        schema = re.sub(r"\W", "_", f"t_{name}")
-        url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
-    else:
-        # pytest also links the latest "e2e<N>" directory as "e2ecurrent": one file, two paths.
-        (path,) = {p.resolve() for p in tmp_path_factory.getbasetemp().glob(f"e2e*/{name}.db")}
-        url = f"sqlite:///{path}"
-    return Database(make_engine(make_test_settings(url, tmp_path_factory.getbasetemp())))
-
-
 @pytest.fixture()
-def flagged_week(live_server, tmp_path_factory) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
+def flagged_week(live) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
     """A demo week with a planted duplicate, flagged the way store_records flags new reports.
 
     The demo loader inserts its reports directly, without duplicate flagging.
     """
-    database = _live_database(tmp_path_factory)
-    try:
-        monday = DEMO_TODAY - timedelta(days=DEMO_TODAY.weekday())
-        for _ in range(12):
-            sunday = monday + timedelta(days=6)
-            with database.transaction() as session:
-                in_week = select(Report.id).where(
+    database = live.database
+    monday = DEMO_TODAY - timedelta(days=DEMO_TODAY.weekday())
+    for _ in range(12):
+        sunday = monday + timedelta(days=6)
+        with database.transaction() as session:
+            in_week = select(Report.id).where(
+                Report.kommun_code == "1880", Report.observed_date >= monday,
+                Report.observed_date <= sunday)
+            report_service.flag_likely_duplicates(
+                session=session, kommun_code="1880", report_ids=list(session.exec(in_week)))
+            flagged = session.exec(
+                select(Report).where(
                     Report.kommun_code == "1880", Report.observed_date >= monday,
-                    Report.observed_date <= sunday)
-                report_service.flag_likely_duplicates(
-                    session=session, kommun_code="1880", report_ids=list(session.exec(in_week)))
-                flagged = session.exec(
-                    select(Report).where(
-                        Report.kommun_code == "1880", Report.observed_date >= monday,
-                        Report.observed_date <= sunday, Report.suspected_duplicate_of_id != None,  # noqa: E711
-                        Report.duplicate_of_id == None)  # noqa: E711
-                    .order_by(Report.id)
-                ).first()
-                if flagged is not None:
-                    year, number, _ = monday.isocalendar()
-                    return f"{year}-W{number:02d}", flagged.id, flagged.suspected_duplicate_of_id  # type: ignore[return-value]
-            monday -= timedelta(days=7)
-    finally:
-        database.engine.dispose()
+                    Report.observed_date <= sunday, Report.suspected_duplicate_of_id != None,  # noqa: E711
+                    Report.duplicate_of_id == None)  # noqa: E711
+                .order_by(Report.id)
+            ).first()
+            if flagged is not None:
+                year, number, _ = monday.isocalendar()
+                return f"{year}-W{number:02d}", flagged.id, flagged.suspected_duplicate_of_id  # type: ignore[return-value]
+        monday -= timedelta(days=7)
     pytest.fail("no demo week with a planted duplicate in the last 12 weeks")
 
 
