@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from analysis.weeks import parse_iso_week, shift_week
@@ -106,10 +107,13 @@ def _visible_version(
     if week > _current_week(request):
         raise NotFound(f"Vecka {week_number(week)} ({week}) har inte börjat ännu.")
     if _can_edit(principal):
-        lagesbild_service.draft_lagesbild(
-            session=session, kommun_code=principal.kommun_code, week=week, created_by=principal.actor
-        )
-        session.commit()
+        try:
+            lagesbild_service.draft_lagesbild(
+                session=session, kommun_code=principal.kommun_code, week=week, created_by=principal.actor
+            )
+            session.commit()
+        except IntegrityError:  # another request drafted the same week at the same moment
+            session.rollback()
     return lagesbild_service.get_version(
         session=session, kommun_code=principal.kommun_code, week=week, version=version,
         published_only=not _can_edit(principal),
