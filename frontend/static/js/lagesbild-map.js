@@ -45,7 +45,7 @@
     return { color: "#1b1f24", weight: 1, fillColor: fill, fillOpacity: mode === "status" ? 0.45 : 0.7 };
   }
 
-  var map = L.map(mapNode, { zoomControl: true, attributionControl: true });
+  var map = L.map(mapNode, { zoomControl: true, attributionControl: true, zoomSnap: 0.25 });
   map.attributionControl.setPrefix(false);
   map.setView([59.27, 15.21], 11);
   var tiles = L.tileLayer(mapNode.dataset.tileUrl, {
@@ -168,6 +168,7 @@
     Object.keys(layersByCode).forEach(function (c) { layersByCode[c].setStyle(styleFor(c)); });
     if (layersByCode[code]) layersByCode[code].setStyle({ weight: 4, color: "#000000" });
     if (focus) panel.focus();
+    else if (panel.scrollIntoView) panel.scrollIntoView({ block: "nearest" });
   }
 
   function addAreas(geojson) {
