@@ -395,7 +395,8 @@ def test_category_matcher_frame_skips_inactive():
 
 
 _cell = st.one_of(
-    st.text(alphabet=st.characters(blacklist_characters=';"\r\n\x00'), max_size=12),
+    # Lone surrogates (Cs) cannot occur in any encoded file, so they are not generated.
+    st.text(alphabet=st.characters(blacklist_characters=';"\r\n\x00', blacklist_categories=('Cs',)), max_size=12),
     st.sampled_from(["2026-11-20", "46347", "14:30", "59,27", "15,2", "514200", "6571300",
                      "-1", "klotter", "Rån", ""]),
 )
