@@ -44,6 +44,7 @@ from api.reports.query import ReportQuery, reports_frame
 from api.statistics import service as statistics_service
 from api.statistics.service import LOOKBACK_WEEKS
 from api.users import service as user_service
+from api.users.models import User
 from tests.bench.bench_placement import _areas
 
 N_AREAS = 1_300
@@ -175,6 +176,20 @@ def main() -> None:
             html = response.content
             geo = client.get("/lagesbild/omraden.geojson", headers={"accept-encoding": "gzip"})
             print(f"GET /lagesbild/{WEEK} (analyst, draft, full page): {seconds:.3f} s median of 3 {_cpu()}")
+            with Session(database.engine) as session:
+                user = session.exec(select(User).where(User.email == "a@bench.example")).one()
+                draft = lagesbild_service.get_version(
+                    session=session, kommun_code="1880", week=WEEK, version=None, published_only=False
+                )
+                publish_seconds, _ = _median(lambda: lagesbild_service.publish(
+                    session=session, lagesbild=draft, query=compose.week_query("1880", WEEK), user=user
+                ), runs=1)
+                session.commit()
+                print(f"publish (compose + freeze {len(draft.snapshot_json) / 1e6:.2f} MB snapshot JSON): "
+                      f"{publish_seconds:.3f} s {_cpu()}")
+            published_seconds, _ = _median(lambda: client.get(f"/lagesbild/{WEEK}"))
+            print(f"GET /lagesbild/{WEEK} (published version, from the snapshot): {published_seconds:.3f} s "
+                  f"median of 3 {_cpu()}")
             geo_seconds, _ = _median(
                 lambda: client.get("/lagesbild/omraden.geojson", headers={"accept-encoding": "gzip"})
             )
