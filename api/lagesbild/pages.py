@@ -319,7 +319,7 @@ async def _save(request: Request, session: Session, principal: Principal, week: 
         assert principal.user is not None
         lagesbild_service.publish(
             session=session, lagesbild=lagesbild, query=query, user=principal.user, ip=_client_ip(request),
-            tile_attribution=request.app.state.settings.map_tile_attribution,
+            tile_attribution=request.app.state.settings.map_tile_attribution, composed=snapshot,
         )
     session.commit()
     params = [("version", lagesbild.version), *filter_params(query)]

@@ -172,13 +172,20 @@ def save_draft(
 
 def publish(
     *, session: Session, lagesbild: Lagesbild, query: ReportQuery, user: User, ip: str = "",
-    tile_attribution: str = "",
+    tile_attribution: str = "", composed: LagesbildSnapshot | None = None,
 ) -> LagesbildSnapshot:
-    """Freeze the draft into its snapshot and mark it published (audit: lagesbild.publish)."""
+    """Freeze the draft into its snapshot and mark it published (audit: lagesbild.publish).
+
+    `composed` is a snapshot of this version composed under `query` in the same transaction
+    (the save before publishing made one): its numbers are reused, texts and statuses re-read.
+    """
     _require_draft(lagesbild)
-    snapshot = compose_module.compose(
-        session=session, lagesbild=lagesbild, query=query, tile_attribution=tile_attribution
-    )
+    if composed is not None and composed.version == lagesbild.version:
+        snapshot = _with_saved_edits(session, lagesbild, composed.model_copy(deep=True))
+    else:
+        snapshot = compose_module.compose(
+            session=session, lagesbild=lagesbild, query=query, tile_attribution=tile_attribution
+        )
     missing = [a.name for a in snapshot.areas if a.status and a.status != a.suggested_status and not a.motivering]
     if missing:
         raise AppError("Motivering saknas för " + ", ".join(missing) + ". Skriv en och publicera igen.")
@@ -198,6 +205,21 @@ def publish(
         ip=ip,
     )
     session.flush()
+    return snapshot
+
+
+def _with_saved_edits(session: Session, lagesbild: Lagesbild, snapshot: LagesbildSnapshot) -> LagesbildSnapshot:
+    snapshot.vad_har_hant = lagesbild.vad_har_hant
+    snapshot.vad_gors = lagesbild.vad_gors
+    snapshot.prognos = lagesbild.prognos
+    saved = {
+        a.area_code: a
+        for a in session.exec(select(AreaAssessment).where(AreaAssessment.lagesbild_id == lagesbild.id))
+    }
+    for area in snapshot.areas:
+        assessment = saved.get(area.code)
+        area.status = (assessment.status or None) if assessment else None
+        area.motivering = assessment.motivering if assessment else ""
     return snapshot
 
 

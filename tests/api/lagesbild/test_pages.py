@@ -53,6 +53,7 @@ def test_analyst_draft_status_override_and_publish(client, session, world):
     assert "Skapa ny version" in published.text
     stored = LagesbildSnapshot.from_json(session.exec(select(Lagesbild)).one().snapshot_json)
     assert stored.attributions[0] == "Källa: SCB" and stored.points and stored.area("1880C").status == "röd"
+    assert (stored.vad_har_hant, stored.area("1880C").motivering) == ("Min text", "Skolan rapporterar oro")
     audit = session.exec(select(AuditEvent.action).where(AuditEvent.action.in_(["lagesbild.publish", "report.read"]))).all()
     assert "lagesbild.publish" in audit and "report.read" in audit
 
