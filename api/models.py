@@ -10,12 +10,24 @@ from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.kommuner.models import Kommun
 from api.organisations.models import Organisation
 from api.police.models import PoliceTypeMapping
+from api.promises.models import (
+    Atagande,
+    AtagandeLog,
+    Aterkoppling,
+    LofteIndicator,
+    LofteIndicatorValue,
+    Medborgarlofte,
+    MedborgarlofteArea,
+)
 from api.reports.models import IdempotencyKey, Nollrapport, Report
 from api.users.models import ApiToken, User, UserKommun, UserSession
 
 __all__ = [
     "ApiToken",
     "AreaAssessment",
+    "Atagande",
+    "AtagandeLog",
+    "Aterkoppling",
     "Area",
     "AreaSet",
     "AuditEvent",
@@ -28,6 +40,10 @@ __all__ = [
     "InsatsCategory",
     "JobRun",
     "Lagesbild",
+    "LofteIndicator",
+    "LofteIndicatorValue",
+    "Medborgarlofte",
+    "MedborgarlofteArea",
     "Kommun",
     "Nollrapport",
     "Organisation",
