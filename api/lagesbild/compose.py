@@ -49,10 +49,15 @@ def query_from_filter(kommun_code: str, week: str, stored: dict[str, object]) ->
     return week_query(
         kommun_code,
         week,
-        category_codes=tuple(str(c) for c in stored.get("category_codes", []) or []),  # type: ignore[union-attr]
-        sources=tuple(str(s) for s in stored.get("sources", []) or []),  # type: ignore[union-attr]
-        organisation_ids=tuple(int(o) for o in stored.get("organisation_ids", []) or []),  # type: ignore[union-attr]
+        category_codes=tuple(str(c) for c in _listed(stored, "category_codes")),
+        sources=tuple(str(s) for s in _listed(stored, "sources")),
+        organisation_ids=tuple(int(str(o)) for o in _listed(stored, "organisation_ids") if str(o).isdigit()),
     )
+
+
+def _listed(stored: dict[str, object], key: str) -> list[object]:
+    value = stored.get(key)
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def filter_of(query: ReportQuery) -> dict[str, object]:
@@ -77,7 +82,7 @@ def compose(
     organisations = session.exec(
         select(Organisation.id, Organisation.name).where(Organisation.kommun_code == query.kommun_code)
     ).all()
-    organisation_names = {int(i): n for i, n in organisations}
+    organisation_names = {int(i): n for i, n in organisations if i is not None}
     assessments = {
         a.area_code: a
         for a in session.exec(select(AreaAssessment).where(AreaAssessment.lagesbild_id == lagesbild.id))

@@ -30,7 +30,7 @@ def add_report(
         area_id = session.exec(select(Area.id).where(Area.code == f"1880{square}")).first()
         x, y = SQUARE_POINTS.get(square, (510_500.0, 6_571_500.0))
     report = Report(
-        kommun_code="1880", category_id=category(session, category_code).id, observed_date=day,
+        kommun_code="1880", category_id=category(session, category_code).id or 0, observed_date=day,
         observed_time=time(hour, 15) if hour is not None else None, organisation_id=org,
         area_id=area_id, x=x, y=y, report_count=count, source="form", review_status="godkand",
         description=description,

@@ -139,6 +139,13 @@ def test_filter_by_category_uses_the_same_query(client, session, world):
     filtered = client.get(f"/lagesbild/{WEEK}?kategori=skadegorelse").text
     assert 'id="lb-total">2<' in filtered
     assert {a["code"]: a["count"] for a in _map_data(filtered)["areas"]}["1880B"] == 2
+    # Publishing under a filter freezes the filtered numbers and says so.
+    form = {"csrf_token": csrf_from(filtered), "version": "1", "kategori": "skadegorelse"}
+    done = client.post(f"/lagesbild/{WEEK}/publicera", data=form, follow_redirects=False)
+    assert "kategori=skadegorelse" in done.headers["location"]
+    published = client.get(f"/lagesbild/{WEEK}").text  # no filter in the URL: the stored one applies
+    assert 'id="lb-total">2<' in published and "Publicerad med filter:" in published
+    assert "Skadegörelse (inkl. krossade rutor)" in published
 
 
 def test_bad_week_is_a_swedish_404(client, session, world):
