@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+from sqlmodel import select
+
 from api.jobs.registry import JobContext, JobOutcome
+from api.kommuner.models import Kommun
 from api.lagesbild import service as lagesbild_service
 
 
 def draft_job(context: JobContext) -> JobOutcome:
-    """Draft the period's lägesbild for the run's kommun (idempotent: an existing one is kept)."""
-    if context.kommun_code is None:
-        raise ValueError("jobbet lagesbild_draft körs per kommun: kommunkod saknas")
-    before = lagesbild_service.versions(
-        session=context.session, kommun_code=context.kommun_code, week=context.period
-    )
-    lagesbild = lagesbild_service.draft_lagesbild(
-        session=context.session, kommun_code=context.kommun_code, week=context.period,
-        created_by="system",
-    )
-    if before:
-        return JobOutcome(
-            "skipped", f"Lägesbilden för {context.period} finns redan (version {lagesbild.version}).",
-            artefact=f"/lagesbild/{context.period}",
-        )
-    return JobOutcome(
-        "succeeded", f"Utkast till lägesbild för {context.period} skapat.",
-        artefact=f"/lagesbild/{context.period}",
-    )
+    """Draft the period's lägesbild for the run's kommun (all kommuner when none is given).
+
+    Idempotent: a week that already has a lägesbild (draft or published) is left as it is.
+    """
+    if context.kommun_code is not None:
+        codes = [context.kommun_code]
+    else:
+        codes = list(context.session.exec(select(Kommun.code).order_by(Kommun.code)))
+    created = []
+    for code in codes:
+        existing = lagesbild_service.versions(session=context.session, kommun_code=code, week=context.period)
+        if not existing:
+            lagesbild_service.draft_lagesbild(
+                session=context.session, kommun_code=code, week=context.period, created_by="system"
+            )
+            created.append(code)
+    artefact = f"/lagesbild/{context.period}"
+    if not created:
+        return JobOutcome("skipped", f"Lägesbilden för {context.period} finns redan.", artefact=artefact)
+    what = "" if context.kommun_code else f" ({len(created)} av {len(codes)} kommuner)"
+    return JobOutcome("succeeded", f"Utkast till lägesbild för {context.period} skapat{what}.", artefact=artefact)

@@ -28,7 +28,7 @@ def test_monday_job_drafts_previous_week_idempotently(database, test_settings, s
     assert (first.status, first.period, first.artefact) == ("succeeded", "2026-W47", "/lagesbild/2026-W47")
     forced = run_job(database, test_settings, "lagesbild_draft", kommun_code="1880",
                      clock=lambda: MONDAY_0600, force=True)
-    assert forced.status == "skipped" and "finns redan" in forced.message
+    assert forced.status == "skipped" and forced.message == "Lägesbilden för 2026-W47 finns redan."
     other = run_job(database, test_settings, "lagesbild_draft", kommun_code="1489",
                     clock=lambda: MONDAY_0600)
     assert other.status == "succeeded"
@@ -36,3 +36,10 @@ def test_monday_job_drafts_previous_week_idempotently(database, test_settings, s
     assert sorted(drafts) == [("1489", "2026-W47", 1), ("1880", "2026-W47", 1)]
     runs = session.exec(select(JobRun.status).where(JobRun.job == "lagesbild_draft").order_by(JobRun.id))
     assert list(runs) == ["succeeded", "skipped", "succeeded"]
+
+
+def test_a_manual_run_without_kommun_drafts_every_kommun(database, test_settings, session, world):
+    run = run_job(database, test_settings, "lagesbild_draft", "2026-W46", triggered_by="kommandoraden")
+    assert run.status == "succeeded" and run.message == "Utkast till lägesbild för 2026-W46 skapat (2 av 2 kommuner)."
+    weeks = session.exec(select(Lagesbild.kommun_code).where(Lagesbild.iso_week == "2026-W46")).all()
+    assert sorted(weeks) == ["1489", "1880"]
