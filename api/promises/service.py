@@ -1,0 +1,437 @@
+"""Medborgarlöften: create, record follow-up, and compute the follow-up view.
+
+Report-based indicators read reports through the one query object (`ReportQuery`), so they agree
+with the map and the CSV; the series and the assessment come from `analysis.indicators`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+from sqlmodel import Session, col, select
+
+from analysis.indicators import IndicatorResult, assess_indicator, medborgarlofte_indicator
+from analysis.periods import format_period, parse_period, period_dates
+from api.core.deps import Principal
+from api.core.errors import NotFound
+from api.promises.models import (
+    DIRECTIONS,
+    PROMISE_STATUSES,
+    Atagande,
+    AtagandeLog,
+    Aterkoppling,
+    LofteIndicator,
+    LofteIndicatorValue,
+    Medborgarlofte,
+    MedborgarlofteArea,
+)
+from api.reports.query import ReportQuery, reports_frame
+
+PERIODS = {"quarter": "Kvartal", "tertial": "Tertial", "month": "Månad"}
+_KIND = {"quarter": "Q", "tertial": "T", "month": "M"}
+_PERIOD_EXAMPLE = {"quarter": "2026-Q3", "tertial": "2026-T2", "month": "2026-07"}
+Errors = dict[str, str]
+
+
+def _text(values: dict[str, Any], key: str) -> str:
+    value = values.get(key, "")
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _date(values: dict[str, Any], key: str, errors: Errors, label: str,
+          required: bool = True) -> date | None:
+    raw = _text(values, key)
+    if not raw:
+        if required:
+            errors[key] = f"Fyll i {label} (ÅÅÅÅ-MM-DD)."
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        errors[key] = f"{label.capitalize()} måste vara ett datum som ÅÅÅÅ-MM-DD."
+        return None
+
+
+def _number(values: dict[str, Any], key: str, errors: Errors, label: str, *,
+            required: bool = True, integer: bool = False, positive: bool = False) -> Any:
+    raw = _text(values, key).replace(",", ".").replace(" ", "")
+    if not raw:
+        if required:
+            errors[key] = f"Fyll i {label}."
+        return None
+    try:
+        number = int(raw) if integer else float(raw)
+    except ValueError:
+        errors[key] = f"{label.capitalize()} måste vara ett {'heltal' if integer else 'tal'}."
+        return None
+    if positive and number <= 0:
+        errors[key] = f"{label.capitalize()} måste vara större än 0."
+        return None
+    if number < 0:
+        errors[key] = f"{label.capitalize()} kan inte vara negativt."
+        return None
+    return number
+
+
+def _required(values: dict[str, Any], key: str, errors: Errors, message: str) -> str:
+    text = _text(values, key)
+    if not text:
+        errors[key] = message
+    return text
+
+
+def validate_promise(values: dict[str, Any], area_codes: list[str], *,
+                     allowed_areas: set[str]) -> tuple[dict[str, Any] | None, Errors]:
+    """Check the create form; the clean values or Swedish errors per field."""
+    errors: Errors = {}
+    data: dict[str, Any] = {
+        "title": _required(values, "titel", errors, "Skriv en rubrik för medborgarlöftet."),
+        "promise_text": _required(values, "lofte", errors,
+                                  "Skriv löftets text som den publicerades."),
+        "parties": _required(values, "parter", errors, "Skriv vilka parter som står bakom löftet."),
+        "period_start_date": _date(values, "startdatum", errors, "startdatum"),
+        "period_end_date": _date(values, "slutdatum", errors, "slutdatum"),
+        "status": _text(values, "status") or "aktivt",
+        "area_codes": sorted(set(area_codes)),
+    }
+    if data["status"] not in PROMISE_STATUSES:
+        errors["status"] = "Välj en status i listan."
+    interval = _number(values, "intervall", errors, "intervallet för återkoppling", integer=True,
+                       positive=True, required=False)
+    data["aterkoppling_interval_days"] = interval or 90
+    if not data["area_codes"]:
+        errors["omraden"] = "Välj minst ett område som löftet gäller."
+    elif set(data["area_codes"]) - allowed_areas:
+        errors["omraden"] = "Välj områden i listan."
+    start, end = data["period_start_date"], data["period_end_date"]
+    if start and end and end < start:
+        errors["slutdatum"] = "Slutdatum kan inte vara före startdatum."
+    return (None, errors) if errors else (data, errors)
+
+
+def create_promise(*, session: Session, kommun_code: str, data: dict[str, Any],
+                   created_by_id: int | None) -> Medborgarlofte:
+    """Store a new medborgarlöfte with its areas."""
+    promise = Medborgarlofte(kommun_code=kommun_code, created_by_id=created_by_id,
+                             **{k: v for k, v in data.items() if k != "area_codes"})
+    session.add(promise)
+    session.flush()
+    for code in data["area_codes"]:
+        session.add(MedborgarlofteArea(medborgarlofte_id=promise.id, area_code=code))
+    session.flush()
+    return promise
+
+
+def list_promises(*, session: Session, kommun_code: str) -> list[Medborgarlofte]:
+    """The kommun's löften, newest period first."""
+    return list(session.exec(
+        select(Medborgarlofte).where(Medborgarlofte.kommun_code == kommun_code)
+        .order_by(col(Medborgarlofte.period_start_date).desc(), col(Medborgarlofte.id).desc())
+    ))
+
+
+def get_promise(*, session: Session, kommun_code: str, promise_id: int) -> Medborgarlofte:
+    """One löfte of the kommun; NotFound for another kommun's or a missing one."""
+    promise = session.get(Medborgarlofte, promise_id)
+    if promise is None or promise.kommun_code != kommun_code:
+        raise NotFound("Medborgarlöftet finns inte.")
+    return promise
+
+
+def add_atagande(*, session: Session, promise: Medborgarlofte,
+                 values: dict[str, Any]) -> tuple[Atagande | None, Errors]:
+    """Add an åtagande (activity with a target count) to the löfte."""
+    errors: Errors = {}
+    title = _required(values, "atagande_titel", errors, "Skriv vad som ska göras.")
+    target = _number(values, "atagande_mal", errors, "målet", integer=True, positive=True)
+    unit = _required(values, "atagande_enhet", errors,
+                     "Skriv enheten, till exempel trygghetsvandringar.")
+    if errors:
+        return None, errors
+    atagande = Atagande(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,
+                        title=title, target_count=target, unit=unit)
+    session.add(atagande)
+    session.flush()
+    return atagande, errors
+
+
+def log_activity(*, session: Session, promise: Medborgarlofte, values: dict[str, Any],
+                 user_id: int | None) -> tuple[AtagandeLog | None, Errors]:
+    """Log activity done towards one of the löfte's åtaganden."""
+    errors: Errors = {}
+    ids = {a.id for a in _ataganden(session, promise)}
+    raw_id = _text(values, "logg_atagande")
+    atagande_id = int(raw_id) if raw_id.isdigit() else None
+    if atagande_id not in ids:
+        errors["logg_atagande"] = "Välj ett åtagande i listan."
+    done_date = _date(values, "logg_datum", errors, "datum")
+    count = _number(values, "logg_antal", errors, "antal", integer=True, positive=True)
+    if errors:
+        return None, errors
+    log = AtagandeLog(kommun_code=promise.kommun_code, atagande_id=atagande_id,  # type: ignore[arg-type]
+                      done_date=done_date, done_count=count,  # type: ignore[arg-type]
+                      note=_text(values, "logg_notering"), created_by_id=user_id)
+    session.add(log)
+    session.flush()
+    return log, errors
+
+
+def add_indicator(*, session: Session, promise: Medborgarlofte, values: dict[str, Any],
+                  category_codes: list[str], area_codes: list[str], allowed_categories: set[str],
+                  allowed_areas: set[str]) -> tuple[LofteIndicator | None, Errors]:
+    """Add a report-based or manual indicator to the löfte."""
+    errors: Errors = {}
+    kind = _text(values, "ind_typ")
+    if kind not in ("rapporter", "manuell"):
+        errors["ind_typ"] = "Välj om indikatorn beräknas från rapporter eller förs in manuellt."
+    name = _required(values, "ind_namn", errors, "Skriv ett namn på indikatorn.")
+    period = _text(values, "ind_period")
+    if period not in PERIODS:
+        errors["ind_period"] = "Välj periodlängd i listan."
+    direction = _text(values, "ind_riktning")
+    if direction not in DIRECTIONS:
+        errors["ind_riktning"] = "Välj om lägre eller högre värden är bättre."
+    target = _number(values, "ind_mal", errors, "målvärdet", required=False)
+    row = LofteIndicator(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
+                         kind=kind, name=name, period=period or "quarter", direction=direction,
+                         target_value=target, unit=_text(values, "ind_enhet"))
+    if kind == "rapporter":
+        if not category_codes:
+            errors["ind_kategorier"] = "Välj minst en kategori."
+        elif set(category_codes) - allowed_categories:
+            errors["ind_kategorier"] = "Välj kategorier i listan."
+        if set(area_codes) - allowed_areas:
+            errors["ind_omraden"] = "Välj områden i listan."
+        row.baseline_start_date = _date(values, "ind_bas_start", errors, "baslinjens startdatum")
+        row.baseline_end_date = _date(values, "ind_bas_slut", errors, "baslinjens slutdatum")
+        if row.baseline_start_date and row.baseline_end_date and (
+                row.baseline_end_date < row.baseline_start_date):
+            errors["ind_bas_slut"] = "Baslinjens slut kan inte vara före dess start."
+        row.category_codes = ",".join(sorted(set(category_codes)))
+        row.area_codes = ",".join(sorted(set(area_codes)))
+    elif kind == "manuell":
+        row.baseline_value = _number(values, "ind_bas_varde", errors, "baslinjens värde")
+    if errors:
+        return None, errors
+    session.add(row)
+    session.flush()
+    return row, errors
+
+
+def add_indicator_value(*, session: Session, promise: Medborgarlofte, values: dict[str, Any],
+                        user_id: int | None) -> tuple[LofteIndicatorValue | None, Errors]:
+    """Enter (or replace) a manual indicator's value for one period."""
+    errors: Errors = {}
+    manual = {i.id: i for i in _indicators(session, promise) if i.kind == "manuell"}
+    raw_id = _text(values, "varde_indikator")
+    indicator = manual.get(int(raw_id)) if raw_id.isdigit() else None
+    if indicator is None:
+        errors["varde_indikator"] = "Välj en manuell indikator i listan."
+    label = _text(values, "varde_period").upper()
+    if not label:
+        errors["varde_period"] = "Fyll i perioden, till exempel 2026-Q3."
+    elif indicator is not None:
+        try:
+            ok = parse_period(label).kind == _KIND[indicator.period]
+        except ValueError:
+            ok = False
+        if not ok:
+            errors["varde_period"] = (f"Skriv perioden som {_PERIOD_EXAMPLE[indicator.period]} "
+                                      f"({PERIODS[indicator.period].lower()}).")
+    number = _number(values, "varde_varde", errors, "värdet")
+    if errors:
+        return None, errors
+    existing = session.exec(select(LofteIndicatorValue).where(
+        LofteIndicatorValue.lofte_indicator_id == indicator.id,  # type: ignore[union-attr]
+        LofteIndicatorValue.period_label == label)).first()
+    row = existing or LofteIndicatorValue(kommun_code=promise.kommun_code,
+                                          lofte_indicator_id=indicator.id,  # type: ignore[union-attr]
+                                          period_label=label, value=number)
+    row.value, row.created_by_id = number, user_id
+    session.add(row)
+    session.flush()
+    return row, errors
+
+
+def add_aterkoppling(*, session: Session, promise: Medborgarlofte, values: dict[str, Any],
+                     user_id: int | None) -> tuple[Aterkoppling | None, Errors]:
+    """Log what was communicated to citizens about the löfte."""
+    errors: Errors = {}
+    day = _date(values, "ater_datum", errors, "datum")
+    channel = _required(values, "ater_kanal", errors, "Skriv kanalen, till exempel medborgardialog.")
+    what = _required(values, "ater_vad", errors, "Skriv vad som återkopplades till medborgarna.")
+    if errors:
+        return None, errors
+    row = Aterkoppling(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
+                       aterkoppling_date=day, channel=channel, communicated=what,  # type: ignore[arg-type]
+                       created_by_id=user_id)
+    session.add(row)
+    session.flush()
+    return row, errors
+
+
+def _ataganden(session: Session, promise: Medborgarlofte) -> list[Atagande]:
+    return list(session.exec(select(Atagande).where(Atagande.medborgarlofte_id == promise.id)
+                             .order_by(col(Atagande.id))))
+
+
+def _indicators(session: Session, promise: Medborgarlofte) -> list[LofteIndicator]:
+    return list(session.exec(
+        select(LofteIndicator).where(LofteIndicator.medborgarlofte_id == promise.id)
+        .order_by(col(LofteIndicator.id))))
+
+
+@dataclass(frozen=True)
+class Completion:
+    """An åtagande's progress: done against target."""
+
+    atagande: Atagande
+    done: int
+    log: list[AtagandeLog]
+
+    @property
+    def percent(self) -> int:
+        """Share of the target done, in whole percent (may exceed 100)."""
+        return round(100 * self.done / self.atagande.target_count)
+
+    @property
+    def text(self) -> str:
+        """E.g. "6 av 10 trygghetsvandringar, 60 %"."""
+        return f"{self.done} av {self.atagande.target_count} {self.atagande.unit}, {self.percent} %"
+
+
+@dataclass(frozen=True)
+class AterkopplingStatus:
+    """The last återkoppling, when the next is due and whether it is overdue."""
+
+    last_date: date | None
+    due_date: date
+    overdue: bool
+
+
+def aterkoppling_status(*, last_date: date | None, start_date: date, interval_days: int,
+                        today: date) -> AterkopplingStatus:
+    """Next återkoppling is due `interval_days` after the last (or after the löfte's start)."""
+    due = (last_date or start_date) + timedelta(days=interval_days)
+    return AterkopplingStatus(last_date=last_date, due_date=due, overdue=today > due)
+
+
+def period_label(day: date, period: str) -> str:
+    """The label of the period (quarter, tertial or month) that contains the day."""
+    number = {"quarter": (day.month - 1) // 3 + 1, "tertial": (day.month - 1) // 4 + 1,
+              "month": day.month}[period]
+    return format_period(day.year, _KIND[period], number)
+
+
+@dataclass
+class IndicatorView:
+    """An indicator with its series and assessment (None while it has no data)."""
+
+    indicator: LofteIndicator
+    result: IndicatorResult | None
+    message: str = ""
+    rows: list[tuple[str, float]] = field(default_factory=list)
+
+
+def report_indicator(*, session: Session, principal: Principal, indicator: LofteIndicator,
+                     today: date) -> IndicatorView:
+    """Counts per period from the baseline start through the last complete period before today."""
+    period = indicator.period
+    first = period_label(indicator.baseline_start_date, period)  # type: ignore[arg-type]
+    base_last = period_label(indicator.baseline_end_date, period)  # type: ignore[arg-type]
+    last = period_label(today, period)
+    if period_dates(last)[1] >= today:  # the current period is not complete yet
+        last = period_label(period_dates(last)[0] - timedelta(days=1), period)
+    if parse_period(last).ordinal < parse_period(base_last).ordinal:
+        last = base_last
+    areas = [c for c in indicator.area_codes.split(",") if c]
+    categories = [c for c in indicator.category_codes.split(",") if c]
+    query = ReportQuery(principal.kommun_code, period_dates(first)[0], period_dates(last)[1],
+                        area_codes=tuple(areas), category_codes=tuple(categories),
+                        ).scoped_to(principal)
+    frame = reports_frame(session=session, query=query)
+    result = medborgarlofte_indicator(
+        frame, areas or None, categories, first, last, period=period,
+        baseline_periods=(first, base_last), target=indicator.target_value,
+        direction=indicator.direction, name=indicator.name)
+    rows = [(str(p), float(c)) for p, c in zip(result.series["period"], result.series["count"],
+                                                strict=True)]
+    return IndicatorView(indicator=indicator, result=result, rows=rows)
+
+
+def manual_indicator(*, session: Session, indicator: LofteIndicator) -> IndicatorView:
+    """The entered values in period order, assessed against the manual baseline."""
+    values = list(session.exec(select(LofteIndicatorValue).where(
+        LofteIndicatorValue.lofte_indicator_id == indicator.id)))
+    values.sort(key=lambda v: parse_period(v.period_label).ordinal)
+    if not values:
+        return IndicatorView(indicator=indicator, result=None,
+                             message="Inga värden är införda ännu.")
+    series = pd.DataFrame({"period": [v.period_label for v in values],
+                           "count": [v.value for v in values]})
+    result = assess_indicator(series, baseline=indicator.baseline_value,
+                              target=indicator.target_value, direction=indicator.direction,
+                              name=indicator.name, period=indicator.period)
+    return IndicatorView(indicator=indicator, result=result,
+                         rows=[(v.period_label, v.value) for v in values])
+
+
+@dataclass
+class FollowUp:
+    """Everything the follow-up page shows for one löfte."""
+
+    promise: Medborgarlofte
+    area_codes: list[str]
+    completions: list[Completion]
+    indicators: list[IndicatorView]
+    aterkopplingar: list[Aterkoppling]
+    aterkoppling: AterkopplingStatus
+    report_filters: list[dict[str, Any]]
+
+
+def follow_up(*, session: Session, principal: Principal, promise: Medborgarlofte,
+              today: date) -> FollowUp:
+    """Activity completion, indicator trends and återkoppling status for the löfte."""
+    completions = []
+    for atagande in _ataganden(session, promise):
+        log = list(session.exec(select(AtagandeLog).where(AtagandeLog.atagande_id == atagande.id)
+                                .order_by(col(AtagandeLog.done_date), col(AtagandeLog.id))))
+        completions.append(Completion(atagande, sum(e.done_count for e in log), log))
+    views, filters = [], []
+    for indicator in _indicators(session, promise):
+        if indicator.kind == "rapporter":
+            view = report_indicator(session=session, principal=principal, indicator=indicator,
+                                    today=today)
+            filters.append({"indikator": indicator.id, "kategorier": indicator.category_codes,
+                            "omraden": indicator.area_codes,
+                            "perioder": [view.rows[0][0], view.rows[-1][0]]})
+        else:
+            view = manual_indicator(session=session, indicator=indicator)
+        views.append(view)
+    notes = list(session.exec(select(Aterkoppling).where(
+        Aterkoppling.medborgarlofte_id == promise.id)
+        .order_by(col(Aterkoppling.aterkoppling_date).desc(), col(Aterkoppling.id).desc())))
+    status = aterkoppling_status(
+        last_date=notes[0].aterkoppling_date if notes else None,
+        start_date=promise.period_start_date,
+        interval_days=promise.aterkoppling_interval_days, today=today)
+    areas = [a.area_code for a in session.exec(select(MedborgarlofteArea).where(
+        MedborgarlofteArea.medborgarlofte_id == promise.id).order_by(
+            col(MedborgarlofteArea.area_code)))]
+    return FollowUp(promise, areas, completions, views, notes, status, filters)
+
+
+def sparkline(rows: list[tuple[str, float]], *, width: int = 160, height: int = 40) -> str:
+    """Points for an inline SVG polyline of the values (empty for fewer than two)."""
+    if len(rows) < 2:
+        return ""
+    values = [v for _, v in rows]
+    low, high = min(values), max(values)
+    span = (high - low) or 1.0
+    step = (width - 4) / (len(values) - 1)
+    return " ".join(f"{2 + i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}"
+                    for i, v in enumerate(values))
+
