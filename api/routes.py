@@ -6,6 +6,7 @@ from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.police.pages import router as police_pages
+from api.promises.pages import router as promise_pages
 from api.reports.api_routes import router as report_api
 from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
@@ -24,4 +25,5 @@ ROUTERS = [
     export_pages,
     review_pages,
     insats_pages,
+    promise_pages,
 ]

@@ -91,10 +91,12 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
     "granskare": [
         {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": "/lagesbild"},
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
+        {"label": "Följa upp medborgarlöften", "href": "/medborgarloften"},
     ],
     "analytiker": [
         {"label": "Granska veckans rapporter och slå ihop dubbletter", "href": "/granska"},
         {"label": "Registrera och ändra insatser", "href": "/insatser"},
+        {"label": "Följa upp medborgarlöften: åtaganden, indikatorer och återkoppling", "href": "/medborgarloften"},
         {"label": "Sätta områdesstatus, skriva och publicera veckans lägesbild", "href": "/lagesbild"},
         {"label": "Importera en fil åt en organisation (CSV eller Excel)", "href": "/import"},
         {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
@@ -107,6 +109,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
         {"label": "Ladda ner CSV (varje export loggas)", "href": "/export/csv"},
         {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
+        {"label": "Följa upp medborgarlöften", "href": "/medborgarloften"},
     ],
     "admin": [
         {"label": "Organisationer, användare, områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
