@@ -3,7 +3,6 @@ offline HTML opened from file:// with every network request refused."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 
@@ -83,4 +82,3 @@ def test_weekly_files_download_for_the_analyst(live_server, page, tmp_path):
     assert gpkg.status == 200 and gpkg.body()[:16] == b"SQLite format 3\x00"
     pdf = page.request.get(f"{live_server}/export/{WEEK}/pdf")
     assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    _ = io.BytesIO(pdf.body())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -33,11 +32,6 @@ def add_report(session, world, category, day, *, area=None, kommun="1880", **fie
     return report
 
 
-@dataclass
-class WeekData:
-    week: str = WEEK
-
-
 @pytest.fixture()
 def week_reports(session, world):  # type: ignore[no-untyped-def]
     """A: klotter 1 + 2, skadegörelse 1; B: klotter 1; kommun level: klotter 1. C and D: nothing."""
@@ -47,7 +41,7 @@ def week_reports(session, world):  # type: ignore[no-untyped-def]
     add_report(session, world, "klotter", date(2026, 11, 20), area="1880B")
     add_report(session, world, "klotter", date(2026, 11, 21))
     session.commit()
-    return WeekData()
+    return WEEK
 
 
 def publish_week(session, world, *, statuses=None, motiveringar=None, texts=None):  # type: ignore[no-untyped-def]
