@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.core.config import Settings
@@ -33,6 +34,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
+    # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router)

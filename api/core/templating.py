@@ -48,6 +48,11 @@ NAV_ITEMS: list[NavItem] = [
 ]
 
 
+def _is_current(path: str, href: str) -> bool:
+    """A menu entry is current on its own page and on pages below it (/lagesbild/2026-W47)."""
+    return path == href or path.startswith(href.rstrip("/") + "/")
+
+
 def render(
     request: Request,
     template: str,
@@ -63,7 +68,7 @@ def render(
         for item in NAV_ITEMS:
             if principal.role in item.roles:
                 nav.append(
-                    {"href": item.href, "label": item.label, "current": request.url.path == item.href}
+                    {"href": item.href, "label": item.label, "current": _is_current(request.url.path, item.href)}
                 )
     kommun_names: dict[str, str] = {}
     if principal is not None and session is not None:

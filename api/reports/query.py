@@ -104,7 +104,8 @@ def reports_frame(*, session: Session, query: ReportQuery) -> pd.DataFrame:
         .where(and_(*conditions))
         .order_by(report.c.id)
     )
-    rows = session.connection().execute(statement).all()
+    # Plain tuples: building the frame from Row objects is markedly slower in pandas.
+    rows = [tuple(row) for row in session.connection().execute(statement)]
     frame = pd.DataFrame(rows, columns=[
         "report_id", "kommun_code", "area_code", "category_code", "observed_date", "observed_time",
         "source", "organisation_id", "report_count", "x", "y", "is_context",
