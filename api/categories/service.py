@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.categories.models import Category
 
@@ -77,4 +77,4 @@ def list_categories(
     query = select(Category).where(Category.kommun_code == kommun_code)
     if not include_inactive:
         query = query.where(Category.active == True)  # noqa: E712
-    return list(session.exec(query.order_by(Category.sort_order, Category.code)))
+    return list(session.exec(query.order_by(col(Category.sort_order), col(Category.code))))

@@ -96,6 +96,11 @@ def test_granskare_and_polis_see_published_only(client, session, world):
     assert "Version 2" not in seen.text  # the draft version 2 is invisible
     assert "<textarea" not in seen.text and "Spara" not in seen.text
     assert client.get(f"/lagesbild/{WEEK}?version=2").status_code == 404
+    # The published version offers its downloads, and they open for a granskare.
+    for link in (f"/export/{WEEK}/pdf?version=1", f"/export/{WEEK}/lagesbild.html?version=1",
+                 f"/export/{WEEK}/omraden.gpkg?version=1"):
+        assert f'href="{link}"' in seen.text
+        assert client.get(link).status_code == 200
     assert client.get("/lagesbild", follow_redirects=False).headers["location"] == f"/lagesbild/{WEEK}"
     # Readers cannot write.
     assert client.post(f"/lagesbild/{WEEK}/publicera", data=form).status_code == 403
