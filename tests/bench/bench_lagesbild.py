@@ -194,6 +194,10 @@ def main() -> None:
                 lambda: client.get("/lagesbild/omraden.geojson", headers={"accept-encoding": "gzip"})
             )
             print(f"GET /lagesbild/omraden.geojson (cached): {geo_seconds * 1000:.0f} ms {_cpu()}")
+            offline_seconds, offline = _median(lambda: client.get(f"/export/{WEEK}/lagesbild.html"), runs=1)
+            assert offline.status_code == 200, offline.text[:300]
+            print(f"offline HTML export (published version, one self-contained file): "
+                  f"{len(offline.content) / 1e6:.2f} MB, built in {offline_seconds:.2f} s (limit 6 MB)")
         html_gz = len(gzip.compress(html, 6))
         geo_gz = len(map_data.area_geojson(session=Session(database.engine), kommun_code="1880").gzipped)
         assets = {path: len(gzip.compress((FRONTEND / "static" / path).read_bytes(), 6)) for path in ASSETS}
