@@ -14,7 +14,6 @@ from datetime import date
 
 import pandas as pd
 from sqlalchemy import and_, select, tuple_
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from analysis.counts import count_cube
@@ -24,7 +23,7 @@ from api.areas.models import Area
 from api.categories.models import Category
 from api.organisations.models import Organisation
 from api.reports.models import Report
-from api.reports.query import ReportQuery, categories_frame, reports_frame
+from api.reports.query import ReportQuery, categories_frame, query_conditions, reports_frame
 
 BOM = "\ufeff"
 PAGE_SIZE = 5000
@@ -99,29 +98,6 @@ def header_line(columns: list[Column]) -> bytes:
 def report_columns(include_free_text: bool) -> list[Column]:
     """The report CSV's columns; free text only when asked for (it may name people)."""
     return REPORT_COLUMNS + (FREE_TEXT_COLUMNS if include_free_text else [])
-
-
-def query_conditions(query: ReportQuery) -> list[ColumnElement[bool]]:
-    """The WHERE clause of `reports_frame` for the query (kept identical; a test compares them)."""
-    report, area, category = Report.__table__, Area.__table__, Category.__table__  # type: ignore[attr-defined]
-    conditions = [
-        report.c.kommun_code == query.kommun_code,
-        report.c.observed_date >= query.first_date,
-        report.c.observed_date <= query.last_date,
-    ]
-    if query.review_statuses:
-        conditions.append(report.c.review_status.in_(query.review_statuses))
-    if not query.include_merged_duplicates:
-        conditions.append(report.c.duplicate_of_id.is_(None))
-    if query.sources:
-        conditions.append(report.c.source.in_(query.sources))
-    if query.organisation_ids:
-        conditions.append(report.c.organisation_id.in_(query.organisation_ids))
-    if query.category_codes:
-        conditions.append(category.c.code.in_(query.category_codes))
-    if query.area_codes:
-        conditions.append(area.c.code.in_(query.area_codes))
-    return conditions
 
 
 def _report_statement(  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select
+from sqlalchemy import ColumnElement, and_, select
 from sqlmodel import Session
 
 from api.areas.models import Area
@@ -63,8 +63,11 @@ REPORT_FRAME_COLUMNS = [
 ]
 
 
-def reports_frame(*, session: Session, query: ReportQuery) -> pd.DataFrame:
-    """The reports matching the query as the contract's reports frame."""
+def query_conditions(query: ReportQuery) -> list[ColumnElement[bool]]:
+    """The query's WHERE clause over report, area (outer-joined) and category.
+
+    Every reader of report rows (the frame below, the streamed CSV) filters with exactly this.
+    """
     report, area, category = Report.__table__, Area.__table__, Category.__table__  # type: ignore[attr-defined]
     conditions = [
         report.c.kommun_code == query.kommun_code,
@@ -83,6 +86,13 @@ def reports_frame(*, session: Session, query: ReportQuery) -> pd.DataFrame:
         conditions.append(category.c.code.in_(query.category_codes))
     if query.area_codes:
         conditions.append(area.c.code.in_(query.area_codes))
+    return conditions
+
+
+def reports_frame(*, session: Session, query: ReportQuery) -> pd.DataFrame:
+    """The reports matching the query as the contract's reports frame."""
+    report, area, category = Report.__table__, Area.__table__, Category.__table__  # type: ignore[attr-defined]
+    conditions = query_conditions(query)
     statement = (
         select(
             report.c.id.label("report_id"),
