@@ -59,7 +59,8 @@ def _audit(request: Request, session: Session, principal: Principal, action: str
 
 @router.get("/medborgarloften")
 def promise_list(request: Request, session: SessionDep, principal: Reader) -> Response:
-    promises = service.list_promises(session=session, kommun_code=principal.kommun_code)
+    promises = service.aterkoppling_overview(session=session, kommun_code=principal.kommun_code,
+                                             today=_today(request))
     return render(request, "promise_list.html", {"promises": promises, "statuses": PROMISE_STATUSES},
                   principal=principal, session=session)
 

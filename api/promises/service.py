@@ -133,6 +133,20 @@ def list_promises(*, session: Session, kommun_code: str) -> list[Medborgarlofte]
     ))
 
 
+def aterkoppling_overview(*, session: Session, kommun_code: str,
+                          today: date) -> list[tuple[Medborgarlofte, AterkopplingStatus]]:
+    """Each of the kommun's löften with its återkoppling status (for the list page)."""
+    promises = list_promises(session=session, kommun_code=kommun_code)
+    last: dict[int, date] = {}
+    for row in session.exec(select(Aterkoppling).where(Aterkoppling.kommun_code == kommun_code)):
+        if row.medborgarlofte_id not in last or row.aterkoppling_date > last[row.medborgarlofte_id]:
+            last[row.medborgarlofte_id] = row.aterkoppling_date
+    return [(p, aterkoppling_status(last_date=last.get(p.id),  # type: ignore[arg-type]
+                                    start_date=p.period_start_date,
+                                    interval_days=p.aterkoppling_interval_days, today=today))
+            for p in promises]
+
+
 def get_promise(*, session: Session, kommun_code: str, promise_id: int) -> Medborgarlofte:
     """One löfte of the kommun; NotFound for another kommun's or a missing one."""
     promise = session.get(Medborgarlofte, promise_id)

@@ -70,3 +70,9 @@ def test_analyst_creates_and_follows_up_a_promise(live_server, page):
     page.set_viewport_size({"width": 320, "height": 640})
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "promise-follow-up-320")
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.goto(f"{live_server}/medborgarloften")
+    assert page.locator("table a", has_text="Tryggare centrum").count() >= 1
+    assert axe_violations(page) == []
+    screenshot(page, "promise-list")

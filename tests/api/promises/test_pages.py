@@ -80,6 +80,8 @@ def test_follow_up_flow(client, world, session, fixed_today):  # type: ignore[no
     assert ('<tr><th scope="row">2026-Q1</th><td>4</td></tr><tr><th scope="row">2026-Q2</th>'
             '<td>0</td></tr><tr><th scope="row">2026-Q3</th><td>1</td></tr>') in html
     assert "Bedömning: uppnått." in text and '<svg class="sparkline"' in html
+    listing = _text(client.get("/medborgarloften").text)
+    assert "Tryggare centrum" in listing and "2026-09-29 Försenad" in listing
     events = session.exec(select(AuditEvent).where(AuditEvent.object_id == str(promise.id))).all()
     actions = [e.action for e in events]
     assert actions.count("promise.update") == 5
