@@ -12,7 +12,7 @@ from api.audit import service as audit_service
 from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.templating import render
 from api.core.time import utcnow
-from api.promises import service
+from api.promises import follow_up, service
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES, Medborgarlofte
 from api.review import service as review_service
 from api.start.service import local_today
@@ -59,7 +59,7 @@ def _audit(request: Request, session: Session, principal: Principal, action: str
 
 @router.get("/medborgarloften")
 def promise_list(request: Request, session: SessionDep, principal: Reader) -> Response:
-    promises = service.aterkoppling_overview(session=session, kommun_code=principal.kommun_code,
+    promises = follow_up.aterkoppling_overview(session=session, kommun_code=principal.kommun_code,
                                              today=_today(request))
     return render(request, "promise_list.html", {"promises": promises, "statuses": PROMISE_STATUSES},
                   principal=principal, session=session)
@@ -99,7 +99,7 @@ async def create_promise(request: Request, session: SessionDep, principal: Analy
 def _follow_up_page(request: Request, session: Session, principal: Principal,
                     promise: Medborgarlofte, *, form: str = "", values: dict[str, Any] | None = None,
                     errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    view = service.follow_up(session=session, principal=principal, promise=promise,
+    view = follow_up.follow_up_view(session=session, principal=principal, promise=promise,
                              today=_today(request))
     if view.report_filters:
         # Report-based indicators read report data: logged like every other read.
@@ -109,7 +109,7 @@ def _follow_up_page(request: Request, session: Session, principal: Principal,
     return render(request, "promise_follow_up.html",
                   {"view": view, "promise": promise, "form": form, "values": values or {},
                    "errors": errors or {}, "saved": request.query_params.get("sparad", ""),
-                   "sparkline": service.sparkline, **_choices(session, principal.kommun_code)},
+                   "sparkline": follow_up.sparkline, **_choices(session, principal.kommun_code)},
                   principal=principal, session=session, status_code=status_code)
 
 

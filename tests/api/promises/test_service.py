@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from api.core.deps import Principal
-from api.promises import service
+from api.promises import follow_up, service
 from tests.api.promises.conftest import add_report
 
 TODAY = date(2026, 11, 21)
@@ -27,14 +27,14 @@ def _analyst(kommun="1880") -> Principal:  # type: ignore[no-untyped-def]
 
 def test_overdue_rule_by_hand():
     # 2026-07-01 + 90 days = 2026-09-29 (30 days left of July, 31 of August, 29 of September).
-    status = service.aterkoppling_status(last_date=date(2026, 7, 1), start_date=date(2026, 1, 1),
+    status = follow_up.aterkoppling_status(last_date=date(2026, 7, 1), start_date=date(2026, 1, 1),
                                          interval_days=90, today=TODAY)
     assert (status.due_date, status.overdue) == (date(2026, 9, 29), True)
-    on_time = service.aterkoppling_status(last_date=date(2026, 7, 1), start_date=date(2026, 1, 1),
+    on_time = follow_up.aterkoppling_status(last_date=date(2026, 7, 1), start_date=date(2026, 1, 1),
                                           interval_days=90, today=date(2026, 9, 29))
     assert on_time.overdue is False
     # Without any återkoppling the clock starts at the löfte's start date.
-    first = service.aterkoppling_status(last_date=None, start_date=date(2026, 10, 1),
+    first = follow_up.aterkoppling_status(last_date=None, start_date=date(2026, 10, 1),
                                         interval_days=90, today=TODAY)
     assert (first.due_date, first.overdue) == (date(2026, 12, 30), False)
 
@@ -52,11 +52,11 @@ def test_activity_completion_and_aterkoppling_on_the_follow_up(session, world): 
     for day in ("2026-04-02", "2026-07-01"):
         service.add_aterkoppling(session=session, promise=promise, user_id=None, values={
             "ater_datum": day, "ater_kanal": "Medborgardialog", "ater_vad": "Läget i centrum"})
-    view = service.follow_up(session=session, principal=_analyst(), promise=promise, today=TODAY)
+    view = follow_up.follow_up_view(session=session, principal=_analyst(), promise=promise, today=TODAY)
     (completion,) = view.completions
     assert (completion.done, completion.percent) == (6, 60)
     assert completion.text == "6 av 10 trygghetsvandringar, 60 %"
-    assert view.aterkoppling == service.AterkopplingStatus(date(2026, 7, 1), date(2026, 9, 29), True)
+    assert view.aterkoppling == follow_up.AterkopplingStatus(date(2026, 7, 1), date(2026, 9, 29), True)
 
 
 def test_validation_errors_are_swedish(session, world):  # type: ignore[no-untyped-def]
@@ -99,7 +99,7 @@ def test_report_indicator_counts_per_quarter_lower_with_target(session, world): 
         category_codes=["skadegorelse", "klotter"], area_codes=["1880B", "1880A"],
         allowed_categories={"klotter", "skadegorelse"}, allowed_areas={"1880A", "1880B"})
     assert errors == {}
-    view = service.follow_up(session=session, principal=_analyst(), promise=promise, today=TODAY)
+    view = follow_up.follow_up_view(session=session, principal=_analyst(), promise=promise, today=TODAY)
     (iv,) = view.indicators
     # Q1: 3 + 2 = 5; Q2: 2; Q3: 1 + 1 = 2. Q4 is still running on 2026-11-21, so it is left out.
     assert iv.rows == [("2026-Q1", 5.0), ("2026-Q2", 2.0), ("2026-Q3", 2.0)]
@@ -131,16 +131,16 @@ def test_manual_indicator_values_in_period_order(session, world):  # type: ignor
     assert enter("2026-t1", "62") == {}
     assert enter("2026-T2", "68") == {}  # replaces the first value for T2
     assert enter("2026-Q3", "1") == {"varde_period": "Skriv perioden som 2026-T2 (tertial)."}
-    view = service.manual_indicator(session=session, indicator=indicator)
+    view = follow_up.manual_indicator(session=session, indicator=indicator)
     assert view.rows == [("2026-T1", 62.0), ("2026-T2", 68.0)]
     # Recent mean 65: below the target 70 and only 5 above the baseline 60 (needs 6).
     assert view.result.assessment == "inte på väg"
     assert enter("2026-T3", "72") == {}
-    view = service.manual_indicator(session=session, indicator=indicator)
+    view = follow_up.manual_indicator(session=session, indicator=indicator)
     assert (view.result.recent, view.result.assessment) == (70.0, "uppnått")
 
 
 def test_sparkline_points_span_the_box():
-    assert service.sparkline([("2026-Q1", 5.0)]) == ""
-    assert service.sparkline([("a", 0.0), ("b", 10.0), ("c", 5.0)]) == (
+    assert follow_up.sparkline([("2026-Q1", 5.0)]) == ""
+    assert follow_up.sparkline([("a", 0.0), ("b", 10.0), ("c", 5.0)]) == (
         "2.0,38.0 80.0,2.0 158.0,20.0")
