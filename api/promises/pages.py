@@ -126,6 +126,7 @@ async def _write(request: Request, session: Session, principal: Principal, promi
     values = await _submitted(request, principal)
     promise = service.get_promise(session=session, kommun_code=principal.kommun_code,
                                   promise_id=promise_id)
+    row: Any
     if form == "atagande":
         row, errors = service.add_atagande(session=session, promise=promise, values=values)
     elif form == "aktivitet":

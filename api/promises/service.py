@@ -5,6 +5,7 @@ The follow-up view (completion, indicator trends, återkoppling status) is in `f
 
 from __future__ import annotations
 
+import math
 from datetime import date
 from typing import Any
 
@@ -59,6 +60,9 @@ def _number(values: dict[str, Any], key: str, errors: Errors, label: str, *,
     try:
         number = int(raw) if integer else float(raw)
     except ValueError:
+        number = None
+    # Reject NaN, infinity and numbers no column holds (a 500 is never the answer to input).
+    if number is None or not math.isfinite(number) or abs(number) > 1_000_000_000:
         errors[key] = f"{label.capitalize()} måste vara ett {'heltal' if integer else 'tal'}."
         return None
     if positive and number <= 0:
@@ -114,7 +118,7 @@ def create_promise(*, session: Session, kommun_code: str, data: dict[str, Any],
     session.add(promise)
     session.flush()
     for code in data["area_codes"]:
-        session.add(MedborgarlofteArea(medborgarlofte_id=promise.id, area_code=code))
+        session.add(MedborgarlofteArea(medborgarlofte_id=promise.id, area_code=code))  # type: ignore[arg-type]
     session.flush()
     return promise
 
@@ -145,7 +149,7 @@ def add_atagande(*, session: Session, promise: Medborgarlofte,
                      "Skriv enheten, till exempel trygghetsvandringar.")
     if errors:
         return None, errors
-    atagande = Atagande(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,
+    atagande = Atagande(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
                         title=title, target_count=target, unit=unit)
     session.add(atagande)
     session.flush()
@@ -242,7 +246,7 @@ def add_indicator_value(*, session: Session, promise: Medborgarlofte, values: di
         LofteIndicatorValue.lofte_indicator_id == indicator.id,  # type: ignore[union-attr]
         LofteIndicatorValue.period_label == label)).first()
     row = existing or LofteIndicatorValue(kommun_code=promise.kommun_code,
-                                          lofte_indicator_id=indicator.id,  # type: ignore[union-attr]
+                                          lofte_indicator_id=indicator.id,  # type: ignore[union-attr,arg-type]
                                           period_label=label, value=number)
     row.value, row.created_by_id = number, user_id
     session.add(row)

@@ -70,6 +70,13 @@ def test_validation_errors_are_swedish(session, world):  # type: ignore[no-untyp
     assert errors == {"logg_atagande": "Välj ett åtagande i listan.",
                       "logg_datum": "Datum måste vara ett datum som ÅÅÅÅ-MM-DD.",
                       "logg_antal": "Antal måste vara ett heltal."}
+    _, errors = service.add_atagande(session=session, promise=promise, values={
+        "atagande_titel": "x", "atagande_mal": "99999999999", "atagande_enhet": "st"})
+    assert errors == {"atagande_mal": "Målet måste vara ett heltal."}
+    _, errors = service.add_aterkoppling(session=session, promise=promise, user_id=None, values={
+        "ater_datum": "2026-02-30", "ater_kanal": "", "ater_vad": "x"})
+    assert errors == {"ater_datum": "Datum måste vara ett datum som ÅÅÅÅ-MM-DD.",
+                      "ater_kanal": "Skriv kanalen, till exempel medborgardialog."}
 
 
 def test_report_indicator_counts_per_quarter_lower_with_target(session, world):  # type: ignore[no-untyped-def]
