@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -71,6 +71,7 @@ def load_demo(
     count, nolls = _load_reports(
         session=session, kommun_code=code, areas=areas, organisations=organisations, today=today
     )
+    _open_recent_weeks_for_review(session=session, kommun_code=code, today=today)
     return (
         f"{name} ({code}): {len(areas)} områden, {len(organisations)} organisationer, "
         f"{count} syntetiska rapporter, {nolls} nollrapporter."
@@ -184,6 +185,27 @@ def _load_reports(
         session.execute(insert(Nollrapport), nolls)
     session.flush()
     return len(rows), len(nolls)
+
+
+def _open_recent_weeks_for_review(*, session: Session, kommun_code: str, today: date) -> None:
+    """Leave this week and last week unreviewed, with likely duplicates flagged, as live channels do."""
+    from sqlalchemy import update
+
+    from api.reports import service as report_service
+
+    last_monday = today - timedelta(days=today.weekday() + 7)
+    session.execute(
+        update(Report)
+        .where(Report.kommun_code == kommun_code, Report.observed_date >= last_monday)  # type: ignore[arg-type]
+        .values(review_status="ny")
+    )
+    recent = session.exec(
+        select(Report.id).where(
+            Report.kommun_code == kommun_code,
+            Report.observed_date >= last_monday - timedelta(weeks=6),  # type: ignore[operator]
+        )
+    ).all()
+    report_service.flag_likely_duplicates(session=session, kommun_code=kommun_code, report_ids=list(recent))
 
 
 def _area_id(area_ids: dict[str, int], code: object) -> int | None:
