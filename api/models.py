@@ -4,11 +4,12 @@ from api.areas.models import Area, AreaSet, Place
 from api.audit.models import AuditEvent
 from api.categories.models import Category
 from api.imports.models import ImportBatch, ImportTemplate
-from api.insatser.models import Insats, InsatsArea, InsatsCategory
+from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfoljning
 from api.jobs.models import JobRun
 from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.kommuner.models import Kommun
 from api.organisations.models import Organisation
+from api.packages.models import AnalysisPackage
 from api.police.models import PoliceTypeMapping
 from api.promises.models import (
     Atagande,
@@ -23,6 +24,7 @@ from api.reports.models import IdempotencyKey, Nollrapport, Report
 from api.users.models import ApiToken, User, UserKommun, UserSession
 
 __all__ = [
+    "AnalysisPackage",
     "ApiToken",
     "AreaAssessment",
     "Atagande",
@@ -38,6 +40,7 @@ __all__ = [
     "Insats",
     "InsatsArea",
     "InsatsCategory",
+    "InsatsUppfoljning",
     "JobRun",
     "Lagesbild",
     "LofteIndicator",

@@ -71,3 +71,15 @@ class InsatsCategory(SQLModel, table=True):
 
     insats_id: int = Field(foreign_key="insats.id", primary_key=True, ondelete="CASCADE")
     category_code: str = Field(primary_key=True, max_length=50)
+
+
+class InsatsUppfoljning(SQLModel, table=True):
+    """The analyst's qualitative follow-up of an insats, next to the measured effect."""
+
+    __tablename__ = "insats_uppfoljning"
+
+    id: int | None = Field(default=None, primary_key=True)
+    insats_id: int = Field(foreign_key="insats.id", index=True, ondelete="CASCADE")
+    note: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
