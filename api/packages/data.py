@@ -1,0 +1,315 @@
+"""Every number of a kvartalsanalys package, computed once.
+
+The PDF, the CSVs in the ZIP and the app page all read the same `PackageData`, so they agree.
+Reports are loaded only through `api.reports.query`, areas through `load_areas_frame`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlmodel import Session, select
+
+from analysis.baselines import same_week_last_year
+from analysis.completeness import reporting_completeness
+from analysis.concentration import Concentration, concentration
+from analysis.counts import counted_categories
+from analysis.density import DensitySurface, kernel_density
+from analysis.hotspots import getis_ord_hotspots
+from analysis.periods import (
+    compare_periods,
+    parse_period,
+    period_dates,
+    previous_period,
+    rank_areas_by_need,
+    same_period_last_year,
+)
+from analysis.weeks import iso_week_label, week_range
+from api.areas.service import load_areas_frame
+from api.insatser.service import active_insatser
+from api.organisations.models import Organisation
+from api.promises.follow_up import aterkoppling_overview
+from api.reports.models import Nollrapport
+from api.reports.query import ReportQuery, categories_frame, reports_frame
+
+#: Fixed seed so that regenerating a package gives the same Gi* classes.
+HOTSPOT_SEED = 20260101
+HOTSPOT_PERMUTATIONS = 999
+DENSITY_BANDWIDTH_M = 300.0
+DENSITY_CELL_M = 50.0
+NO_EVALUATION = "utvärdering saknas"
+
+_FILTER_KEYS = ("area_codes", "category_codes", "sources", "organisation_ids", "review_statuses")
+
+
+@dataclass
+class PackageData:
+    """All numbers of one package: frames and small values, read by the PDF, CSVs and pages."""
+
+    kommun_code: str
+    period: str
+    first_date: date
+    last_date: date
+    previous_period: str
+    previous_first_date: date
+    previous_last_date: date
+    last_year_period: str
+    last_year_first_date: date
+    last_year_last_date: date
+    generated_on: date
+    query_filter: dict[str, Any]
+    total: int
+    total_previous: int
+    total_last_year: int
+    areas: gpd.GeoDataFrame
+    categories: pd.DataFrame
+    comparison: pd.DataFrame
+    category_totals: pd.DataFrame
+    area_counts: pd.Series
+    kommun_level_count: int
+    ranking: pd.DataFrame
+    completeness: pd.DataFrame
+    completeness_weeks: pd.DataFrame
+    weekly: pd.DataFrame
+    hotspots: pd.DataFrame | None
+    hotspot_note: str
+    density: DensitySurface | None
+    density_note: str
+    concentration: Concentration
+    insatser: pd.DataFrame
+    promises: pd.DataFrame
+    period_reports: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+
+
+def _query_kwargs(query_filters: Any) -> dict[str, tuple]:
+    if query_filters is None:
+        return {}
+    if isinstance(query_filters, ReportQuery):
+        query_filters = query_filters.as_filter()
+    return {k: tuple(query_filters[k]) for k in _FILTER_KEYS if query_filters.get(k)}
+
+
+def _in_dates(frame: pd.DataFrame, first: date, last: date) -> pd.DataFrame:
+    days = frame["observed_date"]
+    mask = (days >= pd.Timestamp(first)) & (days <= pd.Timestamp(last))
+    return frame[mask].reset_index(drop=True)
+
+
+def _completeness(session: Session, kommun_code: str, reports: pd.DataFrame,
+                  first: date, last: date) -> tuple[pd.DataFrame, pd.DataFrame]:
+    orgs = session.exec(
+        select(Organisation)
+        .where(Organisation.kommun_code == kommun_code, Organisation.active == True,  # noqa: E712
+               Organisation.expected_to_report == True)  # noqa: E712
+        .order_by(Organisation.name, Organisation.id)
+    ).all()
+    first_week = str(iso_week_label(pd.Timestamp(first)))
+    last_week = str(iso_week_label(pd.Timestamp(last)))
+    noll_rows = session.exec(
+        select(Nollrapport.organisation_id, Nollrapport.iso_week)
+        .where(Nollrapport.kommun_code == kommun_code)
+    ).all()
+    noll = pd.DataFrame([tuple(r) for r in noll_rows], columns=["organisation_id", "iso_week"])
+    weeks = reporting_completeness(reports, noll, [o.id for o in orgs], first_week, last_week)
+    n_weeks = len(week_range(first_week, last_week))
+    rows = []
+    for org in orgs:
+        status = weeks.loc[weeks["organisation_id"] == org.id, "status"]
+        counts = {s: int((status == s).sum()) for s in ("reported", "nollrapport", "silent")}
+        rows.append({
+            "organisation_id": org.id,
+            "organisation_name": org.name,
+            "weeks": n_weeks,
+            "weeks_reported": counts["reported"],
+            "weeks_nollrapport": counts["nollrapport"],
+            "weeks_silent": counts["silent"],
+            "share_reported": counts["reported"] / n_weeks,
+            "share_nollrapport": counts["nollrapport"] / n_weeks,
+            "share_silent": counts["silent"] / n_weeks,
+            "report_count": int(weeks.loc[weeks["organisation_id"] == org.id,
+                                          "report_count"].sum()),
+        })
+    columns = ["organisation_id", "organisation_name", "weeks", "weeks_reported",
+               "weeks_nollrapport", "weeks_silent", "share_reported", "share_nollrapport",
+               "share_silent", "report_count"]
+    return pd.DataFrame(rows, columns=columns), weeks
+
+
+def _weekly(reports: pd.DataFrame, cat_list: list[str], first: date, last: date) -> pd.DataFrame:
+    """Per category × ISO week of the period: this year's count and the same week last year."""
+    weeks = week_range(str(iso_week_label(pd.Timestamp(first))),
+                       str(iso_week_label(pd.Timestamp(last))))
+    counted = reports[reports["category_code"].isin(cat_list)]
+    labels = iso_week_label(counted["observed_date"]) if len(counted) else pd.Series([], dtype=str)
+    sums = (counted.assign(iso_week=np.asarray(labels, dtype=object))
+            .groupby(["category_code", "iso_week"])["report_count"].sum())
+    rows = []
+    for cat in cat_list:
+        for week in weeks:
+            ly = same_week_last_year(week)
+            rows.append({"category_code": cat, "iso_week": week, "count": int(sums.get((cat, week), 0)),
+                         "last_year_week": ly, "count_last_year": int(sums.get((cat, ly), 0))})
+    return pd.DataFrame(rows, columns=["category_code", "iso_week", "count", "last_year_week",
+                                       "count_last_year"])
+
+
+def _hotspots(areas: gpd.GeoDataFrame, area_counts: pd.Series) -> tuple[pd.DataFrame | None, str]:
+    if len(areas) < 3:
+        return None, "För få områden för en hotspotanalys."
+    try:
+        out = getis_ord_hotspots(areas, area_counts, permutations=HOTSPOT_PERMUTATIONS,
+                                 seed=HOTSPOT_SEED)
+    except ValueError as exc:
+        return None, f"Hotspotanalysen gick inte att göra: {exc}"
+    return out, ""
+
+
+def _density(reports: pd.DataFrame) -> tuple[DensitySurface | None, str]:
+    points = reports[reports["x"].notna() & reports["y"].notna()]
+    if points.empty:
+        return None, "Inga rapporter med koordinater under perioden."
+    surface = kernel_density(reports, bandwidth=DENSITY_BANDWIDTH_M, cell_size=DENSITY_CELL_M)
+    note = ""
+    if surface.n_without_point:
+        note = f"{surface.n_without_point} rapporter saknar koordinater och ingår inte i kartan."
+    return surface, note
+
+
+def _evaluator():  # type: ignore[no-untyped-def]
+    """`api.insatser.effects.insats_evaluation` if that module exists, else None."""
+    try:
+        module = importlib.import_module("api.insatser.effects")
+    except ImportError:
+        return None
+    return getattr(module, "insats_evaluation", None)
+
+
+def _call_evaluation(evaluate, **available: Any) -> Any:  # type: ignore[no-untyped-def]
+    params = inspect.signature(evaluate).parameters
+    return evaluate(**{k: v for k, v in available.items() if k in params})
+
+
+def _insatser(session: Session, kommun_code: str, first: date, last: date,
+              today: date) -> pd.DataFrame:
+    views = active_insatser(session=session, kommun_code=kommun_code, first_date=first,
+                            last_date=last)
+    evaluate = _evaluator()
+    rows = []
+    for view in views:
+        effect_text, effect, low, high, verdict = NO_EVALUATION, np.nan, np.nan, np.nan, ""
+        if evaluate is not None:
+            try:
+                result = _call_evaluation(evaluate, session=session, kommun_code=kommun_code,
+                                          insats=view, insats_id=view.id, today=today)
+            except Exception as exc:  # noqa: BLE001 - one failing evaluation must not stop the package
+                result, effect_text = None, f"utvärdering misslyckades: {exc}"
+            effect_obj = getattr(result, "effect", result)
+            if result is not None:
+                effect_text = str(getattr(effect_obj, "text", None)
+                                  or getattr(result, "text", None) or effect_text)
+                effect = float(getattr(effect_obj, "effect", np.nan) or np.nan)
+                low = float(getattr(effect_obj, "low", np.nan) or np.nan)
+                high = float(getattr(effect_obj, "high", np.nan) or np.nan)
+                verdict = str(getattr(effect_obj, "verdict", "") or "")
+        rows.append({
+            "insats_id": view.id, "title": view.title, "type": view.type_label,
+            "status": view.status_label, "start_date": view.start_date,
+            "end_date": view.end_date, "area_codes": ", ".join(view.area_codes),
+            "category_codes": ", ".join(view.category_codes),
+            "responsible": view.responsible_organisation_name,
+            "effect": effect, "effect_low": low, "effect_high": high, "verdict": verdict,
+            "evaluation": effect_text,
+        })
+    return pd.DataFrame(rows, columns=[
+        "insats_id", "title", "type", "status", "start_date", "end_date", "area_codes",
+        "category_codes", "responsible", "effect", "effect_low", "effect_high", "verdict",
+        "evaluation"])
+
+
+def _promises(session: Session, kommun_code: str, today: date) -> pd.DataFrame:
+    rows = [{
+        "promise_id": p.id, "title": p.title, "status": p.status,
+        "period_start_date": p.period_start_date, "period_end_date": p.period_end_date,
+        "last_aterkoppling": s.last_date, "next_aterkoppling": s.due_date, "overdue": s.overdue,
+    } for p, s in aterkoppling_overview(session=session, kommun_code=kommun_code, today=today)]
+    return pd.DataFrame(rows, columns=["promise_id", "title", "status", "period_start_date",
+                                       "period_end_date", "last_aterkoppling",
+                                       "next_aterkoppling", "overdue"])
+
+
+def package_data(*, session: Session, kommun_code: str, period: str, query_filters: Any = None,
+                 today: date) -> PackageData:
+    """Compute every number of the kvartalsanalys package for a kommun and period."""
+    label = parse_period(period).label
+    first, last = period_dates(label)
+    prev, ly = previous_period(label), same_period_last_year(label)
+    prev_first, prev_last = period_dates(prev)
+    ly_first, ly_last = period_dates(ly)
+    filters = _query_kwargs(query_filters)
+    # From a week before last year's period (same ISO weeks last year) to the period's end.
+    query = ReportQuery(kommun_code, min(ly_first, prev_first) - timedelta(days=14), last,
+                        **filters)  # type: ignore[arg-type]
+    reports = reports_frame(session=session, query=query)
+    categories = categories_frame(session=session, kommun_code=kommun_code)
+    areas = load_areas_frame(session=session, kommun_code=kommun_code)
+    area_codes = areas["area_code"].tolist()
+    cat_list = counted_categories(categories)
+
+    comparison = compare_periods(reports, area_codes, categories, label, other_areas="kommun")
+    names = dict(zip(categories["category_code"], categories["category_name"], strict=True))
+    comparison["category_name"] = comparison["category_code"].astype(object).map(names)
+    area_names = dict(zip(areas["area_code"], areas["area_name"], strict=True))
+    comparison["area_name"] = comparison["area_code"].astype(object).map(area_names)
+    comparison["area_name"] = comparison["area_name"].fillna("Kommunnivå (inget område)")
+    ranking = rank_areas_by_need(comparison, categories, area_names=area_names)
+    ranking["area_name"] = ranking["area_code"].map(area_names)
+
+    by_cat = comparison.groupby("category_code", sort=False, observed=True)[
+        ["current", "previous", "last_year"]].sum().reset_index()
+    by_cat["category_code"] = by_cat["category_code"].astype(object)
+    by_cat["category_name"] = by_cat["category_code"].map(names)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_cat["change_previous_pct"] = np.where(
+            by_cat["previous"] > 0, (by_cat["current"] - by_cat["previous"])
+            / by_cat["previous"].where(by_cat["previous"] > 0, 1) * 100, np.nan)
+        by_cat["change_last_year_pct"] = np.where(
+            by_cat["last_year"] > 0, (by_cat["current"] - by_cat["last_year"])
+            / by_cat["last_year"].where(by_cat["last_year"] > 0, 1) * 100, np.nan)
+
+    in_area = comparison[comparison["area_code"].notna()].copy()
+    in_area["area_code"] = in_area["area_code"].astype(object)
+    area_counts = (in_area.groupby("area_code", sort=False)["current"].sum()
+                   .reindex(area_codes, fill_value=0).astype(np.int64))
+    kommun_level = int(comparison.loc[comparison["area_code"].isna(), "current"].sum())
+
+    period_reports = _in_dates(reports, first, last)
+    counted_period = period_reports[period_reports["category_code"].isin(cat_list)]
+    completeness, completeness_weeks = _completeness(session, kommun_code, reports, first, last)
+    hotspots, hotspot_note = _hotspots(areas, area_counts.astype(float))
+    density, density_note = _density(counted_period)
+    return PackageData(
+        kommun_code=kommun_code, period=label, first_date=first, last_date=last,
+        previous_period=prev, previous_first_date=prev_first, previous_last_date=prev_last,
+        last_year_period=ly, last_year_first_date=ly_first, last_year_last_date=ly_last,
+        generated_on=today,
+        query_filter={k: list(v) for k, v in filters.items()},
+        total=int(comparison["current"].sum()),
+        total_previous=int(comparison["previous"].sum()),
+        total_last_year=int(comparison["last_year"].sum()),
+        areas=areas, categories=categories, comparison=comparison, category_totals=by_cat,
+        area_counts=area_counts, kommun_level_count=kommun_level, ranking=ranking,
+        completeness=completeness, completeness_weeks=completeness_weeks,
+        weekly=_weekly(reports, cat_list, first, last),
+        hotspots=hotspots, hotspot_note=hotspot_note, density=density, density_note=density_note,
+        concentration=concentration(area_counts, areas=area_codes),
+        insatser=_insatser(session, kommun_code, first, last, today),
+        promises=_promises(session, kommun_code, today),
+        period_reports=period_reports,
+    )

@@ -1,0 +1,93 @@
+"""package_data: every number of the kvartalsanalys, checked against hand-computed values."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from api.packages.data import NO_EVALUATION, package_data
+from tests.api.packages.conftest import PERIOD, TODAY
+
+
+def _data(session):  # type: ignore[no-untyped-def]
+    return package_data(session=session, kommun_code="1880", period=PERIOD, today=TODAY)
+
+
+def _row(comparison, area, category):  # type: ignore[no-untyped-def]
+    match = comparison[(comparison["area_code"].astype(object) == area)
+                       & (comparison["category_code"].astype(object) == category)]
+    assert len(match) == 1
+    return match.iloc[0]
+
+
+def test_periods_and_totals(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    assert (data.period, data.first_date, data.last_date) == (
+        "2026-Q3", date(2026, 7, 1), date(2026, 9, 30))
+    assert (data.previous_period, data.last_year_period) == ("2026-Q2", "2025-Q3")
+    assert (data.total, data.total_previous, data.total_last_year) == (5, 1, 5)
+
+
+def test_comparison_per_area_and_category(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    a = _row(data.comparison, "1880A", "klotter")
+    assert (a.current, a.previous, a.last_year) == (3, 1, 4)
+    assert (a.change_previous, a.change_previous_pct) == (2, 200.0)
+    assert (a.change_last_year, a.change_last_year_pct) == (-1, -25.0)
+    b = _row(data.comparison, "1880B", "skadegorelse")
+    assert (b.current, b.previous, b.last_year) == (1, 0, 1)
+    assert pd.isna(b.change_previous_pct) and b.change_last_year_pct == 0.0
+    kommun = data.comparison[data.comparison["area_code"].isna()
+                             & (data.comparison["category_code"].astype(object) == "klotter")]
+    assert kommun["current"].tolist() == [1]
+    totals = data.category_totals.set_index("category_code")
+    assert totals.loc["klotter", ["current", "previous", "last_year"]].tolist() == [4, 1, 4]
+
+
+def test_area_counts_plus_kommun_level_equal_total(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    assert data.area_counts.to_dict() == {"1880A": 3, "1880B": 1, "1880C": 0, "1880D": 0}
+    assert data.kommun_level_count == 1
+    assert int(data.area_counts.sum()) + data.kommun_level_count == data.total
+
+
+def test_concentration_ranking_and_weekly(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    # Area counts 3, 1, 0, 0: top 10 % = 0.4 area = 0.4 × 3 / 4; top 20 % = 0.8 × 3 / 4.
+    assert data.concentration.top10_share == pytest.approx(0.3)
+    assert data.concentration.top20_share == pytest.approx(0.6)
+    assert data.concentration.gini == pytest.approx(10 / 16)
+    assert data.ranking["area_code"].tolist()[0] == "1880A"
+    assert data.ranking["explanation"].iloc[0].startswith("1. Område A")
+    klotter = data.weekly[data.weekly["category_code"] == "klotter"].set_index("iso_week")
+    assert klotter.loc["2026-W28", "count"] == 1 and klotter.loc["2026-W28", "count_last_year"] == 4
+    assert int(klotter["count"].sum()) == 4  # the kommun-level report counts too
+    assert klotter.index[0] == "2026-W27" and klotter.index[-1] == "2026-W40"
+
+
+def test_completeness_hotspots_density(session, world, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    school = data.completeness.set_index("organisation_name").loc["Skola Örebro"]
+    # Every test report comes from the school: weeks 28, 29, 33 and 36 of 14 weeks.
+    assert (school.weeks, school.weeks_reported, school.weeks_silent) == (14, 4, 10)
+    housing = data.completeness.set_index("organisation_name").loc["Bostäder Örebro"]
+    assert housing.weeks_silent == 14 and housing.share_silent == 1.0
+    assert data.hotspots is not None and set(data.hotspots.index) == set(data.area_counts.index)
+    assert data.density is not None and data.density.total == pytest.approx(4.0)
+    assert data.density.n_without_point == 1
+
+
+def test_no_insatser_or_promises_gives_empty_frames(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    data = _data(session)
+    assert data.insatser.empty and data.promises.empty
+    assert NO_EVALUATION == "utvärdering saknas"
+
+
+def test_regenerating_gives_identical_frames(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    first, second = _data(session), _data(session)
+    for name in ("comparison", "ranking", "completeness", "weekly", "hotspots", "category_totals"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
+    assert (first.density.density == second.density.density).all()
+    assert first.concentration.text == second.concentration.text
