@@ -184,7 +184,31 @@ def _load_reports(
     if nolls:
         session.execute(insert(Nollrapport), nolls)
     session.flush()
+    if demo.insats_effect is not None:
+        _register_planted_insats(session=session, kommun_code=kommun_code, planted=demo.insats_effect)
     return len(rows), len(nolls)
+
+
+def _register_planted_insats(*, session: Session, kommun_code: str, planted) -> None:  # type: ignore[no-untyped-def]
+    """Register the generator's planted insats, so the demo's insats follow-up has one to show."""
+    from api.insatser import service as insats_service
+    from api.organisations.models import Organisation
+
+    housing = session.exec(
+        select(Organisation).where(
+            Organisation.kommun_code == kommun_code, Organisation.type == "fastighetsbolag"
+        ).order_by(Organisation.id)
+    ).first()
+    kind = "klottersanering" if planted.category_code in ("skadegorelse", "klotter") else "faltarbete"
+    insats_service.create_insats(
+        session=session, kommun_code=kommun_code,
+        data=insats_service.InsatsData(
+            title=planted.name, type=kind, start_date=planted.start_date, status="pagaende",
+            description="Demoinsats: syntetiska data, effekten är inplanterad av demogeneratorn.",
+            responsible_organisation_id=housing.id if housing else None,
+            area_codes=list(planted.area_codes), category_codes=[planted.category_code],
+        ),
+    )
 
 
 def _open_recent_weeks_for_review(*, session: Session, kommun_code: str, today: date) -> None:
