@@ -1,0 +1,301 @@
+"""Kvartalsanalys packages: generate one (PDF, CSVs, GeoPackage, HTML map in a ZIP), find and list them.
+
+Every number comes from one `package_data` call (api/packages/data.py), so the PDF, the CSVs, the
+GeoPackage, the map and the app's pages agree. Each step commits `progress` on the row, in its own
+short transaction, so the status page and the command line can follow a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import traceback
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import geopandas as gpd
+import pandas as pd
+from sqlmodel import Session, select
+
+from analysis.periods import format_period, parse_period, previous_period
+from api.core.config import Settings
+from api.core.db import Database
+from api.core.errors import NotFound
+from api.core.time import utcnow
+from api.kommuner.models import Kommun
+from api.packages import zipfile_builder
+from api.packages.data import PackageData, package_data
+from api.packages.models import AnalysisPackage
+
+Progress = Callable[[int, str], None]
+
+#: The package's files, in ZIP order.
+FILES = (
+    "package.pdf",
+    "jamforelse_omrade_kategori.csv",
+    "rangordning.csv",
+    "rapporteringsgrad.csv",
+    "veckoserier.csv",
+    "omraden.gpkg",
+    "karta.html",
+)
+PURPOSE = "kvartalsanalysmöte"
+
+
+def period_kind_letter(settings: Settings) -> str:
+    """"T" when the installation works in tertialer, else "Q"."""
+    return "T" if settings.period_kind == "tertial" else "Q"
+
+
+def current_period(day: date, kind: str) -> str:
+    """The quarter or tertial the day falls in: 2026-11-22 → "2026-Q4"."""
+    months = 3 if kind == "Q" else 4
+    return format_period(day.year, kind, (day.month - 1) // months + 1)
+
+
+def default_period(settings: Settings, today: date) -> str:
+    """The last finished quarter (or tertial, by settings) before today."""
+    return previous_period(current_period(today, period_kind_letter(settings)))
+
+
+def local_today(settings: Settings) -> date:
+    """Today's date in the installation's time zone."""
+    return datetime.now(ZoneInfo(settings.timezone)).date()
+
+
+def validate_period(text: str) -> str:
+    """The canonical label of a quarter or tertial; a Swedish ValueError otherwise."""
+    period = parse_period(text)
+    if period.kind == "M":
+        raise ValueError("välj ett kvartal (t.ex. 2026-Q3) eller en tertial (t.ex. 2026-T2)")
+    return period.label
+
+
+def create_package(*, session: Session, kommun_code: str, period: str, created_by: str) -> AnalysisPackage:
+    """A new package row in status pending (the caller commits)."""
+    package = AnalysisPackage(
+        kommun_code=kommun_code, period=validate_period(period),
+        filter_json=json.dumps({"period": period}, ensure_ascii=False), created_by=created_by,
+    )
+    session.add(package)
+    session.flush()
+    return package
+
+
+def _update(database: Database, package_id: int, **values: object) -> None:
+    with database.transaction() as session:
+        row = session.get(AnalysisPackage, package_id)
+        assert row is not None
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.add(row)
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype(object).where(series.notna(), "")
+
+
+def package_tables(data: PackageData) -> dict[str, pd.DataFrame]:
+    """The package's CSV tables, by file name, straight from the `PackageData` (Swedish columns)."""
+    c = data.comparison
+    comparison = pd.DataFrame({
+        "omradeskod": _text(c["area_code"]), "omradesnamn": c["area_name"],
+        "kategorikod": c["category_code"].astype(object), "kategori": c["category_name"],
+        "period": c["period"], "antal": c["current"].astype("int64"),
+        "foregaende_period": c["previous_period"], "antal_foregaende": c["previous"].astype("int64"),
+        "forandring_foregaende": c["change_previous"].astype("int64"),
+        "forandring_foregaende_procent": c["change_previous_pct"].astype(float),
+        "fjolarsperiod": c["last_year_period"], "antal_fjolar": c["last_year"].astype("int64"),
+        "forandring_fjolar": c["change_last_year"].astype("int64"),
+        "forandring_fjolar_procent": c["change_last_year_pct"].astype(float),
+    })
+    names = dict(zip(data.categories["category_code"], data.categories["category_name"], strict=True))
+    r = data.ranking
+    ranking = pd.DataFrame({
+        "rang": r["rank"].astype("int64"), "omradeskod": r["area_code"], "omradesnamn": r["area_name"],
+        "poang": r["score"].astype(float), "viktat_antal": r["level"].astype(float),
+        "okning_foregaende": r["increase_previous"].astype(float),
+        "okning_fjolar": r["increase_last_year"].astype(float),
+        "framst_kategori": _text(r["top_category"].map(lambda k: names.get(k, k) if k else None)),
+        "motivering": r["explanation"],
+    })
+    o = data.completeness
+    completeness = pd.DataFrame({
+        "organisation": o["organisation_name"], "veckor": o["weeks"].astype("int64"),
+        "veckor_rapporterat": o["weeks_reported"].astype("int64"),
+        "veckor_nollrapport": o["weeks_nollrapport"].astype("int64"),
+        "veckor_tysta": o["weeks_silent"].astype("int64"),
+        "andel_rapporterat": o["share_reported"].astype(float),
+        "andel_nollrapport": o["share_nollrapport"].astype(float),
+        "andel_tysta": o["share_silent"].astype(float),
+        "antal_rapporter": o["report_count"].astype("int64"),
+    })
+    w = data.weekly
+    weekly = pd.DataFrame({
+        "kategorikod": w["category_code"], "kategori": w["category_code"].map(names),
+        "vecka": w["iso_week"], "antal": w["count"].astype("int64"),
+        "vecka_fjolar": w["last_year_week"], "antal_fjolar": w["count_last_year"].astype("int64"),
+    })
+    return {
+        "jamforelse_omrade_kategori.csv": comparison,
+        "rangordning.csv": ranking,
+        "rapporteringsgrad.csv": completeness,
+        "veckoserier.csv": weekly,
+    }
+
+
+#: Columns of the area aggregates besides one per category code.
+AREA_FIXED = ("omradeskod", "omradesnamn", "period", "totalt", "behovsrang")
+
+
+def category_column(code: str) -> str:
+    """The GeoPackage column of a category: its code, prefixed when it clashes with a fixed column."""
+    return f"kat_{code}" if code in AREA_FIXED else code
+
+
+def area_aggregates(data: PackageData) -> pd.DataFrame:
+    """Per area: the period's count per category, total and need rank (one row per active area)."""
+    in_area = data.comparison[data.comparison["area_code"].notna()]
+    wide = in_area.pivot_table(index=in_area["area_code"].astype(object),
+                               columns=in_area["category_code"].astype(object),
+                               values="current", aggfunc="sum", fill_value=0, observed=True)
+    codes = [str(c) for c in pd.unique(data.comparison["category_code"].astype(object))]
+    area_codes = data.areas["area_code"].tolist()
+    wide = wide.reindex(index=area_codes, columns=codes, fill_value=0).astype("int64")
+    rank = dict(zip(data.ranking["area_code"], data.ranking["rank"], strict=True))
+    frame = pd.DataFrame({"omradeskod": area_codes, "omradesnamn": data.areas["area_name"].tolist()})
+    for code in codes:
+        frame[category_column(code)] = wide[code].to_numpy()
+    frame["totalt"] = data.area_counts.reindex(area_codes, fill_value=0).astype("int64").to_numpy()
+    frame["behovsrang"] = pd.array([rank.get(a) for a in area_codes], dtype="Int64")
+    return frame
+
+
+def areas_frame(*, data: PackageData, aggregates: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The kommun's active areas with the period's aggregates, in EPSG:3006."""
+    frame = aggregates.copy()
+    frame.insert(2, "period", data.period)
+    return gpd.GeoDataFrame(frame, geometry=list(data.areas.geometry), crs=3006)
+
+
+def _map_counts(aggregates: pd.DataFrame, category_names: dict[str, str]) -> dict[str, dict]:
+    skip = {"omradeskod", "omradesnamn", "period", "totalt", "behovsrang"}
+    result = {}
+    for row in aggregates.to_dict("records"):
+        rank = row.get("behovsrang")
+        result[str(row["omradeskod"])] = {
+            "name": str(row["omradesnamn"]),
+            "total": int(row["totalt"]),
+            "rank": None if rank is None or pd.isna(rank) else int(rank),
+            "categories": [[category_names.get(k, k), int(v)] for k, v in row.items()
+                           if k not in skip and int(v or 0) > 0],
+        }
+    return result
+
+
+def build_files(*, session: Session, settings: Settings, kommun_code: str, period: str,
+                step: Progress) -> dict[str, bytes]:
+    """Compute the package data once and render every file of the package."""
+    from api.core.templating import make_templates
+    from api.lagesbild import map_data
+    from api.packages.pdf import build_package_pdf
+    from api.reports.query import categories_frame
+
+    kommun = session.get(Kommun, kommun_code)
+    kommun_name = kommun.name if kommun else kommun_code
+    step(10, "Räknar periodens tal")
+    data = package_data(session=session, kommun_code=kommun_code, period=period,
+                        today=local_today(settings))
+    step(40, "Skriver PDF")
+    files: dict[str, bytes] = {"package.pdf": build_package_pdf(data, kommun_name=kommun_name)}
+    step(60, "Skriver CSV-tabeller")
+    for name, frame in package_tables(data).items():
+        files[name] = zipfile_builder.csv_bytes(frame)
+    step(75, "Skriver GeoPackage")
+    aggregates = area_aggregates(data)
+    frame = areas_frame(data=data, aggregates=aggregates)
+    files["omraden.gpkg"] = zipfile_builder.geopackage_bytes(frame)
+    step(85, "Skriver kartan")
+    categories = categories_frame(session=session, kommun_code=kommun_code)
+    names = dict(zip(categories.category_code, categories.category_name, strict=True))
+    geojson = map_data.area_geojson(session=session, kommun_code=kommun_code).raw()
+    files["karta.html"] = zipfile_builder.map_html(
+        make_templates().env, title=f"Kvartalsanalys {kommun_name} {period}", period=period,
+        area_geojson=geojson, counts=_map_counts(aggregates, names),
+        tile_url=settings.map_tile_url, tile_attribution=settings.map_tile_attribution,
+    ).encode("utf-8")
+    return files
+
+
+def artefact_file(settings: Settings, package: AnalysisPackage) -> Path:
+    """Where the package's ZIP lives on disk."""
+    return settings.data_dir / package.artefact_path
+
+
+def generate_package(*, database: Database, settings: Settings, kommun_code: str, period: str,
+                     created_by: str, progress: Progress | None = None,
+                     package_id: int | None = None) -> AnalysisPackage:
+    """Generate a package (new row, or the given pending one): the ZIP on disk, checksum, status."""
+    period = validate_period(period)
+    if package_id is None:
+        with database.transaction() as session:
+            package_id = create_package(session=session, kommun_code=kommun_code, period=period,
+                                        created_by=created_by).id
+    assert package_id is not None
+
+    def step(percent: int, message: str) -> None:
+        _update(database, package_id, progress=percent, message=message)
+        if progress is not None:
+            progress(percent, message)
+
+    _update(database, package_id, status="running", progress=1, message="Startar")
+    try:
+        with database.session() as session:
+            files = build_files(session=session, settings=settings, kommun_code=kommun_code,
+                                period=period, step=step)
+            session.rollback()
+        step(95, "Packar ZIP-filen")
+        content = zipfile_builder.zip_bytes({name: files[name] for name in FILES})
+        relative = Path("packages") / kommun_code / f"{period}-{package_id}.zip"
+        target = settings.data_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+        _update(database, package_id, status="done", progress=100, message="Klart",
+                artefact_path=relative.as_posix(), checksum=hashlib.sha256(content).hexdigest(),
+                size_bytes=len(content), finished_at=utcnow())
+        if progress is not None:
+            progress(100, "Klart")
+    except Exception as error:  # noqa: BLE001 - any failure is shown to the user on the row
+        traceback.print_exc()
+        _update(database, package_id, status="failed", finished_at=utcnow(),
+                message=f"Paketet kunde inte skapas: {error}")
+        raise
+    with database.session() as session:
+        row = session.get(AnalysisPackage, package_id)
+        assert row is not None
+        return row
+
+
+def get_package(*, session: Session, kommun_code: str, package_id: int) -> AnalysisPackage:
+    """The kommun's package, or NotFound (another kommun's package is not found either)."""
+    package = session.get(AnalysisPackage, package_id)
+    if package is None or package.kommun_code != kommun_code:
+        raise NotFound("Paketet finns inte.")
+    return package
+
+
+def list_packages(*, session: Session, kommun_code: str) -> list[AnalysisPackage]:
+    """The kommun's packages, newest first."""
+    statement = (select(AnalysisPackage).where(AnalysisPackage.kommun_code == kommun_code)
+                 .order_by(AnalysisPackage.created_at.desc(), AnalysisPackage.id.desc()))  # type: ignore[attr-defined]
+    return list(session.exec(statement))
+
+
+def done_package_exists(*, session: Session, kommun_code: str, period: str) -> bool:
+    """Whether a finished package for the period exists."""
+    statement = select(AnalysisPackage.id).where(
+        AnalysisPackage.kommun_code == kommun_code, AnalysisPackage.period == period,
+        AnalysisPackage.status == "done")
+    return session.exec(statement).first() is not None

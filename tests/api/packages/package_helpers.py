@@ -1,0 +1,42 @@
+"""Helpers for the package generation, page and CLI tests: reports around 2026-Q3, a PDF stand-in."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from datetime import date
+
+import pytest
+
+from tests.api.exports.conftest import add_report
+
+
+@pytest.fixture()
+def package_pdf(monkeypatch):  # type: ignore[no-untyped-def]
+    """The real PDF builder when it is importable; these tests check only that the ZIP holds a PDF."""
+    try:
+        importlib.import_module("api.packages.pdf")
+    except ModuleNotFoundError:
+        stub = types.ModuleType("api.packages.pdf")
+        stub.build_package_pdf = lambda data, *, kommun_name: b"%PDF-1.4\n%stub\n"  # type: ignore[attr-defined]
+        monkeypatch.setitem(sys.modules, "api.packages.pdf", stub)
+
+
+@pytest.fixture()
+def q3_reports(session, world, package_pdf):  # type: ignore[no-untyped-def]
+    """2026-Q3: A klotter 1 + 2, skadegörelse 1; B klotter 1; kommun level klotter 1; C, D nothing.
+
+    Outside the quarter: A klotter 1 in Q2 (the previous period), B klotter 1 in Q4 (not counted),
+    and kommun 1489 klotter 5 in Q3 (another kommun).
+    """
+    add_report(session, world, "klotter", date(2026, 7, 1), area="1880A", x=510_500.0, y=6_570_500.0)
+    add_report(session, world, "klotter", date(2026, 8, 10), area="1880A", report_count=2)
+    add_report(session, world, "skadegorelse", date(2026, 9, 30), area="1880A")
+    add_report(session, world, "klotter", date(2026, 9, 1), area="1880B")
+    add_report(session, world, "klotter", date(2026, 8, 1))
+    add_report(session, world, "klotter", date(2026, 5, 5), area="1880A")
+    add_report(session, world, "klotter", date(2026, 10, 1), area="1880B")
+    add_report(session, world, "klotter", date(2026, 8, 1), area="1489A", kommun="1489", report_count=5)
+    session.commit()
+    return "2026-Q3"

@@ -1,0 +1,144 @@
+"""Generating a kvartalsanalys package: files, CSVs against PackageData, GeoPackage, row, regeneration."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import date
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from api.packages import service
+from api.packages.data import package_data
+from api.packages.models import AnalysisPackage
+from api.reports.query import ReportQuery, reports_frame
+from tests.api.packages import package_helpers
+
+package_pdf = package_helpers.package_pdf
+q3_reports = package_helpers.q3_reports
+
+
+@pytest.fixture()
+def settings(test_settings, tmp_path):  # type: ignore[no-untyped-def]
+    return test_settings.model_copy(update={"data_dir": tmp_path})
+
+
+def _generate(database, settings, period="2026-Q3", progress=None):  # type: ignore[no-untyped-def]
+    return service.generate_package(database=database, settings=settings, kommun_code="1880",
+                                    period=period, created_by="analys@example.se", progress=progress)
+
+
+def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(archive.read(name)), sep=";", decimal=",", encoding="utf-8-sig",
+                       keep_default_na=False, na_values=[""])
+
+
+@pytest.mark.usefixtures("q3_reports")
+def test_package_zip_holds_the_files_and_csvs_agree_with_package_data(  # type: ignore[no-untyped-def]
+    database, session, settings
+):
+    steps: list[int] = []
+    package = _generate(database, settings, progress=lambda percent, _message: steps.append(percent))
+    assert package.status == "done" and package.progress == 100
+    assert steps == sorted(steps) and steps[-1] == 100
+    path = settings.data_dir / package.artefact_path
+    assert package.artefact_path == f"packages/1880/2026-Q3-{package.id}.zip"
+    content = path.read_bytes()
+    assert package.checksum == hashlib.sha256(content).hexdigest()
+    assert package.size_bytes == len(content)
+    assert package.period == "2026-Q3" and package.created_by == "analys@example.se"
+    assert package.finished_at is not None
+
+    archive = zipfile.ZipFile(path)
+    assert archive.namelist() == list(service.FILES)
+    assert archive.read("package.pdf").startswith(b"%PDF")
+    assert archive.read("rangordning.csv").startswith("\ufeff".encode())
+
+    data = package_data(session=session, kommun_code="1880", period="2026-Q3", today=date(2026, 11, 22))
+    comparison = _csv(archive, "jamforelse_omrade_kategori.csv")
+    assert comparison["antal"].sum() == data.total == 6
+    assert comparison["antal_foregaende"].sum() == data.total_previous == 1
+    klotter_a = comparison[(comparison.omradeskod == "1880A") & (comparison.kategorikod == "klotter")]
+    assert klotter_a[["antal", "antal_foregaende", "forandring_foregaende"]].values.tolist() == [[3, 1, 2]]
+    assert klotter_a.forandring_foregaende_procent.tolist() == [200.0]
+    kommun_level = comparison[comparison.omradeskod.isna()]
+    assert kommun_level["antal"].sum() == 1
+    assert set(kommun_level.omradesnamn) == {"Kommunnivå (inget område)"}
+
+    # Per-area totals against a plain count of the period's reports.
+    frame = reports_frame(session=session, query=ReportQuery("1880", date(2026, 7, 1), date(2026, 9, 30)))
+    by_area = frame.groupby("area_code")["report_count"].sum().to_dict()
+    assert by_area == {"1880A": 4, "1880B": 1}
+    per_area = comparison.dropna(subset=["omradeskod"]).groupby("omradeskod")["antal"].sum().to_dict()
+    assert per_area == {"1880A": 4, "1880B": 1, "1880C": 0, "1880D": 0}
+
+    ranking = _csv(archive, "rangordning.csv")
+    assert ranking.rang.tolist() == data.ranking["rank"].tolist()
+    assert ranking.omradeskod.tolist() == data.ranking["area_code"].tolist()
+    assert ranking.omradeskod.iloc[0] == "1880A"
+    assert ranking.poang.round(2).tolist() == data.ranking["score"].round(2).tolist()
+
+    completeness = _csv(archive, "rapporteringsgrad.csv")
+    assert completeness.organisation.tolist() == data.completeness["organisation_name"].tolist()
+    assert completeness.antal_rapporter.tolist() == data.completeness["report_count"].tolist()
+
+    weekly = _csv(archive, "veckoserier.csv")
+    assert len(weekly) == len(data.weekly)
+    assert weekly.antal.sum() == data.weekly["count"].sum()
+    klotter_w32 = weekly[(weekly.kategorikod == "klotter") & (weekly.vecka == "2026-W33")]
+    assert klotter_w32.antal.tolist() == [2]  # 2026-08-10 is a Monday of week 33
+
+    gpkg = settings.data_dir / "omraden.gpkg"
+    gpkg.write_bytes(archive.read("omraden.gpkg"))
+    areas = gpd.read_file(gpkg, layer="omraden")
+    assert areas.crs.to_epsg() == 3006
+    assert areas.omradeskod.tolist() == ["1880A", "1880B", "1880C", "1880D"]
+    assert areas.totalt.tolist() == [4, 1, 0, 0]
+    assert areas.klotter.tolist() == [3, 1, 0, 0]
+    assert areas.skadegorelse.tolist() == [1, 0, 0, 0]
+    assert areas.behovsrang.iloc[0] == 1
+    assert set(areas.period) == {"2026-Q3"}
+
+    html = archive.read("karta.html").decode("utf-8")
+    assert "L.geoJSON" in html and "https://unpkg" not in html and "cdn" not in html.lower()
+    assert '"1880A": {"name"' in html and '"total": 4' in html
+
+
+@pytest.mark.usefixtures("q3_reports")
+def test_regenerating_gives_the_same_numbers(database, session, settings):  # type: ignore[no-untyped-def]
+    first = _generate(database, settings)
+    second = _generate(database, settings)
+    assert first.id != second.id
+    one = zipfile.ZipFile(settings.data_dir / first.artefact_path)
+    two = zipfile.ZipFile(settings.data_dir / second.artefact_path)
+    for name in service.FILES:
+        if name.endswith(".csv") or name == "karta.html":
+            assert one.read(name) == two.read(name), name
+
+
+@pytest.mark.usefixtures("world", "package_pdf")
+def test_failure_marks_the_row_failed_with_a_swedish_message(  # type: ignore[no-untyped-def]
+    database, session, settings, monkeypatch
+):
+    def broken(**_kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("testfel")
+
+    monkeypatch.setattr(service, "package_data", broken)
+    with pytest.raises(RuntimeError):
+        _generate(database, settings)
+    row = session.exec(__import__("sqlmodel").select(AnalysisPackage)).one()
+    assert row.status == "failed"
+    assert row.message == "Paketet kunde inte skapas: testfel"
+
+
+def test_default_period_is_the_last_finished_quarter_or_tertial(test_settings):  # type: ignore[no-untyped-def]
+    assert service.default_period(test_settings, date(2026, 11, 22)) == "2026-Q3"
+    assert service.default_period(test_settings, date(2026, 1, 2)) == "2025-Q4"
+    tertial = test_settings.model_copy(update={"period_kind": "tertial"})
+    assert service.default_period(tertial, date(2026, 11, 22)) == "2026-T2"
+    assert service.default_period(tertial, date(2026, 3, 1)) == "2025-T3"
+    with pytest.raises(ValueError):
+        service.validate_period("2026-11")
