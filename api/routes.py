@@ -5,6 +5,7 @@ from api.imports.pages import router as import_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.lagesbild.pages import router as lagesbild_pages
+from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages
 from api.promises.pages import router as promise_pages
 from api.reports.api_routes import router as report_api
@@ -26,4 +27,5 @@ ROUTERS = [
     review_pages,
     insats_pages,
     promise_pages,
+    package_pages,
 ]

@@ -43,6 +43,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/granska", "Granska", frozenset({"analytiker"})),
     NavItem("/insatser", "Insatser", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/medborgarloften", "Medborgarlöften", frozenset({"analytiker", "granskare", "polis"})),
+    NavItem("/kvartal", "Kvartalsanalys", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
     NavItem("/export/csv", "Exportera CSV", frozenset({"polis", "analytiker"})),
 ]

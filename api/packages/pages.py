@@ -1,0 +1,156 @@
+"""Kvartalsanalys pages: list and generate packages, follow a run, view a package, download its ZIP."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import threading
+import zipfile
+from typing import Annotated
+
+import pandas as pd
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+
+from api.audit import service as audit_service
+from api.core.config import Settings
+from api.core.db import Database
+from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.errors import NotFound
+from api.core.templating import render
+from api.exports import service as export_service
+from api.packages import service
+from api.packages.models import AnalysisPackage
+
+router = APIRouter()
+
+READ_ROLES = ("analytiker", "granskare", "polis")
+GENERATE_ROLES = ("analytiker",)
+STATUS_LABELS = {"pending": "Väntar", "running": "Skapas", "done": "Klart", "failed": "Misslyckades"}
+
+
+def start_generation(*, database: Database, settings: Settings, package: AnalysisPackage) -> None:
+    """Generate the package in a background thread with its own sessions; the request returns now."""
+
+    def run() -> None:
+        # A failure is recorded on the row ("failed" with the reason), which the page shows.
+        with contextlib.suppress(Exception):
+            service.generate_package(
+                database=database, settings=settings, kommun_code=package.kommun_code,
+                period=package.period, created_by=package.created_by, package_id=package.id,
+            )
+
+    threading.Thread(target=run, name=f"kvartalspaket-{package.id}", daemon=True).start()
+
+
+def _list_page(request, session, principal, period, error="", status_code=200):  # type: ignore[no-untyped-def]
+    return render(
+        request, "package_list.html",
+        {"packages": service.list_packages(session=session, kommun_code=principal.kommun_code),
+         "period": period, "error": error, "status_labels": STATUS_LABELS,
+         "kind_name": "tertial" if request.app.state.settings.period_kind == "tertial" else "kvartal"},
+        principal=principal, session=session, status_code=status_code,
+    )
+
+
+@router.get("/kvartal")
+def package_list(
+    request: Request, session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*READ_ROLES))],
+) -> Response:
+    settings = request.app.state.settings
+    period = service.default_period(settings, service.local_today(settings))
+    return _list_page(request, session, principal, period)
+
+
+@router.post("/kvartal")
+async def package_generate(
+    request: Request, session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*GENERATE_ROLES))],
+) -> Response:
+    await check_csrf(request, principal)
+    form = await request.form()
+    text = str(form.get("period", "")).strip()[:20]
+    try:
+        period = service.validate_period(text)
+    except ValueError as error:
+        return _list_page(request, session, principal, text, f"Period: {error}.", 422)
+    package = service.create_package(session=session, kommun_code=principal.kommun_code,
+                                     period=period, created_by=principal.actor)
+    session.commit()
+    start_generation(database=request.app.state.db, settings=request.app.state.settings,
+                     package=package)
+    return RedirectResponse(f"/kvartal/{package.id}", status_code=303)
+
+
+def _read_csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
+    return pd.read_csv(io.BytesIO(archive.read(name)), sep=";", decimal=",", encoding="utf-8-sig",
+                       keep_default_na=False, na_values=[""])
+
+
+def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, object]:
+    """The package's numbers for the page, read back from the CSVs in its ZIP (the same numbers)."""
+    with zipfile.ZipFile(service.artefact_file(settings, package)) as archive:
+        comparison = _read_csv(archive, "jamforelse_omrade_kategori.csv")
+        ranking = _read_csv(archive, "rangordning.csv")
+        completeness = _read_csv(archive, "rapporteringsgrad.csv")
+    comparison["omradesnamn"] = comparison["omradesnamn"].fillna("")
+    shown = comparison[(comparison.antal > 0) | (comparison.antal_foregaende > 0)
+                       | (comparison.antal_fjolar > 0)]
+    return {
+        "total": int(comparison.antal.sum()),
+        "total_previous": int(comparison.antal_foregaende.sum()),
+        "total_last_year": int(comparison.antal_fjolar.sum()),
+        "previous_period": str(comparison.foregaende_period.iloc[0]) if len(comparison) else "",
+        "last_year_period": str(comparison.fjolarsperiod.iloc[0]) if len(comparison) else "",
+        "ranking": ranking.to_dict("records"),
+        "comparison": shown.to_dict("records"),
+        "completeness": completeness.to_dict("records"),
+    }
+
+
+@router.get("/kvartal/{package_id}")
+def package_page(
+    request: Request, session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*READ_ROLES))], package_id: int,
+) -> Response:
+    package = service.get_package(session=session, kommun_code=principal.kommun_code,
+                                  package_id=package_id)
+    view = None
+    if package.status == "done":
+        view = package_view(request.app.state.settings, package)
+        audit_service.record(
+            session=session, action="report.read", actor=principal.actor, user_id=principal.user_id,
+            kommun_code=principal.kommun_code, object_type="kvartalspaket", object_id=package.id,
+            filter={"period": package.period}, purpose=service.PURPOSE, ip=_client_ip(request),
+        )
+        session.commit()
+    return render(
+        request, "package_page.html",
+        {"package": package, "view": view, "status_labels": STATUS_LABELS,
+         "running": package.status in ("pending", "running")},
+        principal=principal, session=session,
+    )
+
+
+@router.get("/kvartal/{package_id}/paket.zip")
+def package_download(
+    request: Request, session: SessionDep,
+    principal: Annotated[Principal, Depends(allow(*READ_ROLES))], package_id: int,
+) -> Response:
+    package = service.get_package(session=session, kommun_code=principal.kommun_code,
+                                  package_id=package_id)
+    path = service.artefact_file(request.app.state.settings, package)
+    if package.status != "done" or not path.is_file():
+        raise NotFound("Paketet är inte klart.")
+    export_service.record_export(
+        session=session, principal=principal, object_type="kvartalspaket",
+        object_id=f"{package.period} paket {package.id}", filter={"period": package.period},
+        purpose=service.PURPOSE, ip=_client_ip(request),
+    )
+    session.commit()
+    return FileResponse(
+        path, media_type="application/zip",
+        filename=f"kvartalsanalys_{package.kommun_code}_{package.period}.zip",
+        headers={"Cache-Control": "no-store"},
+    )

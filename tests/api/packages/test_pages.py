@@ -1,0 +1,115 @@
+"""Kvartalsanalys pages: generate as analyst, read as granskare/polis, kommun scoping, audited download."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import pytest
+from sqlmodel import select
+
+from api.audit.models import AuditEvent
+from api.packages import pages, service
+from api.packages.models import AnalysisPackage
+from tests.api.packages import package_helpers
+from tests.conftest import csrf_from, login
+from tests.factories import PASSWORD
+
+package_pdf = package_helpers.package_pdf
+q3_reports = package_helpers.q3_reports
+
+
+@pytest.fixture()
+def inline_generation(monkeypatch):  # type: ignore[no-untyped-def]
+    """Run the generation in the request (the test database is one connection, not thread-safe)."""
+
+    def run_now(*, database, settings, package):  # type: ignore[no-untyped-def]
+        service.generate_package(database=database, settings=settings, kommun_code=package.kommun_code,
+                                 period=package.period, created_by=package.created_by,
+                                 package_id=package.id)
+
+    monkeypatch.setattr(pages, "start_generation", run_now)
+
+
+def _generate(client, period="2026-Q3"):  # type: ignore[no-untyped-def]
+    page = client.get("/kvartal")
+    return client.post("/kvartal", data={"period": period, "csrf_token": csrf_from(page.text)},
+                       follow_redirects=False)
+
+
+@pytest.mark.usefixtures("q3_reports", "inline_generation")
+def test_analyst_generates_and_reads_the_package(client, world, session):  # type: ignore[no-untyped-def]
+    login(client, world.user("analytiker").email, PASSWORD)
+    page = client.get("/kvartal")
+    assert page.status_code == 200
+    assert 'value="2026-Q3"' in page.text or 'name="period"' in page.text
+    assert 'href="/kvartal"' in page.text  # menu entry
+    response = _generate(client)
+    assert response.status_code == 303
+    package = session.exec(select(AnalysisPackage)).one()
+    assert response.headers["location"] == f"/kvartal/{package.id}"
+    assert package.status == "done" and package.created_by == world.user("analytiker").email
+
+    view = client.get(f"/kvartal/{package.id}")
+    assert view.status_code == 200
+    assert "http-equiv=\"refresh\"" not in view.text
+    assert "6 händelser under 2026-Q3" in view.text
+    assert "1 under 2026-Q2 (föregående period)" in view.text
+    assert package.checksum in view.text
+    assert f'href="/kvartal/{package.id}/paket.zip"' in view.text
+
+    listing = client.get("/kvartal")
+    assert "Klart" in listing.text and f"/kvartal/{package.id}/paket.zip" in listing.text
+
+
+@pytest.mark.usefixtures("q3_reports", "inline_generation")
+def test_readers_download_audited_and_other_kommun_gets_404(client, world, session):  # type: ignore[no-untyped-def]
+    login(client, world.user("analytiker").email, PASSWORD)
+    _generate(client)
+    package = session.exec(select(AnalysisPackage)).one()
+    client.cookies.clear()
+
+    login(client, world.user("polis").email, PASSWORD)
+    response = client.get(f"/kvartal/{package.id}/paket.zip")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/zip"
+    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist() == list(service.FILES)
+    event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.export")).one()
+    assert event.actor == world.user("polis").email and event.purpose == "kvartalsanalysmöte"
+    assert json.loads(event.filter) == {"period": "2026-Q3"}
+    client.cookies.clear()
+
+    login(client, world.user("granskare", "1489").email, PASSWORD)
+    assert client.get(f"/kvartal/{package.id}").status_code == 404
+    assert client.get(f"/kvartal/{package.id}/paket.zip").status_code == 404
+    client.cookies.clear()
+
+    login(client, world.user("granskare").email, PASSWORD)
+    page = client.get("/kvartal")
+    assert page.status_code == 200 and 'name="period"' not in page.text  # readers do not generate
+    assert client.get(f"/kvartal/{package.id}").status_code == 200
+
+
+@pytest.mark.usefixtures("world")
+def test_running_package_page_refreshes_itself(client, world, session):  # type: ignore[no-untyped-def]
+    package = service.create_package(session=session, kommun_code="1880", period="2026-Q3",
+                                     created_by="system")
+    package.status, package.progress, package.message = "running", 40, "Skriver PDF"
+    session.add(package)
+    session.commit()
+    login(client, world.user("polis").email, PASSWORD)
+    page = client.get(f"/kvartal/{package.id}")
+    assert '<meta http-equiv="refresh" content="3">' in page.text
+    assert 'value="40"' in page.text and "Skriver PDF" in page.text
+    assert client.get(f"/kvartal/{package.id}/paket.zip").status_code == 404
+
+
+@pytest.mark.usefixtures("world")
+def test_bad_period_is_shown_next_to_the_field(client, world, session):  # type: ignore[no-untyped-def]
+    login(client, world.user("analytiker").email, PASSWORD)
+    response = _generate(client, period="2026-Q9")
+    assert response.status_code == 422
+    assert "Period: kvartal 9 finns inte" in response.text
+    assert 'value="2026-Q9"' in response.text and 'aria-invalid="true"' in response.text
+    assert session.exec(select(AnalysisPackage)).all() == []
