@@ -2,6 +2,7 @@
 
 from api.exports.pages import router as export_pages
 from api.imports.pages import router as import_pages
+from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.lagesbild.pages import router as lagesbild_pages
@@ -26,6 +27,7 @@ ROUTERS = [
     export_pages,
     review_pages,
     insats_pages,
+    insats_followup_pages,
     promise_pages,
     package_pages,
 ]

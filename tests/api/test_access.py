@@ -35,6 +35,7 @@ SAMPLE_PATH_VALUES = {
     "place_id": "999999",
     "version": "1",
     "area_code": "X",
+    "year": "2026",
 }
 
 
