@@ -16,6 +16,7 @@ from api.core.errors import AppError
 from api.imports.cli import import_command
 from api.jobs.cli import jobs_app, scheduler_command
 from api.organisations.models import OrganisationType
+from api.packages.cli import package_command
 from api.police.cli import police_app
 
 app = typer.Typer(help="Lägesbild – kommunens brottsförebyggande lägesbild.", no_args_is_help=True)
@@ -37,6 +38,7 @@ app.add_typer(jobs_app, name="jobs")
 app.add_typer(police_app, name="police")
 app.command("import")(import_command)
 app.command("scheduler")(scheduler_command)
+app.command("package")(package_command)
 
 console = Console()
 KommunOption = Annotated[

@@ -196,7 +196,7 @@ def _map_counts(aggregates: pd.DataFrame, category_names: dict[str, str]) -> dic
 
 
 def build_files(*, session: Session, settings: Settings, kommun_code: str, period: str,
-                step: Progress) -> dict[str, bytes]:
+                report: Progress) -> dict[str, bytes]:
     """Compute the package data once and render every file of the package."""
     from api.core.templating import make_templates
     from api.lagesbild import map_data
@@ -205,6 +205,13 @@ def build_files(*, session: Session, settings: Settings, kommun_code: str, perio
 
     kommun = session.get(Kommun, kommun_code)
     kommun_name = kommun.name if kommun else kommun_code
+
+    def step(percent: int, message: str) -> None:
+        # End this read-only transaction first: on SQLite every transaction takes the write lock,
+        # and the progress update is a transaction of its own.
+        session.rollback()
+        report(percent, message)
+
     step(10, "Räknar periodens tal")
     data = package_data(session=session, kommun_code=kommun_code, period=period,
                         today=local_today(settings))
@@ -254,7 +261,7 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
     try:
         with database.session() as session:
             files = build_files(session=session, settings=settings, kommun_code=kommun_code,
-                                period=period, step=step)
+                                period=period, report=step)
             session.rollback()
         step(95, "Packar ZIP-filen")
         content = zipfile_builder.zip_bytes({name: files[name] for name in FILES})

@@ -1,0 +1,57 @@
+"""`lagesbild package 2026-Q3 [--kommun CODE]`: generate a kvartalsanalys package with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
+
+from api.core.config import Settings
+from api.core.errors import AppError
+
+console = Console()
+
+
+def package_command(
+    period: Annotated[str | None, typer.Argument(
+        help="Kvartal (2026-Q3) eller tertial (2026-T2); förvalt är den senast avslutade perioden",
+    )] = None,
+    kommun: Annotated[
+        str | None, typer.Option("--kommun", help="Kommunkod (kan utelämnas om installationen har en kommun)")
+    ] = None,
+) -> None:
+    """Skapa kvartalsanalysens paket (PDF, CSV, GeoPackage och karta i en ZIP-fil)."""
+    from api.core import migrate
+    from api.core.db import Database, make_engine
+    from api.kommuner import service as kommun_service
+    from api.packages import service
+
+    settings = Settings()
+    database = Database(make_engine(settings))
+    migrate.upgrade(database.engine)
+    try:
+        label = service.validate_period(period) if period else service.default_period(
+            settings, service.local_today(settings))
+        with database.session() as session:
+            code = kommun_service.resolve_kommun(session=session, code=kommun).code
+    except (ValueError, AppError) as error:
+        console.print(f"[red]Fel:[/red] {error}")
+        raise typer.Exit(code=1) from error
+    columns = (TextColumn("{task.description}"), BarColumn(), TaskProgressColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"Kvartalsanalys {code} {label}", total=100)
+
+        def step(percent: int, message: str) -> None:
+            progress.update(task, completed=percent, description=f"{label}: {message}")
+
+        try:
+            package = service.generate_package(database=database, settings=settings, kommun_code=code,
+                                               period=label, created_by="kommandorad", progress=step)
+        except Exception as error:  # noqa: BLE001 - the row already says failed; the user gets why
+            console.print(f"[red]Fel:[/red] Paketet kunde inte skapas: {error}")
+            raise typer.Exit(code=1) from error
+    # Plain lines, not wrapped by rich: scripts read the path and checksum.
+    typer.echo(f"Paketet är klart: {service.artefact_file(settings, package)}")
+    typer.echo(f"SHA-256: {package.checksum}")
