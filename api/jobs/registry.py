@@ -143,6 +143,12 @@ def _lagesbild_draft(context: JobContext) -> JobOutcome:
     return draft_job(context)
 
 
+def _kvartalspaket(context: JobContext) -> JobOutcome:
+    from api.packages.jobs import package_job  # packages.jobs imports this module: keep lazy
+
+    return package_job(context)
+
+
 JOBS: list[ScheduledJob] = [
     ScheduledJob(
         "police_feed", "Polisens händelser (polisen.se)", every(setting="police_feed_interval_minutes"),
@@ -151,6 +157,9 @@ JOBS: list[ScheduledJob] = [
     ScheduledJob("lagesbild_draft", "Utkast till förra veckans lägesbild", cron(day_of_week="mon", hour=6),
                  _lagesbild_draft, enabled=_always, per_kommun=True, period=previous_week,
                  once_per_period=True),
+    ScheduledJob("kvartalspaket", "Kvartalsanalysens paket för förra perioden",
+                 cron(month="1,4,5,7,9,10", day=2, hour=7), _kvartalspaket, enabled=_always,
+                 per_kommun=True, period=lambda now: now.strftime("%Y-%m"), once_per_period=True),
 ]
 
 

@@ -206,12 +206,7 @@ def build_files(*, session: Session, settings: Settings, kommun_code: str, perio
     kommun = session.get(Kommun, kommun_code)
     kommun_name = kommun.name if kommun else kommun_code
 
-    def step(percent: int, message: str) -> None:
-        # End this read-only transaction first: on SQLite every transaction takes the write lock,
-        # and the progress update is a transaction of its own.
-        session.rollback()
-        report(percent, message)
-
+    step = report
     step(10, "Räknar periodens tal")
     data = package_data(session=session, kommun_code=kommun_code, period=period,
                         today=local_today(settings))
@@ -241,6 +236,35 @@ def artefact_file(settings: Settings, package: AnalysisPackage) -> Path:
     return settings.data_dir / package.artefact_path
 
 
+def _write_zip(settings: Settings, kommun_code: str, period: str, package_id: int,
+               files: dict[str, bytes]) -> dict[str, object]:
+    """Write the ZIP under the data directory; the row's values for a finished package."""
+    content = zipfile_builder.zip_bytes({name: files[name] for name in FILES})
+    relative = Path("packages") / kommun_code / f"{period}-{package_id}.zip"
+    target = settings.data_dir / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(content)
+    return {"status": "done", "progress": 100, "message": "Klart", "finished_at": utcnow(),
+            "artefact_path": relative.as_posix(), "checksum": hashlib.sha256(content).hexdigest(),
+            "size_bytes": len(content)}
+
+
+def generate_in_session(*, session: Session, settings: Settings, kommun_code: str, period: str,
+                        created_by: str) -> AnalysisPackage:
+    """Generate a package inside the caller's transaction (a scheduled job's); the caller commits."""
+    package = create_package(session=session, kommun_code=kommun_code, period=period,
+                             created_by=created_by)
+    package.status = "running"
+    files = build_files(session=session, settings=settings, kommun_code=kommun_code,
+                        period=package.period, report=lambda _percent, _message: None)
+    assert package.id is not None
+    for key, value in _write_zip(settings, kommun_code, package.period, package.id, files).items():
+        setattr(package, key, value)
+    session.add(package)
+    session.flush()
+    return package
+
+
 def generate_package(*, database: Database, settings: Settings, kommun_code: str, period: str,
                      created_by: str, progress: Progress | None = None,
                      package_id: int | None = None) -> AnalysisPackage:
@@ -260,18 +284,18 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
     _update(database, package_id, status="running", progress=1, message="Startar")
     try:
         with database.session() as session:
+
+            def read_step(percent: int, message: str) -> None:
+                # End the read-only transaction first: on SQLite every transaction takes the
+                # write lock, and the progress update is a transaction of its own.
+                session.rollback()
+                step(percent, message)
+
             files = build_files(session=session, settings=settings, kommun_code=kommun_code,
-                                period=period, report=step)
+                                period=period, report=read_step)
             session.rollback()
         step(95, "Packar ZIP-filen")
-        content = zipfile_builder.zip_bytes({name: files[name] for name in FILES})
-        relative = Path("packages") / kommun_code / f"{period}-{package_id}.zip"
-        target = settings.data_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(content)
-        _update(database, package_id, status="done", progress=100, message="Klart",
-                artefact_path=relative.as_posix(), checksum=hashlib.sha256(content).hexdigest(),
-                size_bytes=len(content), finished_at=utcnow())
+        _update(database, package_id, **_write_zip(settings, kommun_code, period, package_id, files))
         if progress is not None:
             progress(100, "Klart")
     except Exception as error:  # noqa: BLE001 - any failure is shown to the user on the row

@@ -142,3 +142,26 @@ def test_default_period_is_the_last_finished_quarter_or_tertial(test_settings): 
     assert service.default_period(tertial, date(2026, 3, 1)) == "2025-T3"
     with pytest.raises(ValueError):
         service.validate_period("2026-11")
+
+
+@pytest.mark.usefixtures("q3_reports")
+def test_scheduled_job_generates_last_quarter_once(database, session, settings):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from api.jobs.runner import run_job
+
+    clock = lambda: datetime(2026, 10, 2, 5, 0, tzinfo=UTC)  # noqa: E731 - 07:00 in Stockholm
+    run = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=clock)
+    assert run.status == "succeeded", run.message
+    assert run.period == "2026-10" and run.message == "Kvartalsanalysens paket för 2026-Q3 skapat."
+    package = session.exec(__import__("sqlmodel").select(AnalysisPackage)).one()
+    assert (package.period, package.status, package.created_by) == ("2026-Q3", "done", "system")
+    content = (settings.data_dir / package.artefact_path).read_bytes()
+    assert package.checksum == hashlib.sha256(content).hexdigest()
+    again = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=clock, force=True)
+    assert again.status == "skipped" and "finns redan" in again.message
+
+    tertial = settings.model_copy(update={"period_kind": "tertial"})
+    september = lambda: datetime(2026, 9, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    run = run_job(database, tertial, "kvartalspaket", kommun_code="1880", clock=september)
+    assert run.status == "succeeded" and "2026-T2" in run.message
