@@ -89,7 +89,8 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Importera observationer från en CSV- eller Excel-fil", "href": "/import"},
     ],
     "granskare": [
-        {"label": "Läsa publicerade veckolägesbilder och kvartalspaket", "href": "/lagesbild"},
+        {"label": "Läsa publicerade veckolägesbilder", "href": "/lagesbild"},
+        {"label": "Läsa kvartalsanalysens paket", "href": "/kvartal"},
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
         {"label": "Följa upp medborgarlöften", "href": "/medborgarloften"},
     ],
@@ -98,6 +99,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Registrera och ändra insatser", "href": "/insatser"},
         {"label": "Följa upp medborgarlöften: åtaganden, indikatorer och återkoppling", "href": "/medborgarloften"},
         {"label": "Sätta områdesstatus, skriva och publicera veckans lägesbild", "href": "/lagesbild"},
+        {"label": "Skapa kvartalsanalysens paket (PDF, tabeller, GeoPackage, karta)", "href": "/kvartal"},
         {"label": "Importera en fil åt en organisation (CSV eller Excel)", "href": "/import"},
         {"label": "Läsa in polisens veckosammanställning", "href": "/polis/veckosammanstallning"},
         {"label": "Välja kategori för polisens händelsetyper", "href": "/polis/handelsetyper"},
@@ -106,6 +108,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
     ],
     "polis": [
         {"label": "Läsa publicerade lägesbilder", "href": "/lagesbild"},
+        {"label": "Läsa kvartalsanalysens paket", "href": "/kvartal"},
         {"label": "Se pågående och planerade insatser per område", "href": "/insatser"},
         {"label": "Ladda ner CSV (varje export loggas)", "href": "/export/csv"},
         {"label": "Ladda upp veckans sammanställning (CSV)", "href": "/polis/veckosammanstallning"},
