@@ -121,7 +121,7 @@ def package_page(
         view = package_view(request.app.state.settings, package)
         audit_service.record(
             session=session, action="report.read", actor=principal.actor, user_id=principal.user_id,
-            kommun_code=principal.kommun_code, object_type="kvartalspaket", object_id=package.id,
+            kommun_code=principal.kommun_code, object_type="kvartalspaket", object_id=package_id,
             filter={"period": package.period}, purpose=service.PURPOSE, ip=_client_ip(request),
         )
         session.commit()

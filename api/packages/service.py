@@ -320,7 +320,7 @@ def get_package(*, session: Session, kommun_code: str, package_id: int) -> Analy
 def list_packages(*, session: Session, kommun_code: str) -> list[AnalysisPackage]:
     """The kommun's packages, newest first."""
     statement = (select(AnalysisPackage).where(AnalysisPackage.kommun_code == kommun_code)
-                 .order_by(AnalysisPackage.created_at.desc(), AnalysisPackage.id.desc()))  # type: ignore[attr-defined]
+                 .order_by(AnalysisPackage.created_at.desc(), AnalysisPackage.id.desc()))  # type: ignore[attr-defined,union-attr]
     return list(session.exec(statement))
 
 
