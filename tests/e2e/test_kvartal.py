@@ -1,0 +1,55 @@
+"""In a real browser: the analyst generates a kvartalsanalys package, the status page refreshes itself
+until it is done, the pages pass axe at 320 px, and the package's map opens offline from file://."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from api.demo.loader import DEMO_PASSWORDS
+from tests.e2e.conftest import axe_violations, log_in, screenshot
+
+pytestmark = pytest.mark.e2e
+
+
+def test_generate_view_and_open_the_package_map_offline(live_server, page, tmp_path):  # type: ignore[no-untyped-def]
+    log_in(page, live_server, *DEMO_PASSWORDS["analytiker"])
+    page.set_viewport_size({"width": 320, "height": 800})
+    page.goto(f"{live_server}/kvartal")
+    assert page.locator("h1").inner_text() == "Kvartalsanalys"
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+
+    page.fill("#period", "2026-Q3")
+    page.click("button.primary")
+    assert "/kvartal/" in page.url
+    # The page reloads itself (meta refresh) until the package is done.
+    page.wait_for_selector("text=Ladda ner paketet", timeout=120_000)
+    assert page.locator("h1").inner_text() == "Kvartalsanalys 2026-Q3"
+    assert "händelser under 2026-Q3" in page.locator("main").inner_text()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    screenshot(page, "kvartal-package-320")
+
+    response = page.request.get(page.url + "/paket.zip")
+    assert response.status == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.body()))
+    path = tmp_path / "karta.html"
+    path.write_bytes(archive.read("karta.html"))
+    # A fresh page with the network off: the map must need nothing but the file itself.
+    context = page.context.browser.new_context(locale="sv-SE", offline=True)
+    requests: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    offline = context.new_page()
+    errors: list[str] = []
+    offline.on("pageerror", lambda error: errors.append(str(error)))
+    offline.goto(path.as_uri())
+    offline.wait_for_selector(".leaflet-container path.leaflet-interactive")
+    assert offline.locator(".leaflet-container path.leaflet-interactive").count() > 0
+    assert errors == []
+    assert [url for url in requests if not url.startswith("file://")] == []
+    assert axe_violations(offline) == []
+    screenshot(offline, "kvartal-karta-offline")
+    context.close()
