@@ -19,6 +19,7 @@ from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.errors import NotFound
 from api.core.templating import render
 from api.exports import service as export_service
+from api.exports.pdf import local_time
 from api.packages import service
 from api.packages.models import AnalysisPackage
 
@@ -43,12 +44,19 @@ def start_generation(*, database: Database, settings: Settings, package: Analysi
     threading.Thread(target=run, name=f"kvartalspaket-{package.id}", daemon=True).start()
 
 
+def _local(request: Request):  # type: ignore[no-untyped-def]
+    """Stored UTC moments shown in the installation's time zone."""
+    timezone = request.app.state.settings.timezone
+    return lambda moment: local_time(moment, timezone)
+
+
 def _list_page(request, session, principal, period, error="", status_code=200):  # type: ignore[no-untyped-def]
     return render(
         request, "package_list.html",
         {"packages": service.list_packages(session=session, kommun_code=principal.kommun_code),
          "period": period, "error": error, "status_labels": STATUS_LABELS,
-         "kind_name": "tertial" if request.app.state.settings.period_kind == "tertial" else "kvartal"},
+         "kind_name": "tertial" if request.app.state.settings.period_kind == "tertial" else "kvartal",
+         "local": _local(request)},
         principal=principal, session=session, status_code=status_code,
     )
 
@@ -128,7 +136,7 @@ def package_page(
     return render(
         request, "package_page.html",
         {"package": package, "view": view, "status_labels": STATUS_LABELS,
-         "running": package.status in ("pending", "running")},
+         "running": package.status in ("pending", "running"), "local": _local(request)},
         principal=principal, session=session,
     )
 
