@@ -11,7 +11,7 @@ import hashlib
 import json
 import traceback
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -309,19 +309,37 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
         return row
 
 
+#: A run still "running" after this long was cut off (the server restarted): shown as failed.
+STALE_AFTER = timedelta(hours=2)
+
+
+def mark_stale(package: AnalysisPackage, now: datetime) -> AnalysisPackage:
+    """The package as shown: a run cut off long ago is failed with a Swedish reason (not saved)."""
+    created = package.created_at if package.created_at.tzinfo else package.created_at.replace(tzinfo=UTC)
+    if package.status in ("pending", "running") and now - created > STALE_AFTER:
+        package.status = "failed"
+        package.message = ("Körningen avbröts innan paketet blev klart (servern startades troligen "
+                           "om). Skapa paketet igen.")
+    return package
+
+
 def get_package(*, session: Session, kommun_code: str, package_id: int) -> AnalysisPackage:
     """The kommun's package, or NotFound (another kommun's package is not found either)."""
     package = session.get(AnalysisPackage, package_id)
     if package is None or package.kommun_code != kommun_code:
         raise NotFound("Paketet finns inte.")
-    return package
+    session.expunge(package)  # the stale check below changes only what is shown
+    return mark_stale(package, utcnow())
 
 
 def list_packages(*, session: Session, kommun_code: str) -> list[AnalysisPackage]:
     """The kommun's packages, newest first."""
     statement = (select(AnalysisPackage).where(AnalysisPackage.kommun_code == kommun_code)
                  .order_by(AnalysisPackage.created_at.desc(), AnalysisPackage.id.desc()))  # type: ignore[attr-defined,union-attr]
-    return list(session.exec(statement))
+    packages = list(session.exec(statement))
+    for package in packages:
+        session.expunge(package)
+    return [mark_stale(package, utcnow()) for package in packages]
 
 
 def done_package_exists(*, session: Session, kommun_code: str, period: str) -> bool:

@@ -113,3 +113,22 @@ def test_bad_period_is_shown_next_to_the_field(client, world, session):  # type:
     assert "Period: kvartal 9 finns inte" in response.text
     assert 'value="2026-Q9"' in response.text and 'aria-invalid="true"' in response.text
     assert session.exec(select(AnalysisPackage)).all() == []
+
+
+@pytest.mark.usefixtures("world")
+def test_a_run_cut_off_long_ago_shows_as_failed(client, world, session):  # type: ignore[no-untyped-def]
+    from datetime import timedelta
+
+    from api.core.time import utcnow
+
+    package = service.create_package(session=session, kommun_code="1880", period="2026-Q3",
+                                     created_by="system")
+    package.status, package.created_at = "running", utcnow() - timedelta(hours=3)
+    session.add(package)
+    session.commit()
+    login(client, world.user("analytiker").email, PASSWORD)
+    page = client.get(f"/kvartal/{package.id}")
+    assert "http-equiv" not in page.text and "Misslyckades" in page.text
+    assert "Körningen avbröts innan paketet blev klart" in page.text
+    session.refresh(package)
+    assert package.status == "running"  # only what is shown changes
