@@ -72,8 +72,13 @@ class Trigger:
             return f"var {minutes or self.fields['minutes']}:e minut"
         days = {"mon": "måndagar", "tue": "tisdagar", "wed": "onsdagar", "thu": "torsdagar",
                 "fri": "fredagar", "sat": "lördagar", "sun": "söndagar"}
+        clock = f"{int(self.fields.get('hour', 0)):02d}:{int(self.fields.get('minute', 0)):02d}"
+        if "day" in self.fields:  # a day of the month, in some months
+            months = self.fields.get("month")
+            when = f"den {self.fields['day']}:e" + (f" i månad {months}" if months else " varje månad")
+            return f"{when} {clock}"
         day = days.get(str(self.fields.get("day_of_week", "")), "varje dag")
-        return f"{day} {int(self.fields.get('hour', 0)):02d}:{int(self.fields.get('minute', 0)):02d}"
+        return f"{day} {clock}"
 
 
 def cron(**fields: Any) -> Trigger:

@@ -53,6 +53,7 @@ def test_build_scheduler_uses_enabled_jobs_and_local_time(database, settings):
     assert next_fire.isoformat() == "2026-11-23T06:00:00+01:00"  # Monday 06:00 Europe/Stockholm
     assert draft.trigger.describe(enabled) == "måndagar 06:00"
     assert JOBS[0].trigger.describe(enabled) == "var 15:e minut"
+    assert cron(month="1,4,7,10", day=2, hour=7).describe(enabled) == "den 2:e i månad 1,4,7,10 07:00"
 
 
 def test_web_app_lifespan_runs_the_scheduler_only_when_the_lock_is_free(database, settings, world):
