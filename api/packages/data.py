@@ -210,14 +210,16 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
                                           insats=view, insats_id=view.id, today=today)
             except Exception as exc:  # noqa: BLE001 - one failing evaluation must not stop the package
                 result, effect_text = None, f"utvärdering misslyckades: {exc}"
-            effect_obj = getattr(result, "effect", result)
             if result is not None:
-                effect_text = str(getattr(effect_obj, "text", None)
-                                  or getattr(result, "text", None) or effect_text)
-                effect = float(getattr(effect_obj, "effect", np.nan) or np.nan)
-                low = float(getattr(effect_obj, "low", np.nan) or np.nan)
-                high = float(getattr(effect_obj, "high", np.nan) or np.nan)
-                verdict = str(getattr(effect_obj, "verdict", "") or "")
+                effect_obj = getattr(result, "effect", None)
+                if effect_obj is None:
+                    effect_text = str(getattr(result, "message", "") or NO_EVALUATION)
+                else:
+                    effect_text = str(effect_obj.text)
+                    effect = float(effect_obj.effect_pct)
+                    low = float(effect_obj.ci_low_pct)
+                    high = float(effect_obj.ci_high_pct)
+                    verdict = str(effect_obj.verdict)
         rows.append({
             "insats_id": view.id, "title": view.title, "type": view.type_label,
             "status": view.status_label, "start_date": view.start_date,

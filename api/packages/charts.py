@@ -1,0 +1,125 @@
+"""Static PNG charts for the kvartalsanalys package: Gi* map, KDE map and weekly trends.
+
+Drawn with matplotlib (Agg) from the areas in EPSG:3006: no tiles, no network, and the same input
+always gives the same bytes (fixed sizes, no timestamps in the PNG metadata).
+"""
+
+from __future__ import annotations
+
+import io
+
+import geopandas as gpd
+import matplotlib
+import numpy as np
+import pandas as pd
+
+matplotlib.use("Agg")  # no display on a server; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.patches import Patch  # noqa: E402
+
+from analysis.density import DensitySurface  # noqa: E402
+
+HOTSPOT_COLOURS = {"hot": "#b3001b", "cold": "#1f5fa8", "ns": "#e3e6ea"}
+HOTSPOT_LABELS = {"hot": "Hotspot (signifikant fler)", "cold": "Coldspot (signifikant färre)",
+                  "ns": "Inte signifikant"}
+TEXT_COLOUR = "#1b1f24"
+MUTED = "#4a5360"
+MAX_LABELLED_AREAS = 40
+_PNG_METADATA = {"Software": None}  # keeps the bytes free of the matplotlib version
+
+
+def _png(figure) -> bytes:  # type: ignore[no-untyped-def]
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", metadata=_PNG_METADATA)
+    return buffer.getvalue()
+
+
+def _source(axes, text: str = "Källa: SCB") -> None:  # type: ignore[no-untyped-def]
+    axes.annotate(text, xy=(1.0, 0.0), xycoords="axes fraction", ha="right", va="bottom",
+                  fontsize=7, color=MUTED)
+
+
+def _labels(axes, areas: gpd.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
+    if len(areas) > MAX_LABELLED_AREAS:
+        return
+    for name, point in zip(areas["area_name"], areas.representative_point(), strict=True):
+        axes.annotate(str(name), xy=(point.x, point.y), ha="center", va="center", fontsize=6,
+                      color=TEXT_COLOUR, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                               "ec": "none", "alpha": 0.8})
+
+
+def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
+                    *, width_cm: float = 16.0) -> bytes:
+    """The areas coloured by Gi* class (hot / cold / not significant) with a legend."""
+    size = width_cm / 2.54
+    figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
+    try:
+        if len(areas):
+            classes = (hotspots["hotspot_class"].reindex(areas["area_code"]).fillna("ns")
+                       if hotspots is not None else pd.Series("ns", index=areas["area_code"]))
+            colours = [HOTSPOT_COLOURS.get(c, HOTSPOT_COLOURS["ns"]) for c in classes]
+            areas.plot(ax=axes, color=colours, edgecolor="white", linewidth=0.8)
+            areas.boundary.plot(ax=axes, color=TEXT_COLOUR, linewidth=0.3)
+            _labels(axes, areas)
+        axes.set_axis_off()
+        axes.set_aspect("equal")
+        handles = [Patch(facecolor=colour, edgecolor=TEXT_COLOUR, label=HOTSPOT_LABELS[key])
+                   for key, colour in HOTSPOT_COLOURS.items()]
+        axes.legend(handles=handles, title="Getis-Ord Gi*", loc="upper left",
+                    bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7, title_fontsize=8)
+        _source(axes)
+        figure.tight_layout()
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
+                    *, width_cm: float = 16.0) -> bytes:
+    """The kernel density surface (reports per km²) under the area boundaries."""
+    size = width_cm / 2.54
+    figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
+    try:
+        if surface is not None:
+            xmin, ymin, xmax, ymax = surface.bounds
+            density = np.where(surface.density > 0, surface.density, np.nan)
+            image = axes.imshow(density, extent=(xmin, xmax, ymin, ymax), origin="upper",
+                                cmap="YlOrRd", interpolation="nearest")
+            bar = figure.colorbar(image, ax=axes, fraction=0.035, pad=0.02)
+            bar.set_label("rapporter per km²", fontsize=7)
+            bar.ax.tick_params(labelsize=6)
+        if len(areas):
+            areas.boundary.plot(ax=axes, color=TEXT_COLOUR, linewidth=0.4)
+            _labels(axes, areas)
+        axes.set_axis_off()
+        axes.set_aspect("equal")
+        _source(axes)
+        figure.tight_layout()
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def trend_png(weekly: pd.DataFrame, category_name: str, *, width_cm: float = 16.0) -> bytes:
+    """One category's weekly counts this period, last year's same weeks as a thin line."""
+    size = width_cm / 2.54
+    figure, axes = plt.subplots(figsize=(size, size * 0.6), dpi=150)
+    try:
+        x = np.arange(len(weekly))
+        axes.plot(x, weekly["count_last_year"].to_numpy(), color=MUTED, linewidth=0.8,
+                  linestyle="--", label="Samma veckor förra året")
+        axes.plot(x, weekly["count"].to_numpy(), color="#0b4f8a", linewidth=2.0, marker="o",
+                  markersize=2.5, label="Perioden")
+        axes.set_xticks(x)
+        axes.set_xticklabels([f"v{str(w)[-2:]}" for w in weekly["iso_week"]], fontsize=6)
+        axes.tick_params(axis="y", labelsize=6)
+        axes.set_ylim(bottom=0, top=max(1, axes.get_ylim()[1]))
+        axes.yaxis.get_major_locator().set_params(integer=True)
+        axes.set_title(category_name, fontsize=8, loc="left")
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.legend(fontsize=6, frameon=False, loc="upper right")
+        figure.tight_layout()
+        return _png(figure)
+    finally:
+        plt.close(figure)

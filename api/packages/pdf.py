@@ -1,0 +1,158 @@
+"""The kvartalsanalys package as an A4 PDF (WeasyPrint), read from one `PackageData`.
+
+Swedish throughout; the charts are static PNGs from `api.packages.charts`, so the PDF needs no
+network. Sections follow the analysis meeting's agenda (sammanfattning first, bilaga last).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+from typing import Any
+
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from analysis.effects import INSUFFICIENT
+from api.core.templating import FRONTEND
+from api.packages import charts
+from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
+
+TOP_CHANGES = 15
+KIND_NAMES = {"Q": "kvartal", "T": "tertial", "M": "månad"}
+
+
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(FRONTEND / "templates")),
+                      autoescape=select_autoescape(["html"]))
+    env.filters["num"] = number
+    env.filters["pct"] = percent
+    env.filters["signed"] = signed
+    return env
+
+
+def number(value: Any, decimals: int = 0) -> str:
+    """A number in Swedish style: space as thousands separator, comma as decimal mark."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{float(value):,.{decimals}f}".replace(",", " ").replace(".", ",")
+    return text.replace("-", "−")
+
+
+def percent(value: Any, decimals: int = 0) -> str:
+    """A change in percent, signed (e.g. "+25 %"); "–" when the base was 0."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{signed(value, decimals)} %"
+
+
+def signed(value: Any, decimals: int = 0) -> str:
+    """A signed number ("+2", "−1", "0")."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = number(abs(float(value)), decimals)
+    return f"+{text}" if float(value) > 0 else (f"−{text}" if float(value) < 0 else text)
+
+
+def _uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def _records(frame: pd.DataFrame | None) -> list[dict[str, Any]]:
+    if frame is None or frame.empty:
+        return []
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def top_changes(data: PackageData, limit: int = TOP_CHANGES) -> pd.DataFrame:
+    """The area × category rows with the largest changes against the previous period or last year."""
+    frame = data.comparison
+    rows = frame[(frame["current"] > 0) | (frame["previous"] > 0) | (frame["last_year"] > 0)].copy()
+    rows["size"] = rows[["change_previous", "change_last_year"]].abs().max(axis=1)
+    rows["category_code"] = rows["category_code"].astype(object)
+    rows["area_code"] = rows["area_code"].astype(object)
+    rows = rows.sort_values(["size", "current"], ascending=[False, False], kind="stable")
+    return rows.head(limit).reset_index(drop=True)
+
+
+def _summary(data: PackageData) -> list[str]:
+    lines = [
+        f"Under {data.period} ({data.first_date} – {data.last_date}) kom {data.total} rapporter, "
+        f"mot {data.total_previous} under {data.previous_period} och {data.total_last_year} under "
+        f"{data.last_year_period}.",
+        f"{data.kommun_level_count} av rapporterna saknar område och redovisas på kommunnivå.",
+    ]
+    if len(data.ranking) and data.ranking["level"].iloc[0] > 0:
+        top = data.ranking.iloc[0]
+        lines.append(f"Störst behov: {top['area_name']} ({top['explanation'].split(': ', 1)[-1]}).")
+    if data.hotspots is not None:
+        hot = data.hotspots.index[data.hotspots["hotspot_class"] == "hot"].tolist()
+        names = [data.areas.set_index("area_code").loc[c, "area_name"] for c in hot]
+        lines.append("Hotspots (Gi*): " + (", ".join(names) if names else "inga signifikanta") + ".")
+    lines.append(data.concentration.text)
+    silent = data.completeness[data.completeness["share_silent"] > 0.5]
+    if len(silent):
+        lines.append("Saknar rapport mer än halva perioden: "
+                     + ", ".join(silent["organisation_name"]) + ".")
+    overdue = data.promises[data.promises["overdue"].astype(bool)] if len(data.promises) else []
+    if len(overdue):
+        lines.append(f"{len(overdue)} medborgarlöften har försenad återkoppling.")
+    return lines
+
+
+def _trends(data: PackageData) -> tuple[list[dict[str, Any]], list[str]]:
+    """Charts for the categories with reports (this period or last year); names of the rest."""
+    names = dict(zip(data.categories["category_code"], data.categories["category_name"],
+                     strict=True))
+    out, quiet = [], []
+    for code, weekly in data.weekly.groupby("category_code", sort=False):
+        name = str(names.get(code, code))
+        total, last = int(weekly["count"].sum()), int(weekly["count_last_year"].sum())
+        if total == 0 and last == 0:
+            quiet.append(name)
+            continue
+        out.append({"name": name, "total": total, "last_year": last,
+                    "png": _uri(charts.trend_png(weekly, name, width_cm=8.5))})
+    return out, quiet
+
+
+def _insatser(data: PackageData) -> list[dict[str, Any]]:
+    rows = _records(data.insatser)
+    for row in rows:
+        row["insufficient"] = (row["verdict"] == INSUFFICIENT)
+        row["has_interval"] = row["effect"] is not None and not row["insufficient"]
+    return rows
+
+
+def render_html(data: PackageData, *, kommun_name: str) -> str:
+    """The print HTML of the package (what WeasyPrint turns into the PDF)."""
+    kind = KIND_NAMES.get(data.period.split("-")[1][0], "period")
+    trends, quiet = _trends(data)
+    return _env().get_template("pdf/package.html").render(
+        d=data,
+        kommun_name=kommun_name,
+        kind=kind,
+        summary=_summary(data),
+        completeness=_records(data.completeness),
+        ranking=_records(data.ranking),
+        category_totals=_records(data.category_totals),
+        changes=_records(top_changes(data)),
+        top_changes_limit=TOP_CHANGES,
+        hotspot_png=_uri(charts.hotspot_map_png(data.areas, data.hotspots)),
+        density_png=_uri(charts.density_map_png(data.areas, data.density)),
+        trends=trends,
+        quiet_categories=quiet,
+        insatser=_insatser(data),
+        promises=_records(data.promises),
+        bandwidth=int(DENSITY_BANDWIDTH_M),
+        cell=int(DENSITY_CELL_M),
+        insufficient=INSUFFICIENT,
+    )
+
+
+def build_package_pdf(data: PackageData, *, kommun_name: str) -> bytes:
+    """The package's A4 PDF in Swedish, with page numbers "Sida x av y"."""
+    from weasyprint import HTML  # imported here: heavy, and only package builds need it
+
+    html = render_html(data, kommun_name=kommun_name)
+    return HTML(string=html, base_url=None).write_pdf()  # type: ignore[no-any-return]
