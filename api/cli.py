@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlmodel import Session
 
 from api.core.config import Settings
 from api.core.db import Database, make_engine
@@ -53,6 +56,20 @@ def _database(settings: Settings) -> Database:
 def _fail(message: str) -> None:
     console.print(f"[red]Fel:[/red] {message}")
     raise typer.Exit(code=1)
+
+
+@contextmanager
+def _work(*, write: bool = True) -> Iterator[Session]:
+    """A session on the migrated database (one transaction when writing).
+
+    A user error (AppError) ends the command with its Swedish message and exit code 1.
+    """
+    database = _upgrade(Settings())
+    try:
+        with database.transaction() if write else database.session() as session:
+            yield session
+    except AppError as exc:
+        _fail(exc.message)
 
 
 def _upgrade(settings: Settings) -> Database:
@@ -122,13 +139,9 @@ def kommun_add(code: str, name: str) -> None:
     """Lägg till en kommun (SCB-kod och namn) med standardkategorierna."""
     from api.kommuner import service
 
-    database = _upgrade(Settings())
-    try:
-        with database.transaction() as session:
-            kommun = service.add_kommun(session=session, code=code, name=name)
-            console.print(f"Kommunen {kommun.code} {kommun.name} är tillagd.")
-    except AppError as exc:
-        _fail(exc.message)
+    with _work() as session:
+        kommun = service.add_kommun(session=session, code=code, name=name)
+        console.print(f"Kommunen {kommun.code} {kommun.name} är tillagd.")
 
 
 @orgs_app.command("add")
@@ -141,16 +154,12 @@ def organisations_add(
     from api.kommuner import service as kommun_service
     from api.organisations import service
 
-    database = _upgrade(Settings())
-    try:
-        with database.transaction() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
-            organisation = service.create_organisation(
-                session=session, kommun_code=code, name=name, type=type
-            )
-            console.print(f"Organisationen {organisation.name} (id {organisation.id}) är tillagd.")
-    except AppError as exc:
-        _fail(exc.message)
+    with _work() as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        organisation = service.create_organisation(
+            session=session, kommun_code=code, name=name, type=type
+        )
+        console.print(f"Organisationen {organisation.name} (id {organisation.id}) är tillagd.")
 
 
 @orgs_app.command("list")
@@ -159,18 +168,14 @@ def organisations_list(kommun: KommunOption = None) -> None:
     from api.kommuner import service as kommun_service
     from api.organisations import service
 
-    database = _upgrade(Settings())
-    try:
-        with database.session() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
-            table = Table(title=f"Organisationer i {code}")
-            for column in ("Id", "Namn", "Typ", "Aktiv"):
-                table.add_column(column)
-            for org in service.list_organisations(session=session, kommun_code=code):
-                table.add_row(str(org.id), org.name, service.type_label(org.type), "ja" if org.active else "nej")
-            console.print(table)
-    except AppError as exc:
-        _fail(exc.message)
+    with _work(write=False) as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        table = Table(title=f"Organisationer i {code}")
+        for column in ("Id", "Namn", "Typ", "Aktiv"):
+            table.add_column(column)
+        for org in service.list_organisations(session=session, kommun_code=code):
+            table.add_row(str(org.id), org.name, service.type_label(org.type), "ja" if org.active else "nej")
+        console.print(table)
 
 
 @users_app.command("add")
@@ -192,28 +197,24 @@ def users_add(
 
     if role not in {r.value for r in Role}:
         _fail(f"Okänd roll '{role}'. Välj en av: {', '.join(r.value for r in Role)}.")
-    database = _upgrade(Settings())
-    try:
-        with database.transaction() as session:
-            if kommun and "alla" in kommun:
-                codes = [k.code for k in kommun_service.list_kommuner(session=session)]
-            elif kommun:
-                codes = [kommun_service.resolve_kommun(session=session, code=c).code for c in kommun]
-            else:
-                codes = [kommun_service.resolve_kommun(session=session, code=None).code]
-            organisation_id = None
-            if organisation:
-                organisation_id = org_service.find_organisation(
-                    session=session, kommun_code=codes[0], name_or_id=organisation
-                ).id
-            secret = password or getpass.getpass("Lösenord: ")
-            user = service.create_user(
-                session=session, name=name, email=email, password=secret, role=role,
-                kommun_codes=codes, organisation_id=organisation_id,
-            )
-            console.print(f"Användaren {user.email} ({role}) är tillagd för {', '.join(codes)}.")
-    except AppError as exc:
-        _fail(exc.message)
+    with _work() as session:
+        if kommun and "alla" in kommun:
+            codes = [k.code for k in kommun_service.list_kommuner(session=session)]
+        elif kommun:
+            codes = [kommun_service.resolve_kommun(session=session, code=c).code for c in kommun]
+        else:
+            codes = [kommun_service.resolve_kommun(session=session, code=None).code]
+        organisation_id = None
+        if organisation:
+            organisation_id = org_service.find_organisation(
+                session=session, kommun_code=codes[0], name_or_id=organisation
+            ).id
+        secret = password or getpass.getpass("Lösenord: ")
+        user = service.create_user(
+            session=session, name=name, email=email, password=secret, role=role,
+            kommun_codes=codes, organisation_id=organisation_id,
+        )
+        console.print(f"Användaren {user.email} ({role}) är tillagd för {', '.join(codes)}.")
 
 
 @tokens_app.command("add")
@@ -227,17 +228,13 @@ def tokens_add(
     from api.organisations import service as org_service
     from api.users import service
 
-    database = _upgrade(Settings())
-    try:
-        with database.transaction() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
-            org = org_service.find_organisation(session=session, kommun_code=code, name_or_id=organisation)
-            _, token = service.create_api_token(
-                session=session, organisation_id=org.id, name=name  # type: ignore[arg-type]
-            )
-            console.print(f"API-nyckel för {org.name} (spara den nu, den visas inte igen):\n{token}")
-    except AppError as exc:
-        _fail(exc.message)
+    with _work() as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        org = org_service.find_organisation(session=session, kommun_code=code, name_or_id=organisation)
+        _, token = service.create_api_token(
+            session=session, organisation_id=org.id, name=name  # type: ignore[arg-type]
+        )
+        console.print(f"API-nyckel för {org.name} (spara den nu, den visas inte igen):\n{token}")
 
 
 @areas_app.command("import")
@@ -255,28 +252,24 @@ def areas_import(
     from api.areas import service
     from api.kommuner import service as kommun_service
 
-    database = _upgrade(Settings())
-    try:
-        with database.transaction() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
-            areas = service.read_area_file(
-                file, code_field=code_field, name_field=name_field, only_where=filter_field
+    with _work() as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        areas = service.read_area_file(
+            file, code_field=code_field, name_field=name_field, only_where=filter_field
+        )
+        with console.status(f"Importerar {len(areas)} områden …"):
+            area_set = service.import_area_set(
+                session=session, kommun_code=code, areas=areas,
+                name=set_name or file.stem, source=f"{file.name}",
             )
-            with console.status(f"Importerar {len(areas)} områden …"):
-                area_set = service.import_area_set(
-                    session=session, kommun_code=code, areas=areas,
-                    name=set_name or file.stem, source=f"{file.name}",
-                )
-            console.print(
-                f"{len(areas)} områden importerade som '{area_set.name}' version {area_set.version} (EPSG:3006)."
-            )
-            from api.reports import service as report_service
+        console.print(
+            f"{len(areas)} områden importerade som '{area_set.name}' version {area_set.version} (EPSG:3006)."
+        )
+        from api.reports import service as report_service
 
-            with console.status("Placerar om lagrade rapporter i de nya områdena …"):
-                moved = report_service.reassign_areas(session=session, kommun_code=code)
-            console.print(f"{moved} rapporter bytte område.")
-    except AppError as exc:
-        _fail(exc.message)
+        with console.status("Placerar om lagrade rapporter i de nya områdena …"):
+            moved = report_service.reassign_areas(session=session, kommun_code=code)
+        console.print(f"{moved} rapporter bytte område.")
 
 
 @categories_app.command("list")
@@ -285,17 +278,13 @@ def categories_list(kommun: KommunOption = None) -> None:
     from api.categories import service
     from api.kommuner import service as kommun_service
 
-    database = _upgrade(Settings())
-    try:
-        with database.session() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
-            table = Table(title=f"Kategorier i {code}")
-            for column in ("Kod", "Namn", "Kontextfaktor", "Vikt", "Aktiv"):
-                table.add_column(column)
-            for c in service.list_categories(session=session, kommun_code=code, include_inactive=True):
-                table.add_row(
-                    c.code, c.name, "ja" if c.is_context else "", f"{c.severity:g}", "ja" if c.active else "nej"
-                )
-            console.print(table)
-    except AppError as exc:
-        _fail(exc.message)
+    with _work(write=False) as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        table = Table(title=f"Kategorier i {code}")
+        for column in ("Kod", "Namn", "Kontextfaktor", "Vikt", "Aktiv"):
+            table.add_column(column)
+        for c in service.list_categories(session=session, kommun_code=code, include_inactive=True):
+            table.add_row(
+                c.code, c.name, "ja" if c.is_context else "", f"{c.severity:g}", "ja" if c.active else "nej"
+            )
+        console.print(table)
