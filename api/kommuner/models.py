@@ -14,4 +14,9 @@ class Kommun(SQLModel, table=True):
 
     code: str = Field(primary_key=True, min_length=4, max_length=4)
     name: str = Field(max_length=100)
+    # The kommun's own rhythm for the analysis package: kvartal (default) or tertial.
+    period_kind: str = Field(default="kvartal", max_length=10, sa_column_kwargs={"server_default": "kvartal"})
+    # Gallring per the kommun's informationshanteringsplan: free text is removed from reports older than
+    # this many months while the counts remain. None = no automatic gallring.
+    retention_months: int | None = Field(default=None, ge=1)
     created_at: datetime = Field(default_factory=utcnow)

@@ -70,6 +70,8 @@ class Report(SQLModel, table=True):
     source_url: str = Field(default="", max_length=500)
     personnummer_masked: bool = False
     privacy_flag: bool = False
+    # Set when gallring removed the free text (description, place text, review note); counts remain.
+    text_removed_at: datetime | None = None
 
 
 class Nollrapport(SQLModel, table=True):
