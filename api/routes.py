@@ -5,6 +5,7 @@ from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
+from api.kommuner.settings_pages import router as kommun_settings_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages
@@ -30,4 +31,5 @@ ROUTERS = [
     insats_followup_pages,
     promise_pages,
     package_pages,
+    kommun_settings_pages,
 ]

@@ -46,6 +46,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/kvartal", "Kvartalsanalys", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
     NavItem("/export/csv", "Exportera CSV", frozenset({"polis", "analytiker"})),
+    NavItem("/admin/kommun", "Inställningar", frozenset({"admin"})),
 ]
 
 

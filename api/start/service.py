@@ -118,5 +118,7 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Organisationer, användare, områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
         {"label": "Polisens händelsetyper och deras kategorier", "href": "/polis/handelsetyper"},
         {"label": "Schemalagda jobb och körningar", "href": "/korningar"},
+        {"label": "Kommunens inställningar: analysperiod (kvartal eller tertial) och gallring av fritext",
+         "href": "/admin/kommun"},
     ],
 }

@@ -1,0 +1,56 @@
+"""The admin's settings page for the current kommun: analysis period and gallring of free text."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.templating import render
+from api.kommuner import settings_service as service
+
+router = APIRouter()
+
+ADMIN = ("admin",)
+
+
+def _page(request: Request, session: SessionDep, principal: Principal, *, values: dict[str, str],
+          errors: dict[str, str] | None = None, saved: bool = False, status_code: int = 200) -> Response:
+    kommun = service.get_kommun(session=session, kommun_code=principal.kommun_code)
+    return render(
+        request, "kommun_settings.html",
+        {"kommun": kommun, "values": values, "errors": errors or {}, "saved": saved,
+         "period_kinds": service.PERIOD_KINDS, "min_months": service.RETENTION_MIN_MONTHS,
+         "max_months": service.RETENTION_MAX_MONTHS},
+        principal=principal, session=session, status_code=status_code,
+    )
+
+
+@router.get("/admin/kommun")
+def settings_page(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Depends(allow(*ADMIN))],
+    sparat: int = 0,
+) -> Response:
+    kommun = service.get_kommun(session=session, kommun_code=principal.kommun_code)
+    values = {"analysperiod": kommun.period_kind,
+              "gallring": "" if kommun.retention_months is None else str(kommun.retention_months)}
+    return _page(request, session, principal, values=values, saved=bool(sparat))
+
+
+@router.post("/admin/kommun")
+async def settings_save(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Depends(allow(*ADMIN))],
+) -> Response:
+    await check_csrf(request, principal)
+    form = await request.form()
+    values = {"analysperiod": str(form.get("analysperiod", "")).strip()[:20],
+              "gallring": str(form.get("gallring", "")).strip()[:20]}
+    settings, errors = service.parse_settings(period_kind=values["analysperiod"], retention=values["gallring"])
+    if settings is None:
+        return _page(request, session, principal, values=values, errors=errors, status_code=422)
+    service.update_settings(session=session, kommun_code=principal.kommun_code, settings=settings,
+                            actor=principal.actor, user_id=principal.user_id, ip=_client_ip(request))
+    session.commit()
+    return RedirectResponse("/admin/kommun?sparat=1", status_code=303)
