@@ -321,57 +321,42 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
     """Place every stored report of the kommun in the active area set (after new areas load).
 
     Reports with a point go by point-in-polygon; reports placed by a gazetteer place follow the
-    place (re-matched by name is not attempted: the place keeps its point); others go to kommun
-    level unless their point or place says otherwise. Returns the number of reports moved.
+    place (re-matched by name is not attempted: the place keeps its point); reports with neither
+    keep the area they have. Returns the number of reports whose area changed.
     """
-    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
-    area_ids = dict(zip(areas.area_code, areas.area_id, strict=True))
-    rows = session.exec(
-        select(Report.id, Report.x, Report.y, Report.area_id).where(
-            Report.kommun_code == kommun_code, col(Report.x).is_not(None)
-        )
-    ).all()
-    if not rows:
-        return 0
-    frame = pd.DataFrame(rows, columns=["id", "x", "y", "area_id"])
-    codes = assign_areas(frame.x.to_numpy(), frame.y.to_numpy(), areas)
-    frame["new_area_id"] = [area_ids.get(c) if c is not None else None for c in codes]
-    moved = frame[frame.new_area_id.astype("object") != frame.area_id.astype("object")]
-    for chunk in range(0, len(moved), 5000):
-        part = moved.iloc[chunk : chunk + 5000]
-        session.execute(
-            Report.__table__.update()  # type: ignore[attr-defined]
-            .where(Report.__table__.c.id == bindparam("rid"))  # type: ignore[attr-defined]
-            .values(area_id=bindparam("aid")),
-            [{"rid": int(r), "aid": (int(a) if a is not None and not pd.isna(a) else None)}
-             for r, a in zip(part.id, part.new_area_id, strict=True)],
-        )
-    place_moves = _reassign_place_reports(session, kommun_code, areas, area_ids)
+    from api.reports import area_moves
+
     session.flush()
-    return len(moved) + place_moves
+    areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    area_ids = {str(code): int(area_id) for code, area_id in zip(areas.area_code, areas.area_id, strict=True)}
+    connection = session.connection()
+    moved = area_moves.apply_moves(
+        connection,
+        area_moves.point_moves(connection, kommun_code=kommun_code, areas=areas, area_ids=area_ids),
+    )
+    moved += _reassign_place_reports(session, kommun_code, areas, area_ids)
+    session.flush()
+    return moved
 
 
-def _reassign_place_reports(session: Session, kommun_code: str, areas, area_ids) -> int:  # type: ignore[no-untyped-def]
+def _reassign_place_reports(session: Session, kommun_code: str, areas: object, area_ids: dict[str, int]) -> int:
+    """Move each place to the area its point now lies in; reports placed by it (no point) follow."""
     places = session.exec(
         select(Place).where(Place.kommun_code == kommun_code, col(Place.x).is_not(None))
     ).all()
     if not places:
         return 0
     codes = assign_areas([p.x for p in places], [p.y for p in places], areas)
+    table = Report.__table__  # type: ignore[attr-defined]
     moved = 0
     for place, code in zip(places, codes, strict=True):
         new_area = area_ids.get(code) if code is not None else None
         if new_area != place.area_id:
             place.area_id = new_area
             session.add(place)
-        moved += session.execute(
-            Report.__table__.update()  # type: ignore[attr-defined]
-            .where(
-                Report.__table__.c.place_id == place.id,  # type: ignore[attr-defined]
-                Report.__table__.c.x.is_(None),  # type: ignore[attr-defined]
-            )
+        moved += session.connection().execute(
+            table.update()
+            .where(table.c.place_id == place.id, table.c.x.is_(None), table.c.area_id.is_distinct_from(new_area))
             .values(area_id=new_area)
         ).rowcount
     return moved
-
-

@@ -1,0 +1,116 @@
+"""Re-placing many stored reports at once: new areas computed in chunks, written set-based.
+
+`reassign_areas` (api.reports.service) uses this after a new area set is imported. A per-row UPDATE
+took ~160 s for a million reports on SQLite; here the points are read in id order a chunk at a time
+(bounded memory), placed with the vectorised `ingest.placement.assign_areas`, and only the reports
+whose area changes go into a temporary table (COPY on PostgreSQL with psycopg 3, executemany
+elsewhere), which one `UPDATE … FROM` then applies.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, select, text
+
+from api.reports.models import Report
+from ingest.placement import assign_areas
+
+READ_CHUNK = 100_000
+WRITE_CHUNK = 50_000
+TEMP_TABLE = "tmp_report_area_move"
+
+Move = tuple[int, int | None]  # (report id, new area id or None for kommun level)
+
+
+def point_moves(
+    connection: Connection, *, kommun_code: str, areas: Any, area_ids: dict[str, int], chunk: int = READ_CHUNK
+) -> Iterator[list[Move]]:
+    """For each chunk of reports with a point, the (report id, new area id) of those whose area changes."""
+    report = Report.__table__  # type: ignore[attr-defined]
+    last_id: int | None = None
+    while True:
+        query = (
+            select(report.c.id, report.c.x, report.c.y, report.c.area_id)
+            .where(report.c.kommun_code == kommun_code, report.c.x.is_not(None))
+            .order_by(report.c.id)
+            .limit(chunk)
+        )
+        if last_id is not None:
+            query = query.where(report.c.id > last_id)
+        rows = connection.execute(query).all()
+        if not rows:
+            return
+        xs = np.array([r[1] for r in rows], dtype=float)
+        ys = np.array([r[2] if r[2] is not None else np.nan for r in rows], dtype=float)
+        codes = assign_areas(xs, ys, areas) if len(areas) else np.full(len(rows), None, dtype=object)
+        moves: list[Move] = []
+        for row, code in zip(rows, codes, strict=True):
+            new_area = area_ids[code] if code is not None else None
+            if new_area != row[3]:
+                moves.append((int(row[0]), new_area))
+        yield moves
+        last_id = int(rows[-1][0])
+
+
+def apply_moves(connection: Connection, chunks: Iterable[list[Move]], *, update_from: bool | None = None) -> int:
+    """Write the moves through a temporary table and one UPDATE; returns the reports whose area changed.
+
+    `update_from=None` uses `UPDATE … FROM` where the database has it (PostgreSQL, SQLite ≥ 3.33) and a
+    correlated subquery otherwise; tests force either path.
+    """
+    if update_from is None:
+        update_from = connection.dialect.name != "sqlite" or sqlite3.sqlite_version_info >= (3, 33, 0)
+    moves = Table(
+        TEMP_TABLE, MetaData(),
+        Column("report_id", Integer, primary_key=True), Column("area_id", Integer),
+        prefixes=["TEMPORARY"],
+    )
+    connection.execute(text(f"DROP TABLE IF EXISTS {TEMP_TABLE}"))
+    moves.create(connection)
+    loaded = 0
+    for chunk in chunks:
+        for start in range(0, len(chunk), WRITE_CHUNK):
+            part = chunk[start : start + WRITE_CHUNK]
+            _load(connection, moves, part)
+            loaded += len(part)
+    changed = 0
+    if loaded:
+        changed = int(connection.execute(_update_statement(moves, update_from)).rowcount)
+    # On an error before this point the caller's rollback discards the table with the transaction
+    # (DDL is transactional on both databases), and the DROP IF EXISTS above covers a reused connection.
+    moves.drop(connection)
+    return changed
+
+
+def _update_statement(moves: Table, update_from: bool) -> Any:
+    """One UPDATE applying the moves; a report already in its new area is left untouched."""
+    report = Report.__table__  # type: ignore[attr-defined]
+    if update_from:
+        return (
+            report.update()
+            .values(area_id=moves.c.area_id)
+            .where(report.c.id == moves.c.report_id, report.c.area_id.is_distinct_from(moves.c.area_id))
+        )
+    new_area = select(moves.c.area_id).where(moves.c.report_id == report.c.id).scalar_subquery()
+    return (
+        report.update()
+        .values(area_id=new_area)
+        .where(report.c.id.in_(select(moves.c.report_id)), report.c.area_id.is_distinct_from(new_area))
+    )
+
+
+def _load(connection: Connection, moves: Table, rows: list[Move]) -> None:
+    """Bulk-insert rows into the temporary table: COPY with psycopg 3, executemany otherwise."""
+    if not rows:
+        return
+    driver = connection.connection.driver_connection
+    if connection.dialect.driver == "psycopg" and driver is not None:
+        with driver.cursor() as cursor, cursor.copy(f"COPY {TEMP_TABLE} (report_id, area_id) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    connection.execute(moves.insert(), [{"report_id": r, "area_id": a} for r, a in rows])
