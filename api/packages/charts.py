@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # no display on a server; must precede pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis.density import DensitySurface  # noqa: E402
 
@@ -115,7 +116,9 @@ def trend_png(weekly: pd.DataFrame, category_name: str, *, width_cm: float = 16.
         axes.set_xticklabels([f"v{str(w)[-2:]}" for w in weekly["iso_week"]], fontsize=6)
         axes.tick_params(axis="y", labelsize=6)
         axes.set_ylim(bottom=0, top=max(1, axes.get_ylim()[1]))
-        axes.yaxis.get_major_locator().set_params(integer=True)
+        locator = axes.yaxis.get_major_locator()
+        if isinstance(locator, MaxNLocator):  # the default AutoLocator is one: whole-number ticks
+            locator.set_params(integer=True)
         axes.set_title(category_name, fontsize=8, loc="left")
         axes.spines[["top", "right"]].set_visible(False)
         axes.legend(fontsize=6, frameon=False, loc="upper right")

@@ -15,7 +15,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from analysis.baselines import same_week_last_year
 from analysis.completeness import reporting_completeness
@@ -108,7 +108,7 @@ def _completeness(session: Session, kommun_code: str, reports: pd.DataFrame,
         select(Organisation)
         .where(Organisation.kommun_code == kommun_code, Organisation.active == True,  # noqa: E712
                Organisation.expected_to_report == True)  # noqa: E712
-        .order_by(Organisation.name, Organisation.id)
+        .order_by(Organisation.name, col(Organisation.id))
     ).all()
     first_week = str(iso_week_label(pd.Timestamp(first)))
     last_week = str(iso_week_label(pd.Timestamp(last)))
