@@ -135,13 +135,19 @@ def db_upgrade() -> None:
 
 
 @kommun_app.command("add")
-def kommun_add(code: str, name: str) -> None:
+def kommun_add(
+    code: str, name: str,
+    period: Annotated[str | None, typer.Option(
+        "--period", help="Analysperiod: kvartal eller tertial (förval: LAGESBILD_PERIOD_KIND, annars kvartal)",
+    )] = None,
+) -> None:
     """Lägg till en kommun (SCB-kod och namn) med standardkategorierna."""
     from api.kommuner import service
 
     with _work() as session:
-        kommun = service.add_kommun(session=session, code=code, name=name)
-        console.print(f"Kommunen {kommun.code} {kommun.name} är tillagd.")
+        kommun = service.add_kommun(session=session, code=code, name=name,
+                                    period_kind=period or Settings().period_kind)
+        console.print(f"Kommunen {kommun.code} {kommun.name} är tillagd ({kommun.period_kind}).")
 
 
 @orgs_app.command("add")

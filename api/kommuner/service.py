@@ -10,15 +10,17 @@ from api.core.errors import AppError, NotFound
 from api.kommuner.models import Kommun
 
 
-def add_kommun(*, session: Session, code: str, name: str) -> Kommun:
+def add_kommun(*, session: Session, code: str, name: str, period_kind: str = "kvartal") -> Kommun:
     """Add a kommun by SCB code and seed its category taxonomy."""
     from api.categories import service as category_service
 
     if not re.fullmatch(r"\d{4}", code):
         raise AppError(f"Kommunkoden ska vara SCB:s fyrsiffriga kod, inte '{code}'.")
+    if period_kind not in ("kvartal", "tertial"):
+        raise AppError(f"Analysperioden ska vara kvartal eller tertial, inte '{period_kind}'.")
     if session.get(Kommun, code):
         raise AppError(f"Kommunen {code} finns redan.")
-    kommun = Kommun(code=code, name=name.strip())
+    kommun = Kommun(code=code, name=name.strip(), period_kind=period_kind)
     session.add(kommun)
     session.flush()
     category_service.seed_taxonomy(session=session, kommun_code=code)

@@ -16,7 +16,7 @@ console = Console()
 
 def package_command(
     period: Annotated[str | None, typer.Argument(
-        help="Kvartal (2026-Q3) eller tertial (2026-T2); förvalt är den senast avslutade perioden",
+        help="Kvartal (2026-Q3) eller tertial (2026-T2); förvalt är kommunens senast avslutade period",
     )] = None,
     kommun: Annotated[
         str | None, typer.Option("--kommun", help="Kommunkod (kan utelämnas om installationen har en kommun)")
@@ -32,10 +32,12 @@ def package_command(
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)
     try:
-        label = service.validate_period(period) if period else service.default_period(
-            settings, service.local_today(settings))
+        label = service.validate_period(period) if period else ""
         with database.session() as session:
-            code = kommun_service.resolve_kommun(session=session, code=kommun).code
+            resolved = kommun_service.resolve_kommun(session=session, code=kommun)
+            code, kind = resolved.code, resolved.period_kind
+        # Without a period: the kommun's last finished quarter or tertial.
+        label = label or service.default_period(kind, service.local_today(settings))
     except (ValueError, AppError) as error:
         console.print(f"[red]Fel:[/red] {error}")
         raise typer.Exit(code=1) from error

@@ -55,7 +55,7 @@ def _list_page(request, session, principal, period, error="", status_code=200): 
         request, "package_list.html",
         {"packages": service.list_packages(session=session, kommun_code=principal.kommun_code),
          "period": period, "error": error, "status_labels": STATUS_LABELS,
-         "kind_name": "tertial" if request.app.state.settings.period_kind == "tertial" else "kvartal",
+         "kind_name": service.kommun_period_kind(session=session, kommun_code=principal.kommun_code),
          "local": _local(request)},
         principal=principal, session=session, status_code=status_code,
     )
@@ -67,7 +67,8 @@ def package_list(
     principal: Annotated[Principal, Depends(allow(*READ_ROLES))],
 ) -> Response:
     settings = request.app.state.settings
-    period = service.default_period(settings, service.local_today(settings))
+    kind = service.kommun_period_kind(session=session, kommun_code=principal.kommun_code)
+    period = service.default_period(kind, service.local_today(settings))
     return _list_page(request, session, principal, period)
 
 

@@ -44,9 +44,9 @@ FILES = (
 PURPOSE = "kvartalsanalysmöte"
 
 
-def period_kind_letter(settings: Settings) -> str:
-    """"T" when the installation works in tertialer, else "Q"."""
-    return "T" if settings.period_kind == "tertial" else "Q"
+def period_kind_letter(period_kind: str) -> str:
+    """"T" for a kommun that works in tertialer, else "Q"."""
+    return "T" if period_kind == "tertial" else "Q"
 
 
 def current_period(day: date, kind: str) -> str:
@@ -55,9 +55,17 @@ def current_period(day: date, kind: str) -> str:
     return format_period(day.year, kind, (day.month - 1) // months + 1)
 
 
-def default_period(settings: Settings, today: date) -> str:
-    """The last finished quarter (or tertial, by settings) before today."""
-    return previous_period(current_period(today, period_kind_letter(settings)))
+def default_period(period_kind: str, today: date) -> str:
+    """The last finished quarter (or tertial, by the kommun's period kind) before today."""
+    return previous_period(current_period(today, period_kind_letter(period_kind)))
+
+
+def kommun_period_kind(*, session: Session, kommun_code: str) -> str:
+    """The kommun's period kind, "kvartal" or "tertial" (set on the admin's settings page)."""
+    kommun = session.get(Kommun, kommun_code)
+    if kommun is None:
+        raise NotFound(f"Kommunen {kommun_code} finns inte.")
+    return kommun.period_kind
 
 
 def local_today(settings: Settings) -> date:

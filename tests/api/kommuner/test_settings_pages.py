@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from sqlmodel import select
@@ -123,3 +124,19 @@ def test_parse_settings_bounds():  # type: ignore[no-untyped-def]
         settings_service.KommunSettings("tertial", 120))
     assert settings_service.parse_settings(period_kind="kvartal", retention="")[0] == (
         settings_service.KommunSettings("kvartal", None))
+
+
+def test_package_list_follows_the_kommuns_period_kind(client, session):  # type: ignore[no-untyped-def]
+    kommun = session.get(Kommun, "1880")
+    kommun.period_kind = "tertial"
+    session.add(kommun)
+    session.commit()
+    login(client, "analytiker@1880.example", PASSWORD)
+    html = client.get("/kvartal").text
+    assert "Underlaget till kvartalsanalysmötet (tertial)" in html
+    assert re.search(r'id="period" name="period" value="\d{4}-T[1-3]"', html)
+    client.cookies.clear()
+    login(client, "analytiker@1489.example", PASSWORD)  # the other kommun keeps quarters
+    html = client.get("/kvartal").text
+    assert "Underlaget till kvartalsanalysmötet (kvartal)" in html
+    assert re.search(r'id="period" name="period" value="\d{4}-Q[1-4]"', html)

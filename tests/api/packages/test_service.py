@@ -134,12 +134,11 @@ def test_failure_marks_the_row_failed_with_a_swedish_message(  # type: ignore[no
     assert row.message == "Paketet kunde inte skapas: testfel"
 
 
-def test_default_period_is_the_last_finished_quarter_or_tertial(test_settings):  # type: ignore[no-untyped-def]
-    assert service.default_period(test_settings, date(2026, 11, 22)) == "2026-Q3"
-    assert service.default_period(test_settings, date(2026, 1, 2)) == "2025-Q4"
-    tertial = test_settings.model_copy(update={"period_kind": "tertial"})
-    assert service.default_period(tertial, date(2026, 11, 22)) == "2026-T2"
-    assert service.default_period(tertial, date(2026, 3, 1)) == "2025-T3"
+def test_default_period_is_the_last_finished_quarter_or_tertial():  # type: ignore[no-untyped-def]
+    assert service.default_period("kvartal", date(2026, 11, 22)) == "2026-Q3"
+    assert service.default_period("kvartal", date(2026, 1, 2)) == "2025-Q4"
+    assert service.default_period("tertial", date(2026, 11, 22)) == "2026-T2"
+    assert service.default_period("tertial", date(2026, 3, 1)) == "2025-T3"
     with pytest.raises(ValueError):
         service.validate_period("2026-11")
 
@@ -161,7 +160,40 @@ def test_scheduled_job_generates_last_quarter_once(database, session, settings):
     again = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=clock, force=True)
     assert again.status == "skipped" and "finns redan" in again.message
 
-    tertial = settings.model_copy(update={"period_kind": "tertial"})
+    _set_period_kind(session, "1880", "tertial")  # the admin switches the kommun to tertialer
     september = lambda: datetime(2026, 9, 2, 5, 0, tzinfo=UTC)  # noqa: E731
-    run = run_job(database, tertial, "kvartalspaket", kommun_code="1880", clock=september)
+    run = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=september)
     assert run.status == "succeeded" and "2026-T2" in run.message
+
+
+def _set_period_kind(session, code, kind):  # type: ignore[no-untyped-def]
+    from api.kommuner.models import Kommun
+
+    kommun = session.get(Kommun, code)
+    kommun.period_kind = kind
+    session.add(kommun)
+    session.commit()
+
+
+@pytest.mark.usefixtures("world", "package_pdf")
+def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, settings):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from api.jobs.runner import run_job
+
+    _set_period_kind(session, "1489", "tertial")  # 1880 stays kvartal (the default)
+    october = lambda: datetime(2026, 10, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    runs = [run_job(database, settings, "kvartalspaket", kommun_code=code, clock=october)
+            for code in ("1880", "1489")]
+    assert [r.status for r in runs] == ["succeeded", "succeeded"], [r.message for r in runs]
+    assert [r.message for r in runs] == ["Kvartalsanalysens paket för 2026-Q3 skapat.",
+                                         "Kvartalsanalysens paket för 2026-T2 skapat."]
+    packages = session.exec(select(AnalysisPackage).order_by(AnalysisPackage.kommun_code)).all()
+    assert [(p.kommun_code, p.period, p.status) for p in packages] == [
+        ("1489", "2026-T2", "done"), ("1880", "2026-Q3", "done")]
+    # In May only tertial kommuner have a new period: 1489 gets 2026-T1; 1880's last quarter is 2026-Q1.
+    may = lambda: datetime(2026, 5, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    run = run_job(database, settings, "kvartalspaket", kommun_code="1489", clock=may)
+    assert run.message == "Kvartalsanalysens paket för 2026-T1 skapat."
