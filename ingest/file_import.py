@@ -300,7 +300,7 @@ def _resolve_columns(mapping: Mapping[str, str], headers: list[str]) -> dict[str
     unknown = sorted(set(mapping) - set(FIELDS))
     if unknown:
         raise ValueError(f"okända fält i kolumnmallen: {unknown}")
-    by_key = {}
+    by_key: dict[str, int] = {}
     for i, h in enumerate(headers):
         by_key.setdefault(normalise_key(h), i)
     columns: dict[str, int] = {}

@@ -37,7 +37,8 @@ class MaskResult(NamedTuple):
     """Masked text and how many numbers were masked."""
 
     text: str | None
-    count: int
+    # The field shadows tuple.count on purpose: `.count` is the public name every caller and test reads.
+    count: int  # type: ignore[assignment]
 
 
 def mask_personnummer(text: str | None, mask: str = MASK) -> MaskResult:

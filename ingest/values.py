@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -119,10 +119,10 @@ def parse_date(value: Any) -> tuple[date, time | None]:
             d = date(int(parts["y"]), month, int(parts["d"]))
         except ValueError as err:
             raise ValueError(f"\"{text}\" är inte ett giltigt datum") from err
-        t = None
+        at: time | None = None
         if parts.get("H") is not None:
-            t = _make_time(parts["H"], parts["M"], parts.get("S"), text)
-        return d, t
+            at = _make_time(parts["H"], parts["M"], parts.get("S"), text)
+        return d, at
     raise ValueError(f"\"{text}\" är inte ett datum som går att läsa (skriv t.ex. 2026-11-21)")
 
 
@@ -271,7 +271,7 @@ def _category_pairs(categories: Any) -> list[tuple[str, str | None]]:
         if "active" in df.columns:
             df = df[df["active"].fillna(True).astype(bool)]
         names = df["category_name"] if "category_name" in df.columns else [None] * len(df)
-        items = zip(df["category_code"], names, strict=True)
+        items: Iterable[tuple[Any, Any]] = zip(df["category_code"], names, strict=True)
     elif isinstance(categories, Mapping):
         items = categories.items()
     else:

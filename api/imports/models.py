@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Column, LargeBinary, Text, UniqueConstraint
-from sqlalchemy.orm import deferred
 from sqlmodel import Field, SQLModel
 
 from api.core.time import utcnow
@@ -20,8 +19,9 @@ class ImportBatch(SQLModel, table=True):
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     filename: str = Field(max_length=300)
     file_hash: str = Field(max_length=64, index=True)
-    # Deferred: listing batches must not load every uploaded file's bytes.
-    content: bytes = Field(sa_column=deferred(Column(LargeBinary, nullable=False)))  # type: ignore[arg-type]
+    # Listing queries defer this column (api.imports.service.list_batches): a list of batches must not
+    # load every uploaded file's bytes. (A deferred() sa_column was silently mapped as a plain column.)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     status: str = Field(default="preview", max_length=20)  # preview, committed, cancelled
     strict: bool = True
     mapping_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))

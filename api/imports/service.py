@@ -11,8 +11,10 @@ strict mode a single bad row means nothing is stored and the batch stays in prev
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from sqlalchemy import update
+from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit_service
@@ -53,6 +55,9 @@ class AlreadyCommitted(AppError):
 
 
 # --- organisations, batches and templates ---------------------------------------------------------
+
+# SQLModel types the class attribute as the field's Python type; it is SQLAlchemy's instrumented attribute.
+_CONTENT = cast(QueryableAttribute[bytes], ImportBatch.content)
 
 
 def importing_organisations(
@@ -141,8 +146,10 @@ def get_batch(
 def list_batches(
     *, session: Session, kommun_code: str, organisation_id: int | None, limit: int = 20
 ) -> list[ImportBatch]:
-    """The latest batches in scope, newest first."""
-    query = select(ImportBatch).where(ImportBatch.kommun_code == kommun_code)
+    """The latest batches in scope, newest first (without the uploaded files' bytes)."""
+    query = select(ImportBatch).options(defer(_CONTENT)).where(
+        ImportBatch.kommun_code == kommun_code
+    )
     if organisation_id is not None:
         query = query.where(ImportBatch.organisation_id == organisation_id)
     return list(session.exec(query.order_by(col(ImportBatch.id).desc()).limit(limit)))
@@ -151,7 +158,7 @@ def list_batches(
 def earlier_commit(*, session: Session, batch: ImportBatch) -> ImportBatch | None:
     """An earlier committed batch of the same file for the same organisation, if any."""
     return session.exec(
-        select(ImportBatch).where(
+        select(ImportBatch).options(defer(_CONTENT)).where(
             ImportBatch.organisation_id == batch.organisation_id,
             ImportBatch.file_hash == batch.file_hash,
             ImportBatch.status == "committed",
