@@ -10,6 +10,7 @@ from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages
 from api.promises.pages import router as promise_pages
+from api.promises.report_pages import router as promise_report_pages
 from api.reports.api_routes import router as report_api
 from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
@@ -32,6 +33,7 @@ ROUTERS = [
     insats_pages,
     insats_followup_pages,
     promise_pages,
+    promise_report_pages,
     package_pages,
     kommun_settings_pages,
 ]
