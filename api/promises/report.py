@@ -34,6 +34,8 @@ from api.review import service as review_service
 Errors = dict[str, str]
 FROM_FIELD, TO_FIELD = "rapport_fran", "rapport_till"
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# Outside this span a date is a typo, and date arithmetic near year 1 would overflow.
+EARLIEST, LATEST = date(2000, 1, 1), date(2099, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -75,10 +77,14 @@ def _iso(raw: str, key: str, label: str, errors: Errors) -> date | None:
     try:
         if not ISO_DATE.fullmatch(text):
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         errors[key] = f"{label} måste vara ett datum som ÅÅÅÅ-MM-DD, till exempel 2026-09-30."
         return None
+    if not EARLIEST <= day <= LATEST:
+        errors[key] = f"{label} måste ligga mellan {EARLIEST.isoformat()} och {LATEST.isoformat()}."
+        return None
+    return day
 
 
 @dataclass(frozen=True)
