@@ -16,6 +16,7 @@ from sqlmodel import Session
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
+from api.gallring.cli import gallring_command
 from api.imports.cli import import_command
 from api.jobs.cli import jobs_app, scheduler_command
 from api.organisations.models import OrganisationType
@@ -42,6 +43,7 @@ app.add_typer(police_app, name="police")
 app.command("import")(import_command)
 app.command("scheduler")(scheduler_command)
 app.command("package")(package_command)
+app.command("gallring")(gallring_command)
 
 console = Console()
 KommunOption = Annotated[

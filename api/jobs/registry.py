@@ -148,6 +148,17 @@ def _lagesbild_draft(context: JobContext) -> JobOutcome:
     return draft_job(context)
 
 
+def _gallring(context: JobContext) -> JobOutcome:
+    from api.gallring.jobs import gallring_job  # gallring.jobs imports this module: keep lazy
+
+    return gallring_job(context)
+
+
+def _local_date(local_now: datetime) -> str:
+    """Period label for a nightly job: the local date, "2026-11-22"."""
+    return local_now.date().isoformat()
+
+
 def _kvartalspaket(context: JobContext) -> JobOutcome:
     from api.packages.jobs import package_job  # packages.jobs imports this module: keep lazy
 
@@ -165,6 +176,9 @@ JOBS: list[ScheduledJob] = [
     ScheduledJob("kvartalspaket", "Kvartalsanalysens paket för förra perioden",
                  cron(month="1,4,5,7,9,10", day=2, hour=7), _kvartalspaket, enabled=_always,
                  per_kommun=True, period=lambda now: now.strftime("%Y-%m"), once_per_period=True),
+    ScheduledJob("gallring", "Gallring av fritext enligt informationshanteringsplanen",
+                 cron(hour=2, minute=30), _gallring, enabled=_always, per_kommun=True, period=_local_date,
+                 once_per_period=True),
 ]
 
 

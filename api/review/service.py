@@ -100,6 +100,8 @@ class InboxRow:
     duplicate_of_id: int | None
     privacy_flag: bool
     personnummer_masked: bool
+    #: When gallring removed the free text (description, place text, review note); None = kept.
+    text_removed_at: datetime | None = None
 
     @property
     def flagged(self) -> bool:
@@ -146,7 +148,7 @@ def _to_row(m) -> InboxRow:  # type: ignore[no-untyped-def]
         review_note=m["review_note"] or "", reviewed_at=m["reviewed_at"],
         suspected_duplicate_of_id=m["suspected_duplicate_of_id"],
         duplicate_of_id=m["duplicate_of_id"], privacy_flag=bool(m["privacy_flag"]),
-        personnummer_masked=bool(m["personnummer_masked"]),
+        personnummer_masked=bool(m["personnummer_masked"]), text_removed_at=m["text_removed_at"],
     )
 
 
