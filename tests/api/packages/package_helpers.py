@@ -1,10 +1,7 @@
-"""Helpers for the package generation, page and CLI tests: reports around 2026-Q3, a PDF stand-in."""
+"""Helpers for the package generation and page tests: reports around 2026-Q3."""
 
 from __future__ import annotations
 
-import importlib
-import sys
-import types
 from datetime import date
 
 import pytest
@@ -13,18 +10,7 @@ from tests.api.exports.conftest import add_report
 
 
 @pytest.fixture()
-def package_pdf(monkeypatch):  # type: ignore[no-untyped-def]
-    """The real PDF builder when it is importable; these tests check only that the ZIP holds a PDF."""
-    try:
-        importlib.import_module("api.packages.pdf")
-    except ModuleNotFoundError:
-        stub = types.ModuleType("api.packages.pdf")
-        stub.build_package_pdf = lambda data, *, kommun_name: b"%PDF-1.4\n%stub\n"  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "api.packages.pdf", stub)
-
-
-@pytest.fixture()
-def q3_reports(session, world, package_pdf):  # type: ignore[no-untyped-def]
+def q3_reports(session, world):  # type: ignore[no-untyped-def]
     """2026-Q3: A klotter 1 + 2, skadegörelse 1; B klotter 1; kommun level klotter 1; C, D nothing.
 
     Outside the quarter: A klotter 1 in Q2 (the previous period), B klotter 1 in Q4 (not counted),

@@ -12,14 +12,11 @@ from sqlmodel import Session
 
 from api.core import migrate
 from tests.api.exports.conftest import add_report
-from tests.api.packages import package_helpers
 from tests.api.test_cli import cli_env, run  # noqa: F401 - fixture
 from tests.factories import build_world
 
-package_pdf = package_helpers.package_pdf
 
-
-def test_package_command_prints_the_zip_path_and_checksum(cli_env, tmp_path, package_pdf):  # type: ignore[no-untyped-def]  # noqa: F811
+def test_package_command_prints_the_zip_path_and_checksum(cli_env, tmp_path):  # type: ignore[no-untyped-def]  # noqa: F811
     migrate.upgrade(cli_env)
     with Session(cli_env) as session:
         world = build_world(session)

@@ -16,7 +16,6 @@ from tests.api.packages import package_helpers
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
-package_pdf = package_helpers.package_pdf
 q3_reports = package_helpers.q3_reports
 
 

@@ -17,7 +17,6 @@ from api.packages.models import AnalysisPackage
 from api.reports.query import ReportQuery, reports_frame
 from tests.api.packages import package_helpers
 
-package_pdf = package_helpers.package_pdf
 q3_reports = package_helpers.q3_reports
 
 
@@ -119,7 +118,7 @@ def test_regenerating_gives_the_same_numbers(database, session, settings):  # ty
             assert one.read(name) == two.read(name), name
 
 
-@pytest.mark.usefixtures("world", "package_pdf")
+@pytest.mark.usefixtures("world")
 def test_failure_marks_the_row_failed_with_a_swedish_message(  # type: ignore[no-untyped-def]
     database, session, settings, monkeypatch
 ):
@@ -175,7 +174,7 @@ def _set_period_kind(session, code, kind):  # type: ignore[no-untyped-def]
     session.commit()
 
 
-@pytest.mark.usefixtures("world", "package_pdf")
+@pytest.mark.usefixtures("world")
 def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, settings):  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
