@@ -9,6 +9,7 @@ from api.kommuner.settings_pages import router as kommun_settings_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages
+from api.promises.edit_pages import router as promise_edit_pages
 from api.promises.pages import router as promise_pages
 from api.promises.report_pages import router as promise_report_pages
 from api.reports.api_routes import router as report_api
@@ -33,6 +34,7 @@ ROUTERS = [
     insats_pages,
     insats_followup_pages,
     promise_pages,
+    promise_edit_pages,
     promise_report_pages,
     package_pages,
     kommun_settings_pages,

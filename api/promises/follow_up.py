@@ -79,6 +79,7 @@ class IndicatorView:
     result: IndicatorResult | None
     message: str = ""
     rows: list[tuple[str, float]] = field(default_factory=list)
+    value_ids: dict[str, int] = field(default_factory=dict)  # manual: period label -> value id
 
 
 def report_indicator(*, session: Session, principal: Principal, indicator: LofteIndicator,
@@ -121,7 +122,8 @@ def manual_indicator(*, session: Session, indicator: LofteIndicator) -> Indicato
                               target=indicator.target_value, direction=indicator.direction,
                               name=indicator.name, period=indicator.period)
     return IndicatorView(indicator=indicator, result=result,
-                         rows=[(v.period_label, v.value) for v in values])
+                         rows=[(v.period_label, v.value) for v in values],
+                         value_ids={v.period_label: v.id for v in values})  # type: ignore[misc]
 
 
 @dataclass

@@ -22,6 +22,15 @@ Analyst = Annotated[Principal, Depends(allow("analytiker"))]
 Reader = Annotated[Principal, Depends(allow("analytiker", "granskare", "polis"))]
 LIST_FIELDS = ("omraden", "ind_kategorier", "ind_omraden")
 FORMS = ("atagande", "aktivitet", "indikator", "varde", "aterkoppling")
+# The message after a change made on another page (`?borttaget=…`, `?sparad=avslutat`).
+DONE_MESSAGES = {
+    "atagande": "Åtagandet och dess logg är borttagna.",
+    "aktivitet": "Aktiviteten är borttagen ur loggen.",
+    "indikator": "Indikatorn är borttagen.",
+    "varde": "Värdet är borttaget.",
+    "aterkoppling": "Återkopplingen är borttagen.",
+    "avslutat": "Medborgarlöftet är avslutat. Uppföljningen finns kvar.",
+}
 
 
 def _choices(session: Session, kommun_code: str) -> dict[str, Any]:
@@ -61,7 +70,10 @@ def _audit(request: Request, session: Session, principal: Principal, action: str
 def promise_list(request: Request, session: SessionDep, principal: Reader) -> Response:
     promises = follow_up.aterkoppling_overview(session=session, kommun_code=principal.kommun_code,
                                              today=_today(request))
-    return render(request, "promise_list.html", {"promises": promises, "statuses": PROMISE_STATUSES},
+    flashes = ([{"kind": "ok", "text": "Medborgarlöftet är borttaget."}]
+               if request.query_params.get("borttaget") else [])
+    return render(request, "promise_list.html", {"promises": promises, "statuses": PROMISE_STATUSES,
+                                                 "flash_messages": flashes},
                   principal=principal, session=session)
 
 
@@ -106,9 +118,12 @@ def _follow_up_page(request: Request, session: Session, principal: Principal,
         _audit(request, session, principal, "report.read", promise.id,
                {"indikatorer": view.report_filters}, purpose="uppföljning av medborgarlöfte")
         session.commit()
+    saved = request.query_params.get("sparad", "")
+    done = DONE_MESSAGES.get(request.query_params.get("borttaget", "") or saved)
     return render(request, "promise_follow_up.html",
                   {"view": view, "promise": promise, "form": form, "values": values or {},
-                   "errors": errors or {}, "saved": request.query_params.get("sparad", ""),
+                   "errors": errors or {}, "saved": "" if done else saved,
+                   "flash_messages": [{"kind": "ok", "text": done}] if done else [],
                    "sparkline": follow_up.sparkline, **_choices(session, principal.kommun_code)},
                   principal=principal, session=session, status_code=status_code)
 

@@ -139,18 +139,27 @@ def get_promise(*, session: Session, kommun_code: str, promise_id: int) -> Medbo
     return promise
 
 
+def validate_atagande(values: dict[str, Any]) -> tuple[dict[str, Any] | None, Errors]:
+    """Check the åtagande form (add and edit); the clean values or Swedish errors per field."""
+    errors: Errors = {}
+    data = {
+        "title": _required(values, "atagande_titel", errors, "Skriv vad som ska göras."),
+        "target_count": _number(values, "atagande_mal", errors, "målet", integer=True,
+                                positive=True),
+        "unit": _required(values, "atagande_enhet", errors,
+                          "Skriv enheten, till exempel trygghetsvandringar."),
+    }
+    return (None, errors) if errors else (data, errors)
+
+
 def add_atagande(*, session: Session, promise: Medborgarlofte,
                  values: dict[str, Any]) -> tuple[Atagande | None, Errors]:
     """Add an åtagande (activity with a target count) to the löfte."""
-    errors: Errors = {}
-    title = _required(values, "atagande_titel", errors, "Skriv vad som ska göras.")
-    target = _number(values, "atagande_mal", errors, "målet", integer=True, positive=True)
-    unit = _required(values, "atagande_enhet", errors,
-                     "Skriv enheten, till exempel trygghetsvandringar.")
-    if errors:
+    data, errors = validate_atagande(values)
+    if data is None:
         return None, errors
     atagande = Atagande(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
-                        title=title, target_count=target, unit=unit)
+                        **data)
     session.add(atagande)
     session.flush()
     return atagande, errors
@@ -185,18 +194,34 @@ def add_indicator(*, session: Session, promise: Medborgarlofte, values: dict[str
     kind = _text(values, "ind_typ")
     if kind not in ("rapporter", "manuell"):
         errors["ind_typ"] = "Välj om indikatorn beräknas från rapporter eller förs in manuellt."
-    name = _required(values, "ind_namn", errors, "Skriv ett namn på indikatorn.")
+    row = LofteIndicator(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
+                         kind=kind, name="")
+    errors.update(fill_indicator(row, values, category_codes=category_codes,
+                                 area_codes=area_codes, allowed_categories=allowed_categories,
+                                 allowed_areas=allowed_areas))
+    if errors:
+        return None, errors
+    session.add(row)
+    session.flush()
+    return row, errors
+
+
+def fill_indicator(row: LofteIndicator, values: dict[str, Any], *, category_codes: list[str],
+                   area_codes: list[str], allowed_categories: set[str],
+                   allowed_areas: set[str]) -> Errors:
+    """Check the indicator form for the row's kind and set the row's fields; Swedish errors per field."""
+    errors: Errors = {}
+    row.name = _required(values, "ind_namn", errors, "Skriv ett namn på indikatorn.")
     period = _text(values, "ind_period")
     if period not in PERIODS:
         errors["ind_period"] = "Välj periodlängd i listan."
     direction = _text(values, "ind_riktning")
     if direction not in DIRECTIONS:
         errors["ind_riktning"] = "Välj om lägre eller högre värden är bättre."
-    target = _number(values, "ind_mal", errors, "målvärdet", required=False)
-    row = LofteIndicator(kommun_code=promise.kommun_code, medborgarlofte_id=promise.id,  # type: ignore[arg-type]
-                         kind=kind, name=name, period=period or "quarter", direction=direction,
-                         target_value=target, unit=_text(values, "ind_enhet"))
-    if kind == "rapporter":
+    row.period, row.direction = period or "quarter", direction
+    row.target_value = _number(values, "ind_mal", errors, "målvärdet", required=False)
+    row.unit = _text(values, "ind_enhet")
+    if row.kind == "rapporter":
         if not category_codes:
             errors["ind_kategorier"] = "Välj minst en kategori."
         elif set(category_codes) - allowed_categories:
@@ -210,13 +235,9 @@ def add_indicator(*, session: Session, promise: Medborgarlofte, values: dict[str
             errors["ind_bas_slut"] = "Baslinjens slut kan inte vara före dess start."
         row.category_codes = ",".join(sorted(set(category_codes)))
         row.area_codes = ",".join(sorted(set(area_codes)))
-    elif kind == "manuell":
+    elif row.kind == "manuell":
         row.baseline_value = _number(values, "ind_bas_varde", errors, "baslinjens värde")
-    if errors:
-        return None, errors
-    session.add(row)
-    session.flush()
-    return row, errors
+    return errors
 
 
 def add_indicator_value(*, session: Session, promise: Medborgarlofte, values: dict[str, Any],
