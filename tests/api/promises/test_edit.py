@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from api.audit.models import AuditEvent
 from api.promises import pages, service
@@ -108,7 +108,7 @@ def _post(client, url: str, token: str, **data):  # type: ignore[no-untyped-def]
 def _changes(session, promise_id: int) -> list[tuple[str, dict]]:  # type: ignore[no-untyped-def]
     events = session.exec(select(AuditEvent).where(
         AuditEvent.object_type == "medborgarlofte", AuditEvent.object_id == str(promise_id),
-        AuditEvent.action != "report.read").order_by(AuditEvent.id)).all()
+        AuditEvent.action != "report.read").order_by(col(AuditEvent.id))).all()
     return [(e.action, json.loads(e.filter)) for e in events]
 
 
