@@ -1,5 +1,10 @@
 """Every router of the application, in one explicit list."""
 
+from api.admin.log_pages import router as admin_log_pages
+from api.admin.organisation_pages import router as admin_organisation_pages
+from api.admin.token_pages import router as admin_token_pages
+from api.admin.user_account_pages import router as admin_user_account_pages
+from api.admin.user_pages import router as admin_user_pages
 from api.exports.pages import router as export_pages
 from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
@@ -38,4 +43,9 @@ ROUTERS = [
     promise_report_pages,
     package_pages,
     kommun_settings_pages,
+    admin_organisation_pages,
+    admin_user_pages,
+    admin_user_account_pages,
+    admin_token_pages,
+    admin_log_pages,
 ]

@@ -47,6 +47,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/korningar", "Körningar", frozenset({"analytiker", "admin"})),
     NavItem("/export/csv", "Exportera CSV", frozenset({"polis", "analytiker"})),
     NavItem("/admin/kommun", "Inställningar", frozenset({"admin"})),
+    NavItem("/admin/organisationer", "Organisationer", frozenset({"admin"})),
+    NavItem("/admin/anvandare", "Användare", frozenset({"admin"})),
+    NavItem("/admin/api-nycklar", "API-nycklar", frozenset({"admin"})),
+    NavItem("/admin/logg", "Logg", frozenset({"admin"})),
 ]
 
 

@@ -115,7 +115,11 @@ ROLE_TASKS: dict[str, list[dict[str, str]]] = {
         {"label": "Följa upp medborgarlöften", "href": "/medborgarloften"},
     ],
     "admin": [
-        {"label": "Organisationer, användare, områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
+        {"label": "Lägga till och ändra organisationerna som rapporterar", "href": "/admin/organisationer"},
+        {"label": "Skapa konton, ändra roller, låsa upp och inaktivera användare", "href": "/admin/anvandare"},
+        {"label": "Skapa och återkalla API-nycklar för organisationernas system", "href": "/admin/api-nycklar"},
+        {"label": "Läsa och exportera loggen: inloggningar, läsningar och exporter", "href": "/admin/logg"},
+        {"label": "Områden och kategorier (kommandoraden: lagesbild --help)", "href": ""},
         {"label": "Polisens händelsetyper och deras kategorier", "href": "/polis/handelsetyper"},
         {"label": "Schemalagda jobb och körningar", "href": "/korningar"},
         {"label": "Kommunens inställningar: analysperiod (kvartal eller tertial) och gallring av fritext",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from api.audit.models import AuditEvent
-from api.core.errors import AppError
+from api.core.errors import AppError, NotFound
 from api.core.security import (
     MIN_PASSWORD_LENGTH,
     hash_password,
@@ -16,6 +17,7 @@ from api.core.security import (
     verify_password,
 )
 from api.core.time import utcnow
+from api.organisations.models import Organisation
 from api.users.models import ApiToken, Role, User, UserKommun, UserSession
 
 # Argon2 verification of a dummy hash keeps the time of an unknown e-mail close to a wrong password.
@@ -23,6 +25,7 @@ _DUMMY_HASH = hash_password("dummy-password-for-timing")
 
 MAX_FAILED_LOGINS_PER_ACCOUNT = 10
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
+UNLOCK_ACTION = "user.unlock"
 
 
 def normalise_email(email: str) -> str:
@@ -76,13 +79,33 @@ def granted_kommuner(*, session: Session, user_id: int) -> list[str]:
 
 
 def recent_failed_logins(*, session: Session, email: str, now: datetime) -> int:
+    """Failed logins for the e-mail within the lock window, counted from the latest unlock."""
+    since = now - FAILED_LOGIN_WINDOW
+    # audit_event is append-only, so an admin's unlock is an event that restarts the count.
+    unlocked = last_unlock_at(session=session, email=email)
+    if unlocked is not None and unlocked > since:
+        since = unlocked
     return session.exec(
         select(func.count())
         .select_from(AuditEvent)
         .where(
             AuditEvent.action == "login_failed",
             AuditEvent.actor == normalise_email(email),
-            col(AuditEvent.occurred_at) >= now - FAILED_LOGIN_WINDOW,
+            col(AuditEvent.occurred_at) >= since,
+        )
+    ).one()
+
+
+def last_unlock_at(*, session: Session, email: str) -> datetime | None:
+    """When an admin last unlocked the account with this e-mail (None if never or unknown)."""
+    user_id = session.exec(select(User.id).where(User.email == normalise_email(email))).first()
+    if user_id is None:
+        return None
+    return session.exec(
+        select(func.max(AuditEvent.occurred_at)).where(
+            AuditEvent.action == UNLOCK_ACTION,
+            AuditEvent.object_type == "user",
+            AuditEvent.object_id == str(user_id),
         )
     ).one()
 
@@ -145,3 +168,178 @@ def find_api_token(*, session: Session, token: str) -> ApiToken | None:
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+# --- administration of a kommun's accounts (the admin pages) -----------------------------------
+
+# Letters and digits that cannot be mistaken for each other when read aloud or copied by hand.
+_PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def generate_password() -> str:
+    """A random 16-character initial password in groups of four ("abcd-efgh-…"), shown once."""
+    chars = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(16))
+    return "-".join(chars[i:i + 4] for i in range(0, 16, 4))
+
+
+def kommun_users(*, session: Session, kommun_code: str) -> list[User]:
+    """Every user granted the kommun, by name."""
+    return list(
+        session.exec(
+            select(User)
+            .join(UserKommun, UserKommun.user_id == User.id)  # type: ignore[arg-type]
+            .where(UserKommun.kommun_code == kommun_code)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def get_kommun_user(*, session: Session, kommun_code: str, user_id: int) -> User:
+    """A user granted the kommun; NotFound for anyone else (another kommun's user looks absent)."""
+    user = session.exec(
+        select(User)
+        .join(UserKommun, UserKommun.user_id == User.id)  # type: ignore[arg-type]
+        .where(UserKommun.kommun_code == kommun_code, User.id == user_id)
+    ).first()
+    if user is None:
+        raise NotFound("Användaren finns inte i kommunen.")
+    return user
+
+
+def last_logins(*, session: Session, user_ids: list[int]) -> dict[int, datetime]:
+    """Each user's latest successful login, from the audit trail (users never logged in are absent)."""
+    if not user_ids:
+        return {}
+    rows = session.exec(
+        select(AuditEvent.user_id, func.max(AuditEvent.occurred_at))
+        .where(AuditEvent.action == "login", col(AuditEvent.user_id).in_(user_ids))
+        .group_by(AuditEvent.user_id)
+    ).all()
+    return {user_id: moment for user_id, moment in rows if user_id is not None}
+
+
+def is_locked(*, session: Session, user: User, now: datetime) -> bool:
+    """Whether repeated failed logins currently lock the account (see MAX_FAILED_LOGINS_PER_ACCOUNT)."""
+    return recent_failed_logins(session=session, email=user.email, now=now) >= MAX_FAILED_LOGINS_PER_ACCOUNT
+
+
+def locked_user_ids(*, session: Session, users: list[User], now: datetime) -> set[int]:
+    """The ids of the users whose accounts are locked now (two queries for the whole list)."""
+    by_email = {user.email: user for user in users}
+    if not by_email:
+        return set()
+    since = now - FAILED_LOGIN_WINDOW
+    failures = session.exec(
+        select(AuditEvent.actor, AuditEvent.occurred_at).where(
+            AuditEvent.action == "login_failed",
+            col(AuditEvent.actor).in_(list(by_email)),
+            col(AuditEvent.occurred_at) >= since,
+        )
+    ).all()
+    if len(failures) < MAX_FAILED_LOGINS_PER_ACCOUNT:
+        return set()
+    unlocks = dict(
+        session.exec(
+            select(AuditEvent.object_id, func.max(AuditEvent.occurred_at))
+            .where(AuditEvent.action == UNLOCK_ACTION, AuditEvent.object_type == "user",
+                   col(AuditEvent.occurred_at) >= since)
+            .group_by(AuditEvent.object_id)
+        ).all()
+    )
+    counts: dict[int, int] = {}
+    for email, moment in failures:
+        user = by_email[email]
+        unlocked = unlocks.get(str(user.id))
+        if unlocked is None or moment >= unlocked:
+            counts[user.id] = counts.get(user.id, 0) + 1  # type: ignore[index]
+    return {user_id for user_id, count in counts.items() if count >= MAX_FAILED_LOGINS_PER_ACCOUNT}
+
+
+def count_active_admins(*, session: Session, kommun_code: str) -> int:
+    """How many active admins the kommun has."""
+    return session.exec(
+        select(func.count())
+        .select_from(User)
+        .join(UserKommun, UserKommun.user_id == User.id)  # type: ignore[arg-type]
+        .where(UserKommun.kommun_code == kommun_code, User.role == Role.admin.value,
+               User.active == True)  # noqa: E712
+    ).one()
+
+
+def account_change_problem(
+    *, session: Session, actor_user_id: int | None, target: User, new_role: str | None = None,
+    deactivate: bool = False,
+) -> str | None:
+    """Why a role change or deactivation is not allowed (self, or a kommun's last admin), or None."""
+    losing_admin = target.role == Role.admin.value and target.active and (
+        deactivate or (new_role is not None and new_role != Role.admin.value)
+    )
+    if target.id == actor_user_id and deactivate:
+        return "Du kan inte inaktivera ditt eget konto."
+    if target.id == actor_user_id and losing_admin:
+        return "Du kan inte ta bort din egen administratörsroll."
+    if losing_admin:
+        for code in granted_kommuner(session=session, user_id=target.id):  # type: ignore[arg-type]
+            if count_active_admins(session=session, kommun_code=code) <= 1:
+                return f"{target.email} är den sista aktiva administratören i kommunen {code}."
+    return None
+
+
+def set_password(*, session: Session, user: User, password: str) -> None:
+    """Replace the user's password (argon2 hash; the clear text is never stored)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AppError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    user.password_hash = hash_password(password)
+    session.add(user)
+
+
+def revoke_user_sessions(*, session: Session, user_id: int, keep_session_id: int | None = None) -> int:
+    """End every live session of the user (except `keep_session_id`); returns how many were ended."""
+    now = utcnow()
+    rows = session.exec(
+        select(UserSession).where(
+            UserSession.user_id == user_id,
+            UserSession.revoked_at == None,  # noqa: E711
+            col(UserSession.expires_at) > now,
+        )
+    ).all()
+    ended = 0
+    for row in rows:
+        if row.id != keep_session_id:
+            row.revoked_at = now
+            session.add(row)
+            ended += 1
+    return ended
+
+
+def kommun_api_tokens(*, session: Session, kommun_code: str) -> list[ApiToken]:
+    """The API tokens of the kommun's organisations, newest first."""
+    return list(
+        session.exec(
+            select(ApiToken)
+            .join(Organisation, Organisation.id == ApiToken.organisation_id)  # type: ignore[arg-type]
+            .where(Organisation.kommun_code == kommun_code)
+            .order_by(col(ApiToken.created_at).desc(), col(ApiToken.id).desc())
+        )
+    )
+
+
+def get_kommun_api_token(*, session: Session, kommun_code: str, token_id: int) -> ApiToken:
+    """One of the kommun's API tokens; NotFound for another kommun's."""
+    row = session.exec(
+        select(ApiToken)
+        .join(Organisation, Organisation.id == ApiToken.organisation_id)  # type: ignore[arg-type]
+        .where(Organisation.kommun_code == kommun_code, ApiToken.id == token_id)
+    ).first()
+    if row is None:
+        raise NotFound("API-nyckeln finns inte i kommunen.")
+    return row
+
+
+def revoke_api_token(*, session: Session, api_token: ApiToken) -> bool:
+    """Revoke the token from now on; False if it already was."""
+    if api_token.revoked_at is not None:
+        return False
+    api_token.revoked_at = utcnow()
+    session.add(api_token)
+    return True
