@@ -142,20 +142,30 @@ def _completeness(session: Session, kommun_code: str, reports: pd.DataFrame,
     return pd.DataFrame(rows, columns=columns), weeks
 
 
-def _weekly(reports: pd.DataFrame, cat_list: list[str], first: date, last: date) -> pd.DataFrame:
-    """Per category × ISO week of the period: this year's count and the same week last year."""
+def _weekly(reports: pd.DataFrame, cat_list: list[str], first: date, last: date,
+            ly_first: date, ly_last: date) -> pd.DataFrame:
+    """Per category × ISO week of the period: this year's count and the same week last year.
+
+    Each side counts only the days of its own period (the period, and the same period last year),
+    so the edge weeks are cut alike on both sides and the weeks sum to the period totals.
+    """
     weeks = week_range(str(iso_week_label(pd.Timestamp(first))),
                        str(iso_week_label(pd.Timestamp(last))))
     counted = reports[reports["category_code"].isin(cat_list)]
-    labels = iso_week_label(counted["observed_date"]) if len(counted) else pd.Series([], dtype=str)
-    sums = (counted.assign(iso_week=np.asarray(labels, dtype=object))
-            .groupby(["category_code", "iso_week"])["report_count"].sum())
+
+    def sums(start: date, end: date) -> pd.Series:
+        inside = _in_dates(counted, start, end)
+        labels = iso_week_label(inside["observed_date"]) if len(inside) else pd.Series([], dtype=str)
+        return (inside.assign(iso_week=np.asarray(labels, dtype=object))
+                .groupby(["category_code", "iso_week"])["report_count"].sum())
+
+    this_year, last_year = sums(first, last), sums(ly_first, ly_last)
     rows = []
     for cat in cat_list:
         for week in weeks:
             ly = same_week_last_year(week)
-            rows.append({"category_code": cat, "iso_week": week, "count": int(sums.get((cat, week), 0)),
-                         "last_year_week": ly, "count_last_year": int(sums.get((cat, ly), 0))})
+            rows.append({"category_code": cat, "iso_week": week, "count": int(this_year.get((cat, week), 0)),
+                         "last_year_week": ly, "count_last_year": int(last_year.get((cat, ly), 0))})
     return pd.DataFrame(rows, columns=["category_code", "iso_week", "count", "last_year_week",
                                        "count_last_year"])
 
@@ -308,7 +318,7 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         areas=areas, categories=categories, comparison=comparison, category_totals=by_cat,
         area_counts=area_counts, kommun_level_count=kommun_level, ranking=ranking,
         completeness=completeness, completeness_weeks=completeness_weeks,
-        weekly=_weekly(reports, cat_list, first, last),
+        weekly=_weekly(reports, cat_list, first, last, ly_first, ly_last),
         hotspots=hotspots, hotspot_note=hotspot_note, density=density, density_note=density_note,
         concentration=concentration(area_counts, areas=area_codes),
         insatser=_insatser(session, kommun_code, first, last, today),

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from api.packages.data import NO_EVALUATION, package_data
+from tests.api.exports.conftest import add_report
 from tests.api.packages.conftest import PERIOD, TODAY
 
 
@@ -66,6 +67,22 @@ def test_concentration_ranking_and_weekly(session, quarter_reports) -> None:  # 
     assert int(klotter["count"].sum()) == 4  # the kommun-level report counts too
     assert klotter.index[0] == "2026-W27" and klotter.index[-1] == "2026-W40"
 
+
+
+def test_weekly_series_count_only_the_days_of_each_period(session, world, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    # The edge weeks reach outside the periods: 2026-W27 starts 2026-06-29 (2026-Q2), 2025-W27
+    # starts 2025-06-30 (2025-Q2) and 2025-W40 ends 2025-10-05 (2025-Q4). None of these count.
+    add_report(session, world, "klotter", date(2026, 6, 30), area="1880A")
+    add_report(session, world, "klotter", date(2025, 6, 30), area="1880A")
+    add_report(session, world, "klotter", date(2025, 10, 2), area="1880A")
+    session.commit()
+    data = _data(session)
+    klotter = data.weekly[data.weekly["category_code"] == "klotter"].set_index("iso_week")
+    assert klotter.loc["2026-W27", ["count", "count_last_year"]].tolist() == [0, 0]
+    assert klotter.loc["2026-W40", ["count", "count_last_year"]].tolist() == [0, 0]
+    # So the weeks add up to the period totals on both sides.
+    assert int(data.weekly["count"].sum()) == data.total == 5
+    assert int(data.weekly["count_last_year"].sum()) == data.total_last_year == 5
 
 def test_completeness_hotspots_density(session, world, quarter_reports) -> None:  # type: ignore[no-untyped-def]
     data = _data(session)
