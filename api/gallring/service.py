@@ -114,6 +114,15 @@ def apply_retention(
     return result
 
 
+def removed_so_far(*, session: Session, kommun_code: str) -> tuple[int, datetime | None]:
+    """How many of the kommun's reports have had their free text removed, and when last."""
+    count, last = session.exec(
+        select(func.count(), func.max(Report.text_removed_at))
+        .where(Report.kommun_code == kommun_code, col(Report.text_removed_at).is_not(None))
+    ).one()
+    return int(count), last
+
+
 def kommuner_with_retention(*, session: Session) -> list[str]:
     """Codes of the kommuner that have automatic gallring switched on."""
     return list(session.exec(

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
 from api.core.templating import render
+from api.gallring import service as gallring_service
 from api.kommuner import settings_service as service
 
 router = APIRouter()
@@ -19,9 +20,11 @@ ADMIN = ("admin",)
 def _page(request: Request, session: SessionDep, principal: Principal, *, values: dict[str, str],
           errors: dict[str, str] | None = None, saved: bool = False, status_code: int = 200) -> Response:
     kommun = service.get_kommun(session=session, kommun_code=principal.kommun_code)
+    removed, last_removed = gallring_service.removed_so_far(session=session, kommun_code=kommun.code)
     return render(
         request, "kommun_settings.html",
         {"kommun": kommun, "values": values, "errors": errors or {}, "saved": saved,
+         "removed": removed, "last_removed": last_removed.date().isoformat() if last_removed else "",
          "period_kinds": service.PERIOD_KINDS, "min_months": service.RETENTION_MIN_MONTHS,
          "max_months": service.RETENTION_MAX_MONTHS},
         principal=principal, session=session, status_code=status_code,

@@ -32,6 +32,7 @@ def test_page_shows_the_current_settings_with_labelled_fields(client):  # type: 
     assert '<label for="gallring">Gallring av fritext efter antal månader</label>' in html
     assert 'id="gallring" name="gallring" value=""' in html
     assert '<a href="/admin/kommun" aria-current="page">Inställningar</a>' in html
+    assert "Ingen rapport har gallrats ännu." in html
 
 
 def test_save_stores_the_settings_and_audits_old_and_new(client, session):  # type: ignore[no-untyped-def]
