@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
 from api.categories import service as category_service
@@ -18,6 +19,9 @@ from api.organisations import service as organisation_service
 from api.reports.models import Nollrapport, Report
 from api.users import service as user_service
 from api.users.models import Role, User
+
+if TYPE_CHECKING:  # the generator pulls in geopandas: import it only when loading
+    from api.demo._plan import PlantedInsats
 
 DATA = Path(__file__).parent / "data"
 DEMO_KOMMUN = ("1880", "Örebro")
@@ -97,7 +101,7 @@ def _create_users(*, session: Session, kommun_code: str, organisations: dict[int
     housing = session.exec(
         select(Organisation).where(
             Organisation.kommun_code == kommun_code, Organisation.type == "fastighetsbolag"
-        ).order_by(Organisation.id)
+        ).order_by(col(Organisation.id))
     ).first()
     police = session.exec(
         select(Organisation).where(
@@ -189,7 +193,7 @@ def _load_reports(
     return len(rows), len(nolls)
 
 
-def _register_planted_insats(*, session: Session, kommun_code: str, planted) -> None:  # type: ignore[no-untyped-def]
+def _register_planted_insats(*, session: Session, kommun_code: str, planted: PlantedInsats) -> None:
     """Register the generator's planted insats, so the demo's insats follow-up has one to show."""
     from api.insatser import service as insats_service
     from api.organisations.models import Organisation
@@ -197,7 +201,7 @@ def _register_planted_insats(*, session: Session, kommun_code: str, planted) -> 
     housing = session.exec(
         select(Organisation).where(
             Organisation.kommun_code == kommun_code, Organisation.type == "fastighetsbolag"
-        ).order_by(Organisation.id)
+        ).order_by(col(Organisation.id))
     ).first()
     kind = "klottersanering" if planted.category_code in ("skadegorelse", "klotter") else "faltarbete"
     insats_service.create_insats(
@@ -229,7 +233,8 @@ def _open_recent_weeks_for_review(*, session: Session, kommun_code: str, today: 
             Report.observed_date >= last_monday - timedelta(weeks=6),  # type: ignore[operator]
         )
     ).all()
-    report_service.flag_likely_duplicates(session=session, kommun_code=kommun_code, report_ids=list(recent))
+    ids = [int(i) for i in recent if i is not None]
+    report_service.flag_likely_duplicates(session=session, kommun_code=kommun_code, report_ids=ids)
 
 
 def _area_id(area_ids: dict[str, int], code: object) -> int | None:
