@@ -154,6 +154,34 @@ def base_counts(plan: OrgPlan, days, lov_day, week_of_day, rng):
     return np.repeat(org_i, reps), np.repeat(day_i, reps)
 
 
+def damage_counts(plan: OrgPlan, ctx: AreaContext, cat_codes, days, lov_day, week_of_day, rng):
+    """The extra skadegörelse of ``_profiles.DAMAGE_WEEKLY_RATE``, as (organisation, day, area, category).
+
+    Each organisation's share follows how much skadegörelse it reports in the mixed draws; its days
+    follow its own week, year, skollov and silence (as in :func:`base_counts`); its areas are its
+    own areas weighted once more by urban hotness ** ``DAMAGE_HOT_POWER``.
+    """
+    none = np.array([], np.int64)
+    if P.DAMAGE_CATEGORY not in cat_codes or P.DAMAGE_WEEKLY_RATE <= 0:
+        return none, none, none, none
+    cat = cat_codes.index(P.DAMAGE_CATEGORY)
+    share = plan.rate * plan.cat_w[:, cat]
+    if share.sum() == 0:
+        return none, none, none, none
+    focus = plan.area_w * (ctx.hot * ctx.urban)[None, :] ** P.DAMAGE_HOT_POWER
+    total = focus.sum(axis=1, keepdims=True)
+    # an organisation working only in rural areas keeps its own weights
+    area_w = np.where(total > 0, focus / np.where(total > 0, total, 1.0), plan.area_w)
+    stream = OrgPlan(plan.orgs, P.DAMAGE_WEEKLY_RATE * share / share.sum(), area_w, plan.cat_w,
+                     plan.active)
+    org_i, day_i = base_counts(stream, days, lov_day, week_of_day, rng)
+    area_i = np.empty(len(org_i), dtype=np.int64)
+    for o in np.unique(org_i):
+        rows = np.flatnonzero(org_i == o)
+        area_i[rows] = rng.choice(area_w.shape[1], size=len(rows), p=area_w[o])
+    return org_i, day_i, area_i, np.full(len(org_i), cat, dtype=np.int64)
+
+
 def draw_area_category(plan: OrgPlan, org_i, rng):
     """Draw each report's area and category from its organisation's weights."""
     area_i = np.empty(len(org_i), dtype=np.int64)

@@ -180,8 +180,18 @@ N_DUPLICATES = 12
 #: Kontextfaktorer are not events two organisations would both report.
 NOT_DUPLICATED: frozenset[str] = frozenset({"positiv_iakttagelse", "skollov", "evenemang"})
 
+#: Skadegörelse clusters more steeply than other reports: fastighetsskötare, skolor and väktare log
+#: damage again and again around the same centrum and skolområden. On top of the mixed reports
+#: above, ``DAMAGE_WEEKLY_RATE`` skadegörelse reports a week are shared by the organisations in
+#: proportion to how much skadegörelse each reports, and go to each organisation's own areas
+#: weighted once more by hotness ** ``DAMAGE_HOT_POWER``: several a week in Vivalla, a few a month
+#: in a quiet urban area. This is what makes the planted insats's cell busy enough to evaluate.
+DAMAGE_CATEGORY = "skadegorelse"
+DAMAGE_WEEKLY_RATE = 20.0
+DAMAGE_HOT_POWER = 2
+
 #: The planted insats: which category it targets and what it does to the rate.
-INSATS_CATEGORY = "skadegorelse"
+INSATS_CATEGORY = DAMAGE_CATEGORY
 INSATS_RATE_CHANGE = -0.4
 INSATS_NAME = "Trygghetsvandringar, förstärkt belysning och snabb sanering"
 

@@ -8,6 +8,8 @@ seeded random generator so the demo kommun has a lägesbild that looks and behav
   per lov week, schools go quiet and fältare/fritidsgårdar get busier;
 - a few areas run hot (Vivalla, Örebro city, Varberga, Baronbackarna, Brickebacken; any area for
   another kommun gets a random hotness), rural areas are cold;
+- skadegörelse clusters more steeply than the rest (an extra stream weighted by hotness²), so the
+  insats's cell is busy enough for its evaluation to see the planted change;
 - each organisation reports only where it plausibly works (the police and räddningstjänsten
   everywhere, väktare mostly in the centre, fältare and fritidsgårdar in the hot urban areas …);
 - an organisation that reports nothing in a week sends a nollrapport; some weeks it is simply silent
@@ -37,6 +39,7 @@ from api.demo._plan import (
     PlantedInsats,
     apply_insats,
     base_counts,
+    damage_counts,
     draw_area_category,
     plan_insats,
     plant_surges,
@@ -165,6 +168,11 @@ def generate_demo_reports(
 
     org_i, day_i = base_counts(plan, days, lov_day, week_of_day, rng)
     area_i, cat_i = draw_area_category(plan, org_i, rng)
+    damage = damage_counts(plan, ctx, cat_codes, days, lov_day, week_of_day, rng)
+    org_i, day_i, area_i, cat_i = (
+        np.concatenate([mixed, more])
+        for mixed, more in zip((org_i, day_i, area_i, cat_i), damage, strict=True)
+    )
     org_i, day_i, area_i, cat_i = apply_insats(
         insats, cat_codes, days, org_i, day_i, area_i, cat_i, rng
     )

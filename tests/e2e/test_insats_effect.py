@@ -29,8 +29,10 @@ def test_analyst_follows_up_the_planted_insats(live, live_server, page):  # type
     assert page.locator("svg.effect-chart polyline").count() == 2
     assert page.locator("svg.effect-chart line.start").count() == 1
     reading = page.locator("#effekt-lasning").inner_text()
-    # The demo's planted decrease: the estimate falls, and the reading never claims a cause.
-    assert re.search(r"minskning|Ingen säker skillnad", reading)
+    # The demo's planted −40 %: a decrease whose whole interval lies below zero, never a cause.
+    assert re.search(r"minskade med uppskattningsvis \d+ %", reading)
+    assert "Ingen säker skillnad" not in reading
+    assert "visar inte ensam att det var insatsen som orsakade den" in reading
     assert "Jämförelseområden" in page.locator("table.effect-table").inner_text()
     assert axe_violations(page) == []
     screenshot(page, "insats-effect")

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 from sqlmodel import select
 
-from analysis.effects import INCREASE, INSUFFICIENT, NO_CLEAR_CHANGE
+from analysis.effects import DECREASE, INSUFFICIENT, NO_CLEAR_CHANGE
 from api.areas.models import Area
 from api.categories.models import Category
 from api.insatser import service as insats_service
@@ -112,6 +112,7 @@ def test_halved_reports_with_three_comparison_areas_is_not_overclaimed(world, se
 
 
 def test_the_evaluation_shows_the_effect_planted_in_the_demo(session):
+    from api.demo._profiles import INSATS_RATE_CHANGE
     from api.demo.loader import load_demo
 
     load_demo(session=session, today=date(2026, 11, 18), progress=lambda _: None)
@@ -122,10 +123,27 @@ def test_the_evaluation_shows_the_effect_planted_in_the_demo(session):
     effect = result.effect
     assert effect is not None
     assert result.category_codes == ("skadegorelse",)
-    assert len(result.treated_areas) == 3
-    # The planted −40 % shows as a decrease in the estimate. With the demo's seed the cell has
-    # only ~70 skadegörelse reports a year, so the interval spans 0 and the reading must not
-    # claim a decrease (see the report: the brief's "interval below zero" does not hold here).
-    assert effect.effect_pct < 0 and effect.ci_low_pct < effect.effect_pct
-    assert effect.verdict != INCREASE
-    assert effect.treated_before > 20 and effect.comparison_before > 20
+    assert sorted(result.treated_areas) == ["1880R018", "1880R022", "1880R029"]  # Vivalla + 2
+    # The insats starts on the Monday halfway through the demo's two years: a full 26-week
+    # before-window (2025-05-12 – 2025-11-09) and a year after it, up to the demo's today.
+    assert insats.start_date == date(2025, 11, 10)
+    assert result.before == (date(2025, 5, 12), date(2025, 11, 9))
+    assert result.after == (date(2025, 11, 10), date(2026, 11, 18))
+    # The cell is busy: skadegörelse clusters in Vivalla (several reports a week).
+    assert effect.treated_before >= 100 and effect.comparison_before >= 400
+    # The planted −40 % (rate ratio 0.6) is found: the whole 95 % interval lies below zero, and
+    # the estimate lies in a band around −40 % that Poisson noise in this cell allows.
+    assert INSATS_RATE_CHANGE == -0.4
+    assert effect.verdict == DECREASE
+    assert effect.ci_low_pct < effect.effect_pct < effect.ci_high_pct < 0
+    assert -55 < effect.effect_pct < -25
+    assert effect.confidence == 0.95
+    # The reading says it decreased, with the interval, and does not claim the insats caused it.
+    text = result.text
+    assert text.startswith(
+        f"Antalet rapporter i insatsområdena minskade med uppskattningsvis {round(-effect.effect_pct)} %"
+    )
+    assert (f"95 % konfidensintervall: {round(-effect.ci_low_pct)} % minskning till "
+            f"{round(-effect.ci_high_pct)} % minskning)") in text
+    assert "jämförelsen visar inte ensam att det var insatsen som orsakade den" in text
+    assert "Ingen säker skillnad" not in text and "ökade" not in text
