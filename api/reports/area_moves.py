@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -22,6 +23,9 @@ from ingest.placement import assign_areas
 READ_CHUNK = 100_000
 WRITE_CHUNK = 50_000
 TEMP_TABLE = "tmp_report_area_move"
+
+# Positional parameter markers by DB-API paramstyle (others go through SQLAlchemy's executemany).
+_MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 
 Move = tuple[int, int | None]  # (report id, new area id or None for kommun level)
 
@@ -79,11 +83,31 @@ def apply_moves(connection: Connection, chunks: Iterable[list[Move]], *, update_
             loaded += len(part)
     changed = 0
     if loaded:
-        changed = int(connection.execute(_update_statement(moves, update_from)).rowcount)
+        with _large_sqlite_cache(connection):
+            changed = int(connection.execute(_update_statement(moves, update_from)).rowcount)
     # On an error before this point the caller's rollback discards the table with the transaction
     # (DDL is transactional on both databases), and the DROP IF EXISTS above covers a reused connection.
     moves.drop(connection)
     return changed
+
+
+@contextmanager
+def _large_sqlite_cache(connection: Connection) -> Iterator[None]:
+    """On SQLite, a 256 MiB page cache for the UPDATE, then the connection's own size again.
+
+    Each moved row updates ix_report_area_id and checks the area foreign key (area rows are large:
+    their WKB spills into overflow pages); with SQLite's default 2 MiB cache those pages are read
+    again and again. Measured on 200 000 moves: ~5.3 s -> ~2.8 s. The cache only grows as used.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-256 * 1024}")  # negative: KiB
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size = {int(previous or -2000)}")
 
 
 def _update_statement(moves: Table, update_from: bool) -> Any:
@@ -113,4 +137,12 @@ def _load(connection: Connection, moves: Table, rows: list[Move]) -> None:
             for row in rows:
                 copy.write_row(row)
         return
-    connection.execute(moves.insert(), [{"report_id": r, "area_id": a} for r, a in rows])
+    marker = _MARKERS.get(connection.dialect.paramstyle)
+    if marker is None:
+        connection.execute(moves.insert(), [{"report_id": r, "area_id": a} for r, a in rows])
+        return
+    # Plain tuples straight to the driver's executemany: SQLAlchemy's per-row parameter processing
+    # cost more than the insert itself (~2 s per 200 000 rows on SQLite).
+    connection.exec_driver_sql(
+        f"INSERT INTO {TEMP_TABLE} (report_id, area_id) VALUES ({marker}, {marker})", rows  # type: ignore[arg-type]
+    )
