@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from api.admin._common import Admin, audit, form_values
 from api.core.deps import Principal, SessionDep
@@ -34,7 +34,7 @@ def _counts(session: Session, kommun_code: str) -> tuple[dict[int, int], dict[in
             select(User.organisation_id, func.count())
             .join(Organisation, Organisation.id == User.organisation_id)  # type: ignore[arg-type]
             .where(Organisation.kommun_code == kommun_code)
-            .group_by(User.organisation_id)
+            .group_by(col(User.organisation_id))
         ).all()
     )
     tokens = dict(
@@ -42,7 +42,7 @@ def _counts(session: Session, kommun_code: str) -> tuple[dict[int, int], dict[in
             select(ApiToken.organisation_id, func.count())
             .join(Organisation, Organisation.id == ApiToken.organisation_id)  # type: ignore[arg-type]
             .where(Organisation.kommun_code == kommun_code, ApiToken.revoked_at == None)  # noqa: E711
-            .group_by(ApiToken.organisation_id)
+            .group_by(col(ApiToken.organisation_id))
         ).all()
     )
     return users, tokens  # type: ignore[return-value]

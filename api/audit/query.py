@@ -135,7 +135,7 @@ def _conditions(audit_filter: AuditFilter) -> list[Any]:
     kommun_users = select(UserKommun.user_id).where(UserKommun.kommun_code == audit_filter.kommun_code)
     conditions: list[Any] = [
         or_(
-            AuditEvent.kommun_code == audit_filter.kommun_code,
+            col(AuditEvent.kommun_code) == audit_filter.kommun_code,
             and_(col(AuditEvent.kommun_code).is_(None), col(AuditEvent.user_id).in_(kommun_users)),
         )
     ]
@@ -231,7 +231,7 @@ def audit_csv_chunks(
             if after is not None:
                 moment, last_id = after
                 conditions.append(or_(col(AuditEvent.occurred_at) < moment,
-                                      and_(AuditEvent.occurred_at == moment, col(AuditEvent.id) < last_id)))
+                                      and_(col(AuditEvent.occurred_at) == moment, col(AuditEvent.id) < last_id)))
             events = session.exec(
                 select(AuditEvent)
                 .where(*conditions)

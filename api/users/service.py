@@ -213,7 +213,7 @@ def last_logins(*, session: Session, user_ids: list[int]) -> dict[int, datetime]
     rows = session.exec(
         select(AuditEvent.user_id, func.max(AuditEvent.occurred_at))
         .where(AuditEvent.action == "login", col(AuditEvent.user_id).in_(user_ids))
-        .group_by(AuditEvent.user_id)
+        .group_by(col(AuditEvent.user_id))
     ).all()
     return {user_id: moment for user_id, moment in rows if user_id is not None}
 
@@ -250,8 +250,8 @@ def locked_user_ids(*, session: Session, users: list[User], now: datetime) -> se
     for email, moment in failures:
         user = by_email[email]
         unlocked = unlocks.get(str(user.id))
-        if unlocked is None or moment >= unlocked:
-            counts[user.id] = counts.get(user.id, 0) + 1  # type: ignore[index]
+        if user.id is not None and (unlocked is None or moment >= unlocked):
+            counts[user.id] = counts.get(user.id, 0) + 1
     return {user_id for user_id, count in counts.items() if count >= MAX_FAILED_LOGINS_PER_ACCOUNT}
 
 
