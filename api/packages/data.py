@@ -245,15 +245,39 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
         "evaluation"])
 
 
-def _promises(session: Session, kommun_code: str, today: date) -> pd.DataFrame:
+def _indicator_lines(session: Session, promise: Any, kommun_code: str, as_of: date) -> list[str]:
+    """One Swedish sentence per indicator of the löfte: recent level against baseline and target."""
+    from api.core.deps import Principal
+    from api.promises.follow_up import manual_indicator, report_indicator
+    from api.promises.service import indicators
+
+    # Report-based indicators read through the one query object, scoped like an analyst's view.
+    reader = Principal(role="analytiker", kommun_code=kommun_code, kommun_codes=[kommun_code],
+                       actor="system")
+    lines = []
+    for indicator in indicators(session, promise):
+        try:
+            view = (report_indicator(session=session, principal=reader, indicator=indicator, today=as_of)
+                    if indicator.kind == "rapporter" else manual_indicator(session=session, indicator=indicator))
+        except Exception as exc:  # noqa: BLE001 - one failing indicator must not stop the package
+            lines.append(f"{indicator.name}: kunde inte beräknas ({exc}).")
+            continue
+        lines.append(view.result.sentence if view.result is not None else f"{indicator.name}: {view.message}")
+    return lines
+
+
+def _promises(session: Session, kommun_code: str, today: date, last: date) -> pd.DataFrame:
+    # Indicators are read as of the period's end, so the period is the last one they count.
+    as_of = min(today, last + timedelta(days=1))
     rows = [{
         "promise_id": p.id, "title": p.title, "status": p.status,
         "period_start_date": p.period_start_date, "period_end_date": p.period_end_date,
         "last_aterkoppling": s.last_date, "next_aterkoppling": s.due_date, "overdue": s.overdue,
+        "indicators": _indicator_lines(session, p, kommun_code, as_of),
     } for p, s in aterkoppling_overview(session=session, kommun_code=kommun_code, today=today)]
     return pd.DataFrame(rows, columns=["promise_id", "title", "status", "period_start_date",
                                        "period_end_date", "last_aterkoppling",
-                                       "next_aterkoppling", "overdue"])
+                                       "next_aterkoppling", "overdue", "indicators"])
 
 
 def package_data(*, session: Session, kommun_code: str, period: str, query_filters: Any = None,
@@ -321,7 +345,9 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         weekly=_weekly(reports, cat_list, first, last, ly_first, ly_last),
         hotspots=hotspots, hotspot_note=hotspot_note, density=density, density_note=density_note,
         concentration=concentration(area_counts, areas=area_codes),
-        insatser=_insatser(session, kommun_code, first, last, today),
-        promises=_promises(session, kommun_code, today),
+        # Effects are measured up to the period's end: the package shows the period, and a package
+        # regenerated later gives the same numbers.
+        insatser=_insatser(session, kommun_code, first, last, min(today, last + timedelta(days=1))),
+        promises=_promises(session, kommun_code, today, last),
         period_reports=period_reports,
     )

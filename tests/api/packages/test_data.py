@@ -108,3 +108,14 @@ def test_regenerating_gives_identical_frames(session, quarter_reports) -> None: 
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
     assert (first.density.density == second.density.density).all()
     assert first.concentration.text == second.concentration.text
+
+
+def test_insatser_and_indicators_are_measured_up_to_the_periods_end(session, world, insats_and_lofte) -> None:  # type: ignore[no-untyped-def]
+    # Many klotter reports in A after 2026-Q3 must not change the Q3 package's insats or indicator.
+    add_report(session, world, "klotter", date(2026, 10, 15), area="1880A", report_count=30)
+    session.commit()
+    early = package_data(session=session, kommun_code="1880", period=PERIOD, today=date(2026, 10, 1))
+    late = package_data(session=session, kommun_code="1880", period=PERIOD, today=date(2027, 2, 1))
+    assert early.insatser["evaluation"].tolist() == late.insatser["evaluation"].tolist()
+    assert early.promises["indicators"].tolist() == late.promises["indicators"].tolist()
+    assert early.promises["indicators"].iloc[0][0].startswith("Klotter i Område A: i snitt 2,0 per kvartal")

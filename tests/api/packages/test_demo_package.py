@@ -277,7 +277,9 @@ def _check_insatser_and_loften(text: str, session) -> None:  # type: ignore[no-u
     for insats in demo_insatser:
         assert set(insats.title.split()) <= words, insats.title
         assert insats.start_date.isoformat() in insatser
-        result = insats_evaluation(session=session, kommun_code="1880", insats_id=insats.id, today=DEMO_TODAY)
+        # The package measures effects up to the day after the period (2026-09-30).
+        result = insats_evaluation(session=session, kommun_code="1880", insats_id=insats.id,
+                                   today=min(DEMO_TODAY, date(2026, 10, 1)))
         effect = result.effect
         if effect is not None and effect.verdict != INSUFFICIENT:
             assert percent(effect.effect_pct) in insatser
