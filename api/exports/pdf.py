@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from api.core.pdf import html_to_pdf  # noqa: E402
 from api.exports.service import WeekExport  # noqa: E402
 
 STATUS_COLOURS = {"grön": "#1e7b3a", "gul": "#f2c500", "orange": "#e06c00", "röd": "#b3001b"}
@@ -99,6 +100,4 @@ def render_html(
 
 def render_pdf(html: str) -> bytes:
     """The PDF of a print HTML page."""
-    from weasyprint import HTML  # imported here: heavy, and only the PDF route needs it
-
-    return HTML(string=html, base_url=None).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html)

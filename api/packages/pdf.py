@@ -14,6 +14,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.effects import INSUFFICIENT
+from api.core.pdf import html_to_pdf
 from api.core.templating import FRONTEND
 from api.packages import charts
 from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
@@ -152,7 +153,6 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
 
 def build_package_pdf(data: PackageData, *, kommun_name: str) -> bytes:
     """The package's A4 PDF in Swedish, with page numbers "Sida x av y"."""
-    from weasyprint import HTML  # imported here: heavy, and only package builds need it
 
     html = render_html(data, kommun_name=kommun_name)
-    return HTML(string=html, base_url=None).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html)

@@ -20,6 +20,7 @@ import numpy as np  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
 from analysis.effects import INSUFFICIENT  # noqa: E402
+from api.core.pdf import html_to_pdf  # noqa: E402
 from api.core.templating import FRONTEND  # noqa: E402
 from api.packages.pdf import number  # noqa: E402
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES  # noqa: E402
@@ -87,10 +88,5 @@ def render_html(report: PromiseReport) -> str:
 
 def build_promise_report_pdf(report: PromiseReport) -> bytes:
     """The löfte's follow-up report as an A4 PDF in Swedish, with "Sida x av y"."""
-    from weasyprint import HTML  # imported here: heavy, and only the report download needs it
-    from weasyprint.urls import URLFetcher
-
-    # Only inline data: URIs (the charts); anything else is refused, never fetched.
-    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     html = render_html(report)
-    return HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf()  # type: ignore[no-any-return]
+    return html_to_pdf(html)
