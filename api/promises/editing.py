@@ -24,7 +24,14 @@ from api.promises.models import (
     Medborgarlofte,
     MedborgarlofteArea,
 )
-from api.promises.service import Errors, ataganden, fill_indicator, indicators, validate_atagande
+from api.promises.service import (
+    MAX_ROW_ID,
+    Errors,
+    ataganden,
+    fill_indicator,
+    indicators,
+    validate_atagande,
+)
 
 Row = TypeVar("Row", bound=SQLModel)
 PROMISE_FIELDS = ("title", "promise_text", "parties", "period_start_date", "period_end_date",
@@ -128,9 +135,13 @@ def delete_promise(*, session: Session, promise: Medborgarlofte) -> dict[str, An
     return removed
 
 
+def _get(session: Session, model: type[Row], row_id: int) -> Row | None:
+    return session.get(model, row_id) if 0 < row_id <= MAX_ROW_ID else None
+
+
 def _child(session: Session, model: type[Row], row_id: int, promise: Medborgarlofte,
            message: str) -> Row:
-    row = session.get(model, row_id)
+    row = _get(session, model, row_id)
     if row is None or getattr(row, "kommun_code", None) != promise.kommun_code or (
             getattr(row, "medborgarlofte_id", promise.id) != promise.id):
         raise NotFound(message)
@@ -174,7 +185,7 @@ def delete_atagande(*, session: Session, atagande: Atagande) -> dict[str, Any]:
 
 def delete_log(*, session: Session, promise: Medborgarlofte, log_id: int) -> dict[str, Any]:
     """Remove one wrongly logged activity entry of the löfte; a record of what was removed."""
-    log = session.get(AtagandeLog, log_id)
+    log = _get(session, AtagandeLog, log_id)
     atagande = session.get(Atagande, log.atagande_id) if log is not None else None
     if log is None or atagande is None or log.kommun_code != promise.kommun_code or (
             atagande.medborgarlofte_id != promise.id):
@@ -238,7 +249,7 @@ def delete_indicator(*, session: Session, indicator: LofteIndicator) -> dict[str
 def delete_indicator_value(*, session: Session, promise: Medborgarlofte,
                            value_id: int) -> dict[str, Any]:
     """Remove one entered value of a manual indicator of the löfte; a record of what was removed."""
-    value = session.get(LofteIndicatorValue, value_id)
+    value = _get(session, LofteIndicatorValue, value_id)
     indicator = session.get(LofteIndicator, value.lofte_indicator_id) if value is not None else None
     if value is None or indicator is None or value.kommun_code != promise.kommun_code or (
             indicator.medborgarlofte_id != promise.id):

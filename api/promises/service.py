@@ -131,9 +131,13 @@ def list_promises(*, session: Session, kommun_code: str) -> list[Medborgarlofte]
     ))
 
 
+MAX_ROW_ID = 2_147_483_647  # ids are 32-bit: a larger number from a URL cannot name a row
+
+
 def get_promise(*, session: Session, kommun_code: str, promise_id: int) -> Medborgarlofte:
     """One löfte of the kommun; NotFound for another kommun's or a missing one."""
-    promise = session.get(Medborgarlofte, promise_id)
+    # SQLite cannot even bind an id past 64 bits: such a URL is "not found", not a 500.
+    promise = session.get(Medborgarlofte, promise_id) if 0 < promise_id <= MAX_ROW_ID else None
     if promise is None or promise.kommun_code != kommun_code:
         raise NotFound("Medborgarlöftet finns inte.")
     return promise

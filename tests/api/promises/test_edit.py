@@ -431,3 +431,15 @@ def test_csrf_is_required(client, world, session, fixed_today):  # type: ignore[
     assert session.get(Medborgarlofte, built.promise.id).title == "Tryggare centrum"
     assert session.get(Atagande, built.atagande.id).title == "Trygghetsvandringar"
     assert _counts(session, built.promise.id) == (1, 1, 1, 2, 2, 3, 2)
+
+
+def test_ids_too_large_for_the_database_are_not_found(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+    built = _build(session)
+    token = _analyst(client, world)
+    huge = "99999999999999999999"  # past 64 bits: SQLite cannot bind it
+    for url in (f"/medborgarloften/{huge}", f"/medborgarloften/{huge}/andra",
+                f"{built.url}/atagande/{huge}/andra", f"{built.url}/indikator/2147483648/ta-bort"):
+        assert client.get(url).status_code == 404, url
+    for url in (f"{built.url}/aktivitet/{huge}/ta-bort", f"{built.url}/varde/{huge}/ta-bort",
+                f"{built.url}/aterkoppling/{huge}/ta-bort", f"/medborgarloften/{huge}/ta-bort"):
+        assert _post(client, url, token).status_code == 404, url
