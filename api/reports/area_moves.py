@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Column, Connection, Integer, MetaData, Table, select, text
 
 from api.reports.models import Report
@@ -48,14 +49,18 @@ def point_moves(
         rows = connection.execute(query).all()
         if not rows:
             return
+        # Column by column: numpy converting the rows whole is ~100 times slower.
+        ids = np.array([r[0] for r in rows], dtype=np.int64)
         xs = np.array([r[1] for r in rows], dtype=float)
         ys = np.array([r[2] if r[2] is not None else np.nan for r in rows], dtype=float)
-        codes = assign_areas(xs, ys, areas) if len(areas) else np.full(len(rows), None, dtype=object)
-        moves: list[Move] = []
-        for row, code in zip(rows, codes, strict=True):
-            new_area = area_ids[code] if code is not None else None
-            if new_area != row[3]:
-                moves.append((int(row[0]), new_area))
+        old = np.array([r[3] if r[3] is not None else np.nan for r in rows], dtype=float)
+        codes = assign_areas(xs, ys, areas) if len(areas) else np.full(len(rows), None)
+        new = pd.Series(codes, dtype=object).map(area_ids).to_numpy(dtype=float)  # no area: NaN
+        changed = ~((new == old) | (np.isnan(new) & np.isnan(old)))
+        moves: list[Move] = [
+            (report_id, None if np.isnan(area_id) else int(area_id))
+            for report_id, area_id in zip(ids[changed].tolist(), new[changed].tolist(), strict=True)
+        ]
         yield moves
         last_id = int(rows[-1][0])
 
