@@ -22,15 +22,15 @@ Analyst = Annotated[Principal, Depends(allow("analytiker"))]
 Reader = Annotated[Principal, Depends(allow("analytiker", "granskare", "polis"))]
 LIST_FIELDS = ("omraden", "ind_kategorier", "ind_omraden")
 FORMS = ("atagande", "aktivitet", "indikator", "varde", "aterkoppling")
-# The message after a change made on another page (`?borttaget=…`, `?sparad=avslutat`).
-DONE_MESSAGES = {
+# The message after a removal (`?borttaget=…`); `?sparad=…` says "Ändringen är sparad." except here.
+REMOVED_MESSAGES = {
     "atagande": "Åtagandet och dess logg är borttagna.",
     "aktivitet": "Aktiviteten är borttagen ur loggen.",
     "indikator": "Indikatorn är borttagen.",
     "varde": "Värdet är borttaget.",
     "aterkoppling": "Återkopplingen är borttagen.",
-    "avslutat": "Medborgarlöftet är avslutat. Uppföljningen finns kvar.",
 }
+SAVED_MESSAGES = {"avslutat": "Medborgarlöftet är avslutat. Uppföljningen finns kvar."}
 
 
 def _choices(session: Session, kommun_code: str) -> dict[str, Any]:
@@ -119,7 +119,8 @@ def _follow_up_page(request: Request, session: Session, principal: Principal,
                {"indikatorer": view.report_filters}, purpose="uppföljning av medborgarlöfte")
         session.commit()
     saved = request.query_params.get("sparad", "")
-    done = DONE_MESSAGES.get(request.query_params.get("borttaget", "") or saved)
+    done = (REMOVED_MESSAGES.get(request.query_params.get("borttaget", ""))
+            or SAVED_MESSAGES.get(saved))
     return render(request, "promise_follow_up.html",
                   {"view": view, "promise": promise, "form": form, "values": values or {},
                    "errors": errors or {}, "saved": "" if done else saved,

@@ -172,6 +172,11 @@ def test_atagande_edit_and_removals_change_the_completion(client, world, session
     built = _build(session)
     token = _analyst(client, world)
     assert "6 av 10 trygghetsvandringar, 60 %" in _text(client.get(built.url).text)
+    # Adding says "saved", never a removal message (the add form is named like the removal kind).
+    response = _post(client, f"{built.url}/atagande", token, atagande_titel="Dialoger",
+                     atagande_mal="2", atagande_enhet="dialoger")
+    page = _text(client.get(response.headers["location"]).text)
+    assert "Ändringen är sparad." in page and "borttag" not in page
     edit_url = f"{built.url}/atagande/{built.atagande.id}/andra"
     form = client.get(edit_url).text
     assert 'value="Trygghetsvandringar"' in form and 'id="atagande_mal" name="atagande_mal" value="10"' in form
@@ -200,12 +205,13 @@ def test_atagande_edit_and_removals_change_the_completion(client, world, session
     response = _post(client, f"{built.url}/atagande/{built.atagande.id}/ta-bort", token)
     assert response.headers["location"] == f"{built.url}?borttaget=atagande#ataganden"
     page = _text(client.get(response.headers["location"]).text)
-    assert "Åtagandet och dess logg är borttagna." in page and "Inga åtaganden ännu." in page
+    assert "Åtagandet och dess logg är borttagna." in page and "av 8 trygghetsvandringar" not in page
+    assert "0 av 2 dialoger, 0 %" in page
     assert session.exec(select(func.count()).select_from(AtagandeLog)).one() == 0
     assert [(action, change["andring"]) for action, change in _changes(session, built.promise.id)] == [
-        ("promise.update", "åtagande ändrat"), ("promise.update", "aktivitet borttagen"),
+        ("promise.update", "atagande"), ("promise.update", "åtagande ändrat"), ("promise.update", "aktivitet borttagen"),
         ("promise.update", "åtagande borttaget")]
-    changes = [change for _, change in _changes(session, built.promise.id)]
+    changes = [change for _, change in _changes(session, built.promise.id)][1:]
     assert changes[0]["falt"] == {"target_count": [10, 8]}
     assert (changes[1]["datum"], changes[1]["antal"]) == ("2026-09-01", 2)
     assert (changes[2]["titel"], changes[2]["loggposter"], changes[2]["genomfort"]) == (
