@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
 from api.core.config import Settings
 from api.core.db import Database, make_engine
+from api.core.deps import row_ids_in_range
 from api.core.errors import install_error_handlers
 from api.core.ratelimit import LoginLimiter
 from api.core.templating import FRONTEND, make_templates
@@ -38,7 +39,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
     for router in ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(row_ids_in_range)])
     _document_request_shapes(app)
     return app
 

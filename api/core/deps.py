@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from api.audit import service as audit_service
 from api.core.config import Settings
-from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated
+from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated, NotFound
 from api.core.security import csrf_token, csrf_valid
 from api.core.time import utcnow
 from api.users import service as user_service
@@ -177,6 +177,21 @@ def allow(*roles: str) -> Callable[..., Principal]:
 
     dependency.allowed_roles = allowed  # type: ignore[attr-defined]
     return dependency
+
+
+# Row ids are 64-bit at most in both databases; a larger number in a URL can name no row (and SQLite
+# would raise OverflowError binding it, which would surface as a 500).
+MAX_ROW_ID = 2**63 - 1
+
+
+def row_ids_in_range(request: Request) -> None:
+    """Every route: a path id (``*_id``) that is a whole number outside 1..2^63-1 names nothing: 404."""
+    for name, value in request.path_params.items():
+        if not name.endswith("_id"):
+            continue
+        text = str(value).strip()
+        if text.lstrip("+-").isdigit() and not 0 < int(text) <= MAX_ROW_ID:
+            raise NotFound("Det du söker finns inte.")
 
 
 def public(request: Request) -> None:
