@@ -131,6 +131,18 @@ def install_error_handlers(app: FastAPI) -> None:
             )
         return JSONResponse({"detail": "Ogiltiga uppgifter.", "errors": errors}, status_code=422)
 
+    @app.exception_handler(OverflowError)
+    async def _number_too_large(request: Request, exc: OverflowError) -> Response:
+        # Safety net: a number from the request too large for a 64-bit database integer (SQLite raises this
+        # when binding it). Routes check their own numbers; this keeps a missed one from becoming a 500.
+        message = "Ett tal i förfrågan är för stort."
+        if _wants_html(request):
+            templates = request.app.state.templates
+            return templates.TemplateResponse(
+                request, "error.html", {"status_code": 422, "message": message}, status_code=422
+            )
+        return JSONResponse({"detail": message}, status_code=422)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "Sidan finns inte.", 405: "Metoden är inte tillåten."}

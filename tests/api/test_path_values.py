@@ -61,3 +61,12 @@ def test_the_routes_with_ids_are_covered() -> None:
     with_ids = {(m, p) for (m, p), allowed in read_access_table().items()
                 if re.search(r"{\w+_id}", p) and allowed - {API_TOKEN_ROLE, "anonym"}}
     assert covered == with_ids and len(covered) > 20
+
+
+def test_a_huge_number_in_a_query_string_is_a_swedish_422(app, world):  # type: ignore[no-untyped-def]
+    # /granska filters by organisation id; the number is bound straight into the query.
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        login(client, world.user("analytiker").email, PASSWORD)
+        response = client.get(f"/granska/2026-W47?organisation={2**70}")
+    assert response.status_code == 422
+    assert "Ett tal i förfrågan är för stort." in response.text
