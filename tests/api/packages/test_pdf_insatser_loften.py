@@ -43,9 +43,10 @@ def test_insats_and_lofte_rows_in_the_pdf(session, insats_and_lofte, tmp_path) -
     # (2026-05-31 – 2026-08-02), which hold one klotter report in A (2026-07-06): far below 20.
     assert "Inga insatser pågick" not in insatser
     assert ("Klottersanering Område A Klottersanering · Pågående 2026-08-03 – pågår 1880A – "
-            "Underlaget räcker inte. Underlaget räcker inte för att bedöma insatsens effekt: "
+            "Underlaget räcker inte för att bedöma insatsens effekt: "
             "insatsområdena hade 1 rapporter före insatsen, minst 20 behövs.") in insatser
     assert "%" not in insatser  # no interval when the data is insufficient
+    assert insatser.count("Underlaget räcker inte") == 1  # the verdict is marked, not repeated
 
     loften = _section(text, "9. Medborgarlöften", "10. Bilaga")
     # The indicator as of the period's end: klotter in A per quarter from the baseline 2025-Q3 (4)
