@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Depends, Path, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from api.audit import service as audit_service
@@ -12,8 +12,6 @@ from api.audit.query import local_time
 from api.core.deps import Principal, _client_ip, allow, check_csrf
 
 Admin = Annotated[Principal, Depends(allow("admin"))]
-# A row id in a URL: an out-of-range number is a 422, never a database overflow (SQLite: a 500).
-RowId = Annotated[int, Path(ge=1, le=2_147_483_647)]
 # Pages that show a secret once (a new API token, a generated password) must not be cached.
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
-from api.admin._common import Admin, RowId, audit, form_values
+from api.admin._common import Admin, audit, form_values
 from api.core.deps import Principal, SessionDep
 from api.core.errors import AppError
 from api.core.templating import render
@@ -107,7 +107,7 @@ def _edit_page(request: Request, session: Session, principal: Principal, organis
 
 
 @router.get("/admin/organisationer/{organisation_id}")
-def edit_organisation(request: Request, session: SessionDep, principal: Admin, organisation_id: RowId) -> Response:
+def edit_organisation(request: Request, session: SessionDep, principal: Admin, organisation_id: int) -> Response:
     organisation = organisation_service.get_organisation(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id)
     values = {"namn": organisation.name, "typ": organisation.type,
@@ -117,7 +117,7 @@ def edit_organisation(request: Request, session: SessionDep, principal: Admin, o
 
 @router.post("/admin/organisationer/{organisation_id}")
 async def update_organisation(request: Request, session: SessionDep, principal: Admin,
-                              organisation_id: RowId) -> Response:
+                              organisation_id: int) -> Response:
     values = await form_values(request, principal)
     organisation = organisation_service.get_organisation(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id)
@@ -157,11 +157,11 @@ async def _set_active(request: Request, session: Session, principal: Principal, 
 
 @router.post("/admin/organisationer/{organisation_id}/inaktivera")
 async def deactivate_organisation(request: Request, session: SessionDep, principal: Admin,
-                                  organisation_id: RowId) -> Response:
+                                  organisation_id: int) -> Response:
     return await _set_active(request, session, principal, organisation_id, False)
 
 
 @router.post("/admin/organisationer/{organisation_id}/aktivera")
 async def activate_organisation(request: Request, session: SessionDep, principal: Admin,
-                                organisation_id: RowId) -> Response:
+                                organisation_id: int) -> Response:
     return await _set_active(request, session, principal, organisation_id, True)

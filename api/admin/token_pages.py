@@ -7,7 +7,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from api.admin import user_forms
-from api.admin._common import NO_STORE, Admin, RowId, audit, form_values, local, parse_id
+from api.admin._common import NO_STORE, Admin, audit, form_values, local, parse_id
 from api.core.deps import Principal, SessionDep
 from api.core.templating import render
 from api.organisations import service as organisation_service
@@ -62,7 +62,7 @@ async def create_token(request: Request, session: SessionDep, principal: Admin) 
 
 
 @router.post("/admin/api-nycklar/{token_id}/aterkalla")
-async def revoke_token(request: Request, session: SessionDep, principal: Admin, token_id: RowId) -> Response:
+async def revoke_token(request: Request, session: SessionDep, principal: Admin, token_id: int) -> Response:
     await form_values(request, principal)
     row = user_service.get_kommun_api_token(session=session, kommun_code=principal.kommun_code, token_id=token_id)
     if user_service.revoke_api_token(session=session, api_token=row):

@@ -12,7 +12,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
 from api.admin import user_forms
-from api.admin._common import Admin, RowId, audit, form_values, local
+from api.admin._common import Admin, audit, form_values, local
 from api.admin.user_pages import password_once
 from api.core.deps import Principal, SessionDep
 from api.core.errors import AppError
@@ -84,12 +84,12 @@ def _done(user_id: int, what: str) -> Response:
 
 
 @router.get("/admin/anvandare/{user_id}")
-def user_detail(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+def user_detail(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     return _detail_page(request, session, principal, _user(session, principal, user_id))
 
 
 @router.post("/admin/anvandare/{user_id}")
-async def update_user(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def update_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     values = await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
@@ -114,7 +114,7 @@ async def update_user(request: Request, session: SessionDep, principal: Admin, u
 
 
 @router.post("/admin/anvandare/{user_id}/inaktivera")
-async def deactivate_user(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def deactivate_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     if not user.active:
@@ -133,7 +133,7 @@ async def deactivate_user(request: Request, session: SessionDep, principal: Admi
 
 
 @router.post("/admin/anvandare/{user_id}/aktivera")
-async def activate_user(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def activate_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     if not user.active:
@@ -146,7 +146,7 @@ async def activate_user(request: Request, session: SessionDep, principal: Admin,
 
 
 @router.post("/admin/anvandare/{user_id}/las-upp")
-async def unlock_user(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def unlock_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     # The unlock is itself the record the lock check reads (see user_service.recent_failed_logins).
@@ -157,7 +157,7 @@ async def unlock_user(request: Request, session: SessionDep, principal: Admin, u
 
 
 @router.post("/admin/anvandare/{user_id}/losenord")
-async def reset_password(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def reset_password(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     values = await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
@@ -179,7 +179,7 @@ async def reset_password(request: Request, session: SessionDep, principal: Admin
 
 
 @router.post("/admin/anvandare/{user_id}/logga-ut")
-async def revoke_sessions(request: Request, session: SessionDep, principal: Admin, user_id: RowId) -> Response:
+async def revoke_sessions(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     keep = principal.user_session.id if principal.user_session and user.id == principal.user_id else None
