@@ -70,15 +70,21 @@ def load_demo(
     )
     progress("Skapar organisationer och användare …")
     organisations = _create_organisations(session=session, kommun_code=code)
-    _create_users(session=session, kommun_code=code, organisations=organisations)
+    users = _create_users(session=session, kommun_code=code, organisations=organisations)
     progress("Genererar två års syntetiska observationer …")
     count, nolls = _load_reports(
         session=session, kommun_code=code, areas=areas, organisations=organisations, today=today
     )
     _open_recent_weeks_for_review(session=session, kommun_code=code, today=today)
+    progress("Lägger in medborgarlöften …")
+    from api.demo._promises import add_demo_promises
+
+    analyst = next(u for u in users if u.role == Role.analytiker.value)
+    promises = add_demo_promises(session=session, kommun_code=code, areas=areas, today=today,
+                                 created_by_id=analyst.id)
     return (
         f"{name} ({code}): {len(areas)} områden, {len(organisations)} organisationer, "
-        f"{count} syntetiska rapporter, {nolls} nollrapporter."
+        f"{count} syntetiska rapporter, {nolls} nollrapporter, {len(promises)} medborgarlöften."
     )
 
 
