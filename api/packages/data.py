@@ -256,12 +256,9 @@ def _indicator_lines(session: Session, promise: Any, kommun_code: str, as_of: da
                        actor="system")
     lines = []
     for indicator in indicators(session, promise):
-        try:
-            view = (report_indicator(session=session, principal=reader, indicator=indicator, today=as_of)
-                    if indicator.kind == "rapporter" else manual_indicator(session=session, indicator=indicator))
-        except Exception as exc:  # noqa: BLE001 - one failing indicator must not stop the package
-            lines.append(f"{indicator.name}: kunde inte beräknas ({exc}).")
-            continue
+        # No catch-all here: a failing indicator is a bug, and the package run records it as failed.
+        view = (report_indicator(session=session, principal=reader, indicator=indicator, today=as_of)
+                if indicator.kind == "rapporter" else manual_indicator(session=session, indicator=indicator))
         lines.append(view.result.sentence if view.result is not None else f"{indicator.name}: {view.message}")
     return lines
 
