@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.wording import plural
+
 
 @dataclass(frozen=True)
 class Concentration:
@@ -74,7 +76,7 @@ def concentration(
         text = (
             f"De 10 % av områdena som har flest rapporter står för {_pct(top10)} av "
             f"rapporterna; de 20 % som har flest står för {_pct(top20)} "
-            f"({_number(total)} rapporter i {n} områden)."
+            f"({_number(total)} {'rapport' if total == 1 else 'rapporter'} i {plural(n, 'område', 'områden')})."
         )
     else:
         top10 = top20 = gini = float("nan")

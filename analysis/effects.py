@@ -44,6 +44,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis._validate import require_columns, require_datetime, require_numeric
+from analysis.wording import plural
 
 INSUFFICIENT = "underlaget räcker inte"
 DECREASE = "minskning"
@@ -187,10 +188,10 @@ def _pearson_chi2(table: pd.DataFrame, is_treated: np.ndarray) -> float:
 
 def _insufficient_reason(t0, c0, c1, n_t, n_c, min_reports) -> str:
     if t0 < min_reports:
-        return (f"insatsområdena hade {_n(t0)} rapporter före insatsen, "
+        return (f"insatsområdena hade {plural(t0, 'rapport', 'rapporter')} före insatsen, "
                 f"minst {min_reports} behövs")
     if c0 < min_reports or c1 < min_reports:
-        return (f"jämförelseområdena hade {_n(c0)} rapporter före och {_n(c1)} efter, "
+        return (f"jämförelseområdena hade {plural(c0, 'rapport', 'rapporter')} före och {_n(c1)} efter, "
                 f"minst {min_reports} behövs i varje period")
     if n_t < 1 or n_c < 2:
         return "minst två jämförelseområden med rapporter behövs för att skatta osäkerheten"

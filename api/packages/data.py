@@ -32,6 +32,7 @@ from analysis.periods import (
     same_period_last_year,
 )
 from analysis.weeks import iso_week_label, week_range
+from analysis.wording import plural
 from api.areas.service import load_areas_frame
 from api.insatser.service import active_insatser
 from api.organisations.models import Organisation
@@ -188,7 +189,8 @@ def _density(reports: pd.DataFrame) -> tuple[DensitySurface | None, str]:
     surface = kernel_density(reports, bandwidth=DENSITY_BANDWIDTH_M, cell_size=DENSITY_CELL_M)
     note = ""
     if surface.n_without_point:
-        note = f"{surface.n_without_point} rapporter saknar koordinater och ingår inte i kartan."
+        note = (f"{plural(surface.n_without_point, 'rapport', 'rapporter')} saknar koordinater och "
+                "ingår inte i kartan.")
     return surface, note
 
 

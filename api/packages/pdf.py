@@ -14,6 +14,7 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.effects import INSUFFICIENT
+from analysis.wording import plural
 from api.core.pdf import html_to_pdf
 from api.core.templating import FRONTEND
 from api.packages import charts
@@ -29,6 +30,7 @@ def _env() -> Environment:
     env.filters["num"] = number
     env.filters["pct"] = percent
     env.filters["signed"] = signed
+    env.filters["plural"] = plural  # {{ n|plural("rapport", "rapporter") }}: "1 rapport", "2 rapporter"
     return env
 
 
@@ -78,7 +80,8 @@ def top_changes(data: PackageData, limit: int = TOP_CHANGES) -> pd.DataFrame:
 
 def _summary(data: PackageData) -> list[str]:
     lines = [
-        f"Under {data.period} ({data.first_date} – {data.last_date}) kom {data.total} rapporter, "
+        f"Under {data.period} ({data.first_date} – {data.last_date}) kom "
+        f"{plural(data.total, 'rapport', 'rapporter')}, "
         f"mot {data.total_previous} under {data.previous_period} och {data.total_last_year} under "
         f"{data.last_year_period}.",
         f"{data.kommun_level_count} av rapporterna saknar område och redovisas på kommunnivå.",
@@ -97,7 +100,7 @@ def _summary(data: PackageData) -> list[str]:
                      + ", ".join(silent["organisation_name"]) + ".")
     overdue = data.promises[data.promises["overdue"].astype(bool)] if len(data.promises) else []
     if len(overdue):
-        lines.append(f"{len(overdue)} medborgarlöften har försenad återkoppling.")
+        lines.append(f"{plural(len(overdue), 'medborgarlöfte', 'medborgarlöften')} har försenad återkoppling.")
     return lines
 
 
@@ -119,7 +122,11 @@ def _trends(data: PackageData) -> tuple[list[dict[str, Any]], list[str]]:
 
 def _insatser(data: PackageData) -> list[dict[str, Any]]:
     rows = _records(data.insatser)
+    names = dict(zip(data.areas["area_code"], data.areas["area_name"], strict=True))
     for row in rows:
+        # Readers know the areas by name; the code (as in the CSVs) follows in parentheses.
+        codes = [c for c in (row["area_codes"] or "").split(", ") if c]
+        row["areas"] = ", ".join(f"{names[c]} ({c})" if c in names else c for c in codes)
         row["insufficient"] = (row["verdict"] == INSUFFICIENT)
         row["has_interval"] = row["effect"] is not None and not row["insufficient"]
     return rows

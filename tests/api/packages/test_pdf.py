@@ -59,6 +59,10 @@ def test_pdf_has_every_section_in_swedish(session, quarter_reports, tmp_path) ->
                      "Inga insatser pågick under perioden.",
                      "Kommunen har inga registrerade medborgarlöften."):
         assert expected in flat, expected
+    # Singular after 1: the kommun-level klotter report of 2026-07-15 is the only one without a point.
+    assert "1 rapport saknar koordinater och ingår inte i kartan." in flat
+    assert "1 rapporter" not in flat
+    assert "kom 5 rapporter," in flat and "Andel av periodens 14 veckor" in flat  # ISO weeks 27–40
 
 
 def test_top_changes_put_the_largest_change_first(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]

@@ -42,9 +42,11 @@ def test_insats_and_lofte_rows_in_the_pdf(session, insats_and_lofte, tmp_path) -
     # Started 2026-08-03; TODAY 2026-10-05 gives 64 days after and the 64 days before
     # (2026-05-31 – 2026-08-02), which hold one klotter report in A (2026-07-06): far below 20.
     assert "Inga insatser pågick" not in insatser
-    assert ("Klottersanering Område A Klottersanering · Pågående 2026-08-03 – pågår 1880A – "
+    # The areas by name with the code in parentheses; "1 rapport", not "1 rapporter".
+    assert ("Klottersanering Område A Klottersanering · Pågående 2026-08-03 – pågår Område A (1880A) – "
             "Underlaget räcker inte för att bedöma insatsens effekt: "
-            "insatsområdena hade 1 rapporter före insatsen, minst 20 behövs.") in insatser
+            "insatsområdena hade 1 rapport före insatsen, minst 20 behövs.") in insatser
+    assert "rapporter före" not in insatser
     assert "%" not in insatser  # no interval when the data is insufficient
     assert insatser.count("Underlaget räcker inte") == 1  # the verdict is marked, not repeated
 
@@ -57,7 +59,7 @@ def test_insats_and_lofte_rows_in_the_pdf(session, insats_and_lofte, tmp_path) -
             "mot 4,0 i baslinjen (−50 %); målet är högst 1,0 per kvartal. Bedömning: på väg mot målet. "
             "2026-01-01 – 2026-12-31 2026-06-15 2026-09-13 försenad") in loften
     summary = _section(text, "1. Sammanfattning", "2. Rapporteringsgrad")
-    assert "1 medborgarlöften har försenad återkoppling." in summary
+    assert "1 medborgarlöfte har försenad återkoppling." in summary
 
 
 @pytest.fixture()
@@ -96,7 +98,7 @@ def test_a_measured_insats_shows_its_effect_and_interval(session, halved_skadego
                                today=today).effect
     assert effect is not None and round(effect.effect_pct) == -50
     assert effect.ci_low_pct < -50 < effect.ci_high_pct
-    assert ("Väktarrond i A Väktarrondering · Pågående 2026-06-01 – pågår 1880A "
+    assert ("Väktarrond i A Väktarrondering · Pågående 2026-06-01 – pågår Område A (1880A) "
             f"−50 % ({percent(effect.ci_low_pct)} till {percent(effect.ci_high_pct)}) Ingen säker skillnad") in insatser
     assert percent(effect.effect_pct) == "−50 %"
     assert "Underlaget räcker inte" not in insatser
