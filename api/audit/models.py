@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 from api.core.time import utcnow
@@ -11,6 +12,8 @@ from api.core.time import utcnow
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
+    # The admin's log page filters a kommun's events newest first; the table grows with every read.
+    __table_args__ = (Index("ix_audit_event_kommun_code_occurred_at", "kommun_code", "occurred_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)
