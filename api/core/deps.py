@@ -97,7 +97,7 @@ def _principal_from_cookie(session: Session, cookie: str) -> Principal | None:
     if user_session is None:
         return None
     user = session.get(User, user_session.user_id)
-    if user is None or not user.active:
+    if user is None or not user_service.may_sign_in(session=session, user=user):
         return None
     kommun_codes = user_service.granted_kommuner(session=session, user_id=user.id)  # type: ignore[arg-type]
     if user_session.current_kommun_code not in kommun_codes:

@@ -116,9 +116,19 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
     if user is None:
         verify_password(password, _DUMMY_HASH)
         return None
-    if not verify_password(password, user.password_hash) or not user.active:
+    if not verify_password(password, user.password_hash) or not may_sign_in(session=session, user=user):
         return None
     return user
+
+
+def may_sign_in(*, session: Session, user: User) -> bool:
+    """An active user whose organisation, if any, is active: deactivating an organisation locks its people out."""
+    if not user.active:
+        return False
+    if user.organisation_id is None:
+        return True
+    organisation = session.get(Organisation, user.organisation_id)
+    return organisation is not None and organisation.active
 
 
 def open_session(*, session: Session, user: User, kommun_code: str, hours: int) -> str:

@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from api.organisations.models import Organisation
 from tests.api.admin.helpers import as_admin, events, post
+from tests.api.admin.test_users import _login_status
 
 
 def test_list_shows_only_the_kommuns_organisations(client, world):
@@ -103,3 +104,31 @@ def test_posts_without_csrf_are_refused(client, world, session):
     response = client.post("/admin/organisationer", data={"namn": "X", "typ": "skola"})
     assert response.status_code == 403 and "CSRF" in response.text
     assert session.exec(select(Organisation).where(Organisation.name == "X")).first() is None
+
+
+
+def test_people_of_a_deactivated_organisation_are_signed_out_and_cannot_log_in(  # type: ignore[no-untyped-def]
+    client, world
+):
+    from tests.conftest import login
+    from tests.factories import PASSWORD
+
+    reporter = world.user("inrapportor")
+    login(client, reporter.email, PASSWORD)
+    reporter_cookies = dict(client.cookies)
+    assert client.get("/rapportera").status_code == 200
+    client.cookies.clear()
+    csrf = as_admin(client, world)
+    assert post(client, f"/admin/organisationer/{reporter.organisation_id}/inaktivera", csrf).status_code == 303
+    admin_cookies = dict(client.cookies)
+    # The reporter's open session no longer counts, and a new login is refused.
+    client.cookies.clear()
+    client.cookies.update(reporter_cookies)
+    assert client.get("/rapportera", follow_redirects=False).headers["location"].startswith("/login")
+    client.cookies.clear()
+    assert _login_status(client, reporter.email, PASSWORD) == 401
+    client.cookies.clear()
+    client.cookies.update(admin_cookies)
+    assert post(client, f"/admin/organisationer/{reporter.organisation_id}/aktivera", csrf).status_code == 303
+    client.cookies.clear()
+    assert _login_status(client, reporter.email, PASSWORD) == 303
