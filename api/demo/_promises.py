@@ -56,7 +56,7 @@ LOFTEN = (
         core_area="Vivalla", neighbours=True, category="skadegorelse",
         indicator_name="Skadegörelse i Vivalla med grannområden",
         survey_name="Trygghetsmätning: andel som känner sig trygga i Vivalla centrum",
-        survey_values=(58.0, 65.0, 60.0, 63.0), overdue=True,
+        survey_values=(58.0, 65.0, 62.0, 66.0), overdue=True,
     ),
     DemoLofte(
         title="Lugnare kvällar i Varberga",

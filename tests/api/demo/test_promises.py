@@ -71,7 +71,7 @@ def test_the_demo_has_two_promises_with_their_ataganden_indicators_and_aterkoppl
         kinds = [(i.kind, i.direction, i.period) for i in indicators(session, promise)]
         assert kinds == [("rapporter", "lower", "quarter"), ("manuell", "higher", "quarter")]
     survey = view.indicators[1]
-    assert survey.rows == [("2026-Q2", 60.0), ("2026-Q3", 63.0)]
+    assert survey.rows == [("2026-Q2", 62.0), ("2026-Q3", 66.0)]
     assert survey.result is not None and survey.result.baseline == 58.0 and survey.result.target == 65.0
     assert [a.aterkoppling_date for a in view.aterkopplingar] == [
         date(2026, 7, 21), date(2026, 4, 16), date(2026, 1, 15)]  # newest first

@@ -269,13 +269,14 @@ def _check_top_changes(table: str, comparison: pd.DataFrame) -> None:
 
 
 def _check_insatser_and_loften(text: str, session) -> None:  # type: ignore[no-untyped-def]
-    """The demo's insats with its interval (or "underlaget räcker inte"); löften, if the demo has any."""
+    """The demo's insats with its interval (or "underlaget räcker inte") and its two löften."""
     insatser = " ".join(_section(text, "8. Insatser och uppmätta effekter", "9. Medborgarlöften").split())
     words = set(insatser.replace("(", " ").split())
     demo_insatser = session.exec(select(Insats).where(Insats.kommun_code == "1880")).all()
     assert demo_insatser, "the demo registers its planted insats"
     for insats in demo_insatser:
         assert set(insats.title.split()) <= words, insats.title
+        assert {"Vivalla", "Lundby"} <= words  # the areas by name (code in parentheses), not only codes
         assert insats.start_date.isoformat() in insatser
         # The package measures effects up to the day after the period (2026-09-30).
         result = insats_evaluation(session=session, kommun_code="1880", insats_id=insats.id,
@@ -288,8 +289,11 @@ def _check_insatser_and_loften(text: str, session) -> None:  # type: ignore[no-u
             assert "Underlaget räcker inte" in insatser
     loften = " ".join(_section(text, "9. Medborgarlöften", "10. Bilaga").split())
     promises = session.exec(select(Medborgarlofte).where(Medborgarlofte.kommun_code == "1880")).all()
-    if promises:
-        for promise in promises:
-            assert set(promise.title.split()) <= set(loften.split()), promise.title
-    else:
-        assert "Kommunen har inga registrerade medborgarlöften." in loften
+    # The demo has two löften (api/demo/_promises.py): section 9 lists them by title.
+    assert sorted(p.title for p in promises) == ["Lugnare kvällar i Varberga", "Tryggare Vivalla centrum"]
+    for promise in promises:
+        assert promise.title in loften, promise.title
+    assert "Kommunen har inga registrerade medborgarlöften." not in loften
+    # On DEMO_TODAY Vivalla's återkoppling is overdue (last 2026-07-21, due 2026-10-19), Varberga's not.
+    assert loften.count("försenad") == 1 and "2026-07-21" in loften and "2026-10-19" in loften
+    assert "1 medborgarlöfte har försenad återkoppling." in " ".join(text.split())
