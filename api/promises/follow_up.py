@@ -105,6 +105,10 @@ def report_indicator(*, session: Session, principal: Principal, indicator: Lofte
         direction=indicator.direction, name=indicator.name)
     rows = [(str(p), float(c)) for p, c in zip(result.series["period"], result.series["count"],
                                                 strict=True)]
+    if last == base_last:
+        # No period after the baseline has ended: comparing the baseline with itself would claim a verdict.
+        return IndicatorView(indicator=indicator, result=None, rows=rows,
+                             message="Ingen period efter baslinjen är avslutad ännu – underlaget räcker inte.")
     return IndicatorView(indicator=indicator, result=result, rows=rows)
 
 

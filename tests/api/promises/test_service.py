@@ -119,6 +119,24 @@ def test_report_indicator_counts_per_quarter_lower_with_target(session, world): 
                                     "omraden": "1880A,1880B", "perioder": ["2026-Q1", "2026-Q3"]}]
 
 
+def test_report_indicator_claims_nothing_before_a_period_after_the_baseline_has_ended(  # type: ignore[no-untyped-def]
+    session, world
+):
+    promise = _promise(session)
+    add_report(session, world, "klotter", date(2026, 8, 10), area="1880A", report_count=3)
+    add_report(session, world, "klotter", date(2026, 10, 5), area="1880A", report_count=9)  # Q4: still running
+    service.add_indicator(
+        session=session, promise=promise, values={
+            "ind_typ": "rapporter", "ind_namn": "Klotter", "ind_period": "quarter", "ind_riktning": "lower",
+            "ind_mal": "1", "ind_bas_start": "2026-07-01", "ind_bas_slut": "2026-09-30"},
+        category_codes=["klotter"], area_codes=["1880A"],
+        allowed_categories={"klotter"}, allowed_areas={"1880A"})
+    (iv,) = follow_up.follow_up_view(session=session, principal=_analyst(), promise=promise, today=TODAY).indicators
+    # The baseline (Q3 = 3) is the only complete period on 2026-11-21: no verdict, the baseline shown.
+    assert iv.result is None and iv.rows == [("2026-Q3", 3.0)]
+    assert iv.message == "Ingen period efter baslinjen är avslutad ännu – underlaget räcker inte."
+
+
 def test_manual_indicator_values_in_period_order(session, world):  # type: ignore[no-untyped-def]
     promise = _promise(session)
     indicator, errors = service.add_indicator(
