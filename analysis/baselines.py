@@ -91,10 +91,8 @@ def baseline_arrays(
         prev_mean = np.full(shape, np.nan)
     ly = _last_year_ordinal(label) - first
     lo, hi = ly - last_year_halfwidth, ly + last_year_halfwidth + 1
-    if lo >= 0 and hi <= data.shape[2]:
-        ly_mean = data[:, :, lo:hi].mean(axis=2)
-    else:
-        ly_mean = np.full(shape, np.nan)
+    last_year_in_range = lo >= 0 and hi <= data.shape[2]
+    ly_mean = data[:, :, lo:hi].mean(axis=2) if last_year_in_range else np.full(shape, np.nan)
     return {
         "count": count,
         "previous_total": prev_total,

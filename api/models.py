@@ -6,8 +6,8 @@ from api.categories.models import Category
 from api.imports.models import ImportBatch, ImportTemplate
 from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfoljning
 from api.jobs.models import JobRun
-from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.kommuner.models import Kommun
+from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.organisations.models import Organisation
 from api.packages.models import AnalysisPackage
 from api.police.models import PoliceTypeMapping
