@@ -179,13 +179,13 @@ def allow(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-# Row ids are 64-bit at most in both databases; a larger number in a URL can name no row (and SQLite
-# would raise OverflowError binding it, which would surface as a 500).
-MAX_ROW_ID = 2**63 - 1
+# Row ids are INTEGER columns (32-bit on PostgreSQL); a larger number in a URL can name no row, and binding
+# it fails (PostgreSQL: "integer out of range"; SQLite beyond 64 bits: OverflowError), which would be a 500.
+MAX_ROW_ID = 2**31 - 1
 
 
 def row_ids_in_range(request: Request) -> None:
-    """Every route: a path id (``*_id``) that is a whole number outside 1..2^63-1 names nothing: 404."""
+    """Every route: a path id (``*_id``) that is a whole number outside 1..MAX_ROW_ID names nothing: 404."""
     for name, value in request.path_params.items():
         if not name.endswith("_id"):
             continue

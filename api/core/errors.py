@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 
@@ -132,9 +133,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": "Ogiltiga uppgifter.", "errors": errors}, status_code=422)
 
     @app.exception_handler(OverflowError)
-    async def _number_too_large(request: Request, exc: OverflowError) -> Response:
-        # Safety net: a number from the request too large for a 64-bit database integer (SQLite raises this
-        # when binding it). Routes check their own numbers; this keeps a missed one from becoming a 500.
+    @app.exception_handler(DataError)
+    async def _number_too_large(request: Request, exc: Exception) -> Response:
+        # Safety net: a number from the request too large for a database integer (SQLite raises OverflowError
+        # binding it; PostgreSQL "integer out of range", SQLSTATE 22003). Routes check their own numbers;
+        # this keeps a missed one from becoming a 500. Any other DataError is a bug and stays one.
+        if isinstance(exc, DataError) and getattr(exc.orig, "sqlstate", None) != "22003":
+            raise exc
         message = "Ett tal i förfrågan är för stort."
         if _wants_html(request):
             templates = request.app.state.templates

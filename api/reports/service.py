@@ -21,7 +21,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Place
+from api.areas.models import Area, Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.reports.models import Report
@@ -322,7 +322,8 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
 
     Reports with a point go by point-in-polygon; reports placed by a gazetteer place follow the
     place (re-matched by name is not attempted: the place keeps its point); reports with neither
-    keep the area they have. Returns the number of reports whose area changed.
+    (placed by area code) take the new area with the same code, or go to kommun level when the new
+    set has no such code. Returns the number of reports whose area changed.
     """
     from api.reports import area_moves
 
@@ -335,6 +336,7 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
         area_moves.point_moves(connection, kommun_code=kommun_code, areas=areas, area_ids=area_ids),
     )
     moved += _reassign_place_reports(session, kommun_code, areas, area_ids)
+    moved += _reassign_code_reports(session, kommun_code, area_ids)
     session.flush()
     return moved
 
@@ -358,5 +360,27 @@ def _reassign_place_reports(session: Session, kommun_code: str, areas: object, a
             table.update()
             .where(table.c.place_id == place.id, table.c.x.is_(None), table.c.area_id.is_distinct_from(new_area))
             .values(area_id=new_area)
+        ).rowcount
+    return moved
+
+
+def _reassign_code_reports(session: Session, kommun_code: str, area_ids: dict[str, int]) -> int:
+    """Reports placed by area code (no point, no place) in an old set: same code in the new set, else kommun level.
+
+    RegSO/DeSO codes survive most yearly revisions, so the code is the report's placement; keeping an id in an
+    inactive set would leave the report counted at kommun level without saying why.
+    """
+    table = Report.__table__  # type: ignore[attr-defined]
+    by_code = (table.c.kommun_code == kommun_code) & table.c.x.is_(None) & table.c.place_id.is_(None)
+    old_areas = session.exec(
+        select(Area.id, Area.code).where(
+            col(Area.id).in_(select(table.c.area_id).where(by_code, table.c.area_id.is_not(None)).distinct()),
+            col(Area.id).not_in(list(area_ids.values()) or [-1]),
+        )
+    ).all()
+    moved = 0
+    for old_id, code in old_areas:
+        moved += session.connection().execute(
+            table.update().where(by_code, table.c.area_id == old_id).values(area_id=area_ids.get(code))
         ).rowcount
     return moved

@@ -17,6 +17,7 @@ from sqlmodel import select as sm_select
 from api.areas import service as area_service
 from api.areas.models import Area
 from api.categories.models import Category
+from api.core.deps import MAX_ROW_ID
 from api.core.errors import AppError, NotFound
 from api.core.time import utcnow
 from api.organisations.models import Organisation
@@ -169,6 +170,7 @@ def inbox_rows(
         conditions.append(category.c.code == filters.kategori)
     if filters.organisation:
         organisation_id = int(filters.organisation) if filters.organisation.isdigit() else -1
+        organisation_id = organisation_id if organisation_id <= MAX_ROW_ID else -1  # names no row
         conditions.append(report.c.organisation_id == organisation_id)
     if filters.kalla:
         conditions.append(report.c.source == filters.kalla)

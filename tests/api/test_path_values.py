@@ -5,15 +5,17 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from api.core.deps import API_TOKEN_ROLE
+from api.core.deps import API_TOKEN_ROLE, SessionDep, allow
 from tests.api.test_access import SAMPLE_PATH_VALUES, read_access_table
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
-# Beyond a 64-bit integer (SQLite raises OverflowError binding it), negative, and not a number at all.
-HOSTILE_IDS = [str(2**70), "-1", "abc", "1e3"]
+# Beyond 64 bits (SQLite: OverflowError), beyond PostgreSQL's 32-bit INTEGER, negative, and not a number.
+HOSTILE_IDS = [str(2**70), str(2**40), "-1", "abc", "1e3"]
 PERSON_ROLES = ["inrapportor", "granskare", "analytiker", "polis", "admin"]
 
 
@@ -63,10 +65,29 @@ def test_the_routes_with_ids_are_covered() -> None:
     assert covered == with_ids and len(covered) > 20
 
 
-def test_a_huge_number_in_a_query_string_is_a_swedish_422(app, world):  # type: ignore[no-untyped-def]
-    # /granska filters by organisation id; the number is bound straight into the query.
+def test_a_huge_organisation_filter_finds_nothing_instead_of_failing(app, world):  # type: ignore[no-untyped-def]
+    # /granska filters by organisation id; a number no row can have simply matches nothing.
     with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
         login(client, world.user("analytiker").email, PASSWORD)
-        response = client.get(f"/granska/2026-W47?organisation={2**70}")
+        for number in (2**40, 2**70):
+            assert client.get(f"/granska/2026-W47?organisation={number}").status_code == 200
+
+
+def test_the_safety_net_turns_an_out_of_range_number_into_a_swedish_422(app, world):  # type: ignore[no-untyped-def]
+    # A route that binds an unchecked number straight into a query: the database refuses it (SQLite at
+    # 64 bits, PostgreSQL at 32), and the user gets a Swedish 422, not a 500.
+    router = APIRouter()
+
+    @router.get("/test-unchecked-number")
+    def unchecked(session: SessionDep, _principal=Depends(allow("analytiker")), number: int = 0):  # type: ignore[no-untyped-def]
+        session.execute(text("SELECT id FROM report WHERE id = CAST(:n AS INTEGER)"), {"n": number}).all()
+        return {"ok": True}
+
+    app.include_router(router)
+    with TestClient(app, base_url="https://testserver", raise_server_exceptions=False) as client:
+        login(client, world.user("analytiker").email, PASSWORD)
+        ok = client.get("/test-unchecked-number?number=7")
+        assert ok.status_code == 200, ok.text
+        response = client.get(f"/test-unchecked-number?number={2**70}", headers={"accept": "text/html"})
     assert response.status_code == 422
     assert "Ett tal i förfrågan är för stort." in response.text

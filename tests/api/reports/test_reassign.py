@@ -60,22 +60,38 @@ def stored(session, world):
     return outcome.created_ids
 
 
-def test_points_and_place_reports_move_others_keep_their_area(session, world, stored):
+def test_points_place_and_code_reports_follow_the_new_set(session, world, stored):
     point_a, point_d, by_area, by_place, kommun_level = stored
     area_service.import_area_set(session=session, kommun_code="1880", areas=_halves(), name="Halvor", source="t")
 
     moved = report_service.reassign_areas(session=session, kommun_code="1880")
     session.expire_all()
 
-    # A -> V, D -> outside every new area (kommun level), the place's report follows the place to O.
-    assert moved == 3
-    assert [_code(session, i) for i in stored] == ["V", None, "1880C", "O", None]
+    # A -> V, D -> outside every new area (kommun level), the place's report follows the place to O,
+    # and the report placed by code 1880C goes to kommun level: the new set has no area 1880C.
+    assert moved == 4
+    assert [_code(session, i) for i in stored] == ["V", None, None, "O", None]
     assert session.get(Place, session.get(Report, by_place).place_id).area_id == session.get(
         Report, by_place
     ).area_id
     # A second run changes nothing and counts nothing (the point outside stays at kommun level).
     assert report_service.reassign_areas(session=session, kommun_code="1880") == 0
-    assert [_code(session, i) for i in (point_a, point_d, by_area, kommun_level)] == ["V", None, "1880C", None]
+    assert [_code(session, i) for i in (point_a, point_d, by_area, kommun_level)] == ["V", None, None, None]
+
+
+def test_a_report_placed_by_code_takes_the_same_code_in_the_new_set(session, world, stored):
+    by_area = stored[2]
+    old_area_id = session.get(Report, by_area).area_id
+    revised = gpd.GeoDataFrame(  # a revision that keeps code 1880C but redraws it
+        {"area_code": ["1880C", "V"], "area_name": ["C reviderad", "Väst"]},
+        geometry=[box(510_000, 6_571_000, 511_000, 6_572_500), box(509_000, 6_570_000, 510_000, 6_571_000)],
+        crs=3006,
+    )
+    area_service.import_area_set(session=session, kommun_code="1880", areas=revised, name="Rev", source="t")
+    report_service.reassign_areas(session=session, kommun_code="1880")
+    session.expire_all()
+    new_area = session.get(Area, session.get(Report, by_area).area_id)
+    assert new_area.code == "1880C" and new_area.id != old_area_id and new_area.name == "C reviderad"
 
 
 @pytest.mark.parametrize("update_from", [True, False])
