@@ -37,7 +37,7 @@ from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
 from ingest.coordinates import to_sweref99
 from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
-from ingest.records import IngestResult, ReportRecord, RowError
+from ingest.records import MAX_INVOLVED, MAX_ROW_ID, IngestResult, ReportRecord, RowError
 from ingest.values import CategoryMatcher, as_text, is_blank, normalise_key, parse_count, parse_date
 from ingest.values import parse_time as _parse_time
 
@@ -340,7 +340,7 @@ class _Checker:
                     out["x"], out["y"] = float(t.x[0]), float(t.y[0])
 
         place_id = obs.get("plats_id")
-        if not is_blank(place_id) and not _is_id(place_id):
+        if not is_blank(place_id) and not _is_row_id(place_id):
             self.error("plats_id", place_id, "invalid_type", "plats_id måste vara ett id")
         elif not is_blank(place_id):
             pid = as_text(place_id)
@@ -379,10 +379,14 @@ class _Checker:
         if is_blank(value):
             return None
         try:
-            return parse_count(value)
+            count = parse_count(value)
         except ValueError as err:
             self.error("antal", value, "invalid_number", f"antal {err}")
             return None
+        if count > MAX_INVOLVED:
+            self.error("antal", value, "too_large", f"antal får vara högst {MAX_INVOLVED:,}".replace(",", " "))
+            return None
+        return count
 
 
 def _definite(name: str) -> str:
@@ -396,3 +400,11 @@ def _is_scalar_number(value: Any) -> bool:
 
 def _is_id(value: Any) -> bool:
     return isinstance(value, int | str) and not isinstance(value, bool)
+
+
+def _is_row_id(value: Any) -> bool:
+    """A database row id: a whole number 1..MAX_ROW_ID (PostgreSQL INTEGER), given as a number or as digits."""
+    if not _is_id(value):
+        return False
+    text = str(value).strip()
+    return text.isdigit() and 0 < int(text) <= MAX_ROW_ID

@@ -29,6 +29,12 @@ MAX_ERROR_VALUE_CHARS = 200
 _KOMMUN_RE = re.compile(r"^\d{4}$")
 
 
+MAX_INVOLVED = 10_000
+MAX_REPORT_COUNT = 100_000
+# Row ids are INTEGER columns: 32-bit on PostgreSQL. A larger id names no row, and binding it fails.
+MAX_ROW_ID = 2**31 - 1
+
+
 class ReportRecord(BaseModel):
     """One validated report, ready to be stored.
 
@@ -94,8 +100,9 @@ class ReportRecord(BaseModel):
     external_id: str | None = None
     source: Literal["form", "api", "import", "police_feed", "police_summary"]
     organisation_id: int | None = None
-    involved_count: int | None = Field(default=None, ge=0)
-    report_count: int = Field(default=1, ge=1)
+    # Upper bounds well above any real week, below every database's integer limit (PostgreSQL: 2^31 - 1).
+    involved_count: int | None = Field(default=None, ge=0, le=MAX_INVOLVED)
+    report_count: int = Field(default=1, ge=1, le=MAX_REPORT_COUNT)
     personnummer_masked: bool = False
     names_people_hint: bool = False
 

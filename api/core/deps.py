@@ -20,6 +20,7 @@ from api.core.security import csrf_token, csrf_valid
 from api.core.time import utcnow
 from api.users import service as user_service
 from api.users.models import Role, User, UserSession
+from ingest.records import MAX_ROW_ID  # noqa: F401 (re-exported: the bound for ids in URLs and forms)
 
 API_TOKEN_ROLE = "api_token"
 PUBLIC = "public"
@@ -179,9 +180,6 @@ def allow(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-# Row ids are INTEGER columns (32-bit on PostgreSQL); a larger number in a URL can name no row, and binding
-# it fails (PostgreSQL: "integer out of range"; SQLite beyond 64 bits: OverflowError), which would be a 500.
-MAX_ROW_ID = 2**31 - 1
 
 
 def row_ids_in_range(request: Request) -> None:

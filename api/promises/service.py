@@ -24,6 +24,7 @@ from api.promises.models import (
     Medborgarlofte,
     MedborgarlofteArea,
 )
+from ingest.records import MAX_ROW_ID
 
 PERIODS = {"quarter": "Kvartal", "tertial": "Tertial", "month": "Månad"}
 KIND = {"quarter": "Q", "tertial": "T", "month": "M"}
@@ -130,8 +131,6 @@ def list_promises(*, session: Session, kommun_code: str) -> list[Medborgarlofte]
         .order_by(col(Medborgarlofte.period_start_date).desc(), col(Medborgarlofte.id).desc())
     ))
 
-
-MAX_ROW_ID = 2_147_483_647  # ids are 32-bit: a larger number from a URL cannot name a row
 
 
 def get_promise(*, session: Session, kommun_code: str, promise_id: int) -> Medborgarlofte:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from ingest.records import MAX_INVOLVED, MAX_ROW_ID
+
 
 class ObservationIn(BaseModel):
     """One observation. Give a place as lat/lon, x/y (SWEREF 99 TM), plats_id or plats."""
@@ -16,10 +18,10 @@ class ObservationIn(BaseModel):
     lon: float | None = None
     x: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) östlig")
     y: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) nordlig")
-    plats_id: int | None = Field(default=None, description="Id från ortregistret")
+    plats_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description="Id från ortregistret")
     plats: str | None = Field(default=None, description="Fritext, t.ex. 'skolgården vid Centrumskolan'")
     beskrivning: str | None = Field(default=None, description="Inga namn eller personnummer")
-    antal: int | None = Field(default=None, ge=0, description="Antal inblandade personer/föremål")
+    antal: int | None = Field(default=None, ge=0, le=MAX_INVOLVED, description="Antal inblandade personer/föremål")
     externt_id: str | None = Field(default=None, description="Ert id; samma id lagras bara en gång")
 
 

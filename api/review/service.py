@@ -17,11 +17,11 @@ from sqlmodel import select as sm_select
 from api.areas import service as area_service
 from api.areas.models import Area
 from api.categories.models import Category
-from api.core.deps import MAX_ROW_ID
 from api.core.errors import AppError, NotFound
 from api.core.time import utcnow
 from api.organisations.models import Organisation
 from api.reports.models import Report, ReviewStatus, Source
+from ingest.records import MAX_ROW_ID
 
 KOMMUNNIVA = "kommun"  # the area choice "kommunnivå": a report placed in no area
 SOURCE_LABELS = {

@@ -60,6 +60,17 @@ def test_errors_are_422_with_field_code_and_swedish_message(client, token, sessi
     assert session.exec(select(Report).where(Report.source == "api")).all() == []
 
 
+@pytest.mark.parametrize("field", ["antal", "plats_id"])
+def test_numbers_beyond_any_real_value_are_422_naming_the_field(client, token, session, field):
+    # 2^40 fits SQLite but not PostgreSQL's INTEGER: refused the same way on both, nothing stored.
+    response = _post(client, token, [_observation(), _observation(**{field: 2**40})])
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [e["field"].rsplit(".", 1)[-1] for e in errors] == [field]
+    assert errors[0]["field"].startswith(("[1]", "observationer[1]"))
+    assert session.exec(select(Report).where(Report.source == "api")).all() == []
+
+
 @pytest.mark.parametrize("body", [b"{not json", b"\xff\xfe\x00", b"", b"[]", b"42", b'{"observationer": "x"}'])
 def test_malformed_bodies_never_500(client, token, body):
     response = client.post(
