@@ -252,8 +252,10 @@ def reject(
         raise AppError("Skriv varför rapporten avvisas.", status_code=422)
     if len(note) > 1000:
         raise AppError("Motiveringen får vara högst 1 000 tecken.", status_code=422)
+    # The audit row records that a reason was given, not its text: the audit table is append-only, so a copy
+    # of free text there would outlive gallring of the report.
     changes = {"review_status": [report.review_status, ReviewStatus.avvisad.value],
-               "review_note": note}
+               "motivering_tecken": len(note)}
     report.review_status = ReviewStatus.avvisad
     report.review_note = note
     _reviewed(report, user_id)

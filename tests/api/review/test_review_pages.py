@@ -115,7 +115,7 @@ def test_reject_needs_a_reason(client, world, session, week):  # type: ignore[no
     report = _fresh(session, week.masked)
     assert (report.review_status, report.review_note) == ("avvisad", "Händelsen är inte i kommunen")
     assert json.loads(_events(session, "report.review")[-1].filter) == {
-        "review_status": ["ny", "avvisad"], "review_note": "Händelsen är inte i kommunen"}
+        "review_status": ["ny", "avvisad"], "motivering_tecken": 28}  # the reason's length, not its text
     # A rejected report no longer counts: 6 - 1.
     assert '<dd id="counted">5</dd>' in client.get(f"/granska/{WEEK}").text
 
