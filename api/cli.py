@@ -114,7 +114,7 @@ def demo(
         _fail("Demodata laddas inte i produktion.")
     database = _upgrade(settings)
     with database.transaction() as session:
-        summary = load_demo(session=session, progress=console.print)
+        summary = load_demo(session=session, progress=console.print, period_kind=settings.period_kind)
     console.print(f"\n[bold]Demokommun:[/bold] {summary}", soft_wrap=True)
     table = Table(title="Demoinloggningar (en per roll)")
     table.add_column("Roll")

@@ -41,7 +41,6 @@ class Settings(BaseSettings):
     cookie_secure: bool = True
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
     login_rate_limit: str = "10/minute"
-    retention_months: int = Field(default=36, ge=1)
 
     host: str = "127.0.0.1"
     port: int = 8000

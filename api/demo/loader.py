@@ -45,7 +45,8 @@ _DEMO_NAMES = {
 
 
 def load_demo(
-    *, session: Session, today: date | None = None, progress: Callable[[str], object] = print
+    *, session: Session, today: date | None = None, progress: Callable[[str], object] = print,
+    period_kind: str = "kvartal",
 ) -> str:
     """Load Örebro with areas, gazetteer, organisations, one user per role and two years of reports.
 
@@ -56,7 +57,7 @@ def load_demo(
         reports = session.exec(select(Report.id).where(Report.kommun_code == code)).all()
         return f"{name} ({code}) finns redan: {len(reports)} rapporter."
     today = today or date.today()
-    kommun_service.add_kommun(session=session, code=code, name=name)
+    kommun_service.add_kommun(session=session, code=code, name=name, period_kind=period_kind)
     progress("Läser in områden (RegSO 2025, Källa: SCB) …")
     areas = area_service.read_area_file(
         DATA / "orebro_regso_2025.gpkg", code_field="regsokod", name_field="regsonamn"

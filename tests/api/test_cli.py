@@ -136,10 +136,12 @@ def test_users_add_and_login_works(cli_env):
     assert short.exit_code == 1 and "minst 10 tecken" in short.output
 
 
-def test_demo_loads_once_and_prints_one_login_per_role(cli_env):
+def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch):
     from api.demo.loader import DEMO_PASSWORDS
+    from api.kommuner.models import Kommun
     from api.reports.models import Report
 
+    monkeypatch.setenv("LAGESBILD_PERIOD_KIND", "tertial")  # the installation's default reaches the demo kommun
     first = run("demo", "--no-serve")
     assert first.exit_code == 0, first.output
     assert "36 områden" in first.output and "syntetiska rapporter" in first.output
@@ -147,6 +149,7 @@ def test_demo_loads_once_and_prints_one_login_per_role(cli_env):
         assert email in first.output and password in first.output
     with Session(cli_env) as session:
         stored = len(session.exec(select(Report.id)).all())
+        assert session.get(Kommun, "1880").period_kind == "tertial"
     assert stored > 3000
     again = run("demo", "--no-serve")
     assert again.exit_code == 0 and "finns redan" in again.output
