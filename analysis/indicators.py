@@ -34,6 +34,8 @@ from analysis.weeks import dates_to_ordinals, week_ordinal, week_range
 _KINDS = {"week": "W", "month": "M", "quarter": "Q", "tertial": "T"}
 _PLURAL = {"week": "veckor", "month": "månader", "quarter": "kvartal", "tertial": "tertial"}
 _SINGULAR = {"week": "vecka", "month": "månad", "quarter": "kvartal", "tertial": "tertial"}
+_THE_LAST = {"week": "den senaste veckan", "month": "den senaste månaden", "quarter": "det senaste kvartalet",
+             "tertial": "det senaste tertialet"}
 _WITH_ARTICLE = {"month": "en månad", "quarter": "ett kvartal", "tertial": "ett tertial"}
 ASSESSMENTS: tuple[str, ...] = ("uppnått", "på väg mot målet", "inte på väg")
 
@@ -182,11 +184,11 @@ def assess_indicator(
         change = f" ({'+' if pct > 0 else ''}{format_decimal(pct, 0)} %)"
     else:
         change = ""
-    sentence = (
-        f"{name}: i snitt {format_decimal(recent)} per {unit} de senaste {n_recent} "
-        f"{_PLURAL[period] if n_recent > 1 else unit} mot {format_decimal(baseline)} "
-        f"{base_text}{change}"
-    )
+    if n_recent > 1:
+        recent_text = f"i snitt {format_decimal(recent)} per {unit} de senaste {n_recent} {_PLURAL[period]}"
+    else:  # one period: no average to speak of ("de senaste 1 kvartal" is not Swedish)
+        recent_text = f"{format_decimal(recent)} {_THE_LAST[period]}"
+    sentence = f"{name}: {recent_text} mot {format_decimal(baseline)} {base_text}{change}"
     if target is not None:
         bound = "högst" if direction == "lower" else "minst"
         sentence += f"; målet är {bound} {format_decimal(float(target))} per {unit}"

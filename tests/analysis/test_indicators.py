@@ -99,6 +99,14 @@ def test_sentence_in_swedish_with_decimal_comma():
     )
 
 
+def test_sentence_with_one_recent_period_names_it_without_an_average():
+    r = assess_indicator(_series([8, 6]), baseline=8, period="month", recent_periods=1, name="Klotter")
+    assert r.sentence == "Klotter: 6,0 den senaste månaden mot 8,0 i baslinjen (−25 %). Bedömning: på väg mot målet."
+    quarters = pd.DataFrame({"period": ["2026-Q2", "2026-Q3"], "count": [8, 6]})
+    assert assess_indicator(quarters, period="quarter", recent_periods=1).sentence.startswith(
+        "Indikatorn: 6,0 det senaste kvartalet mot 8,0 vid start")
+
+
 def test_one_call_for_a_medborgarlofte():
     r = medborgarlofte_indicator(
         REPORTS, SET_AREAS, SET_CATS, "2026-Q1", "2026-Q2", target=2, recent_periods=1,
