@@ -254,12 +254,21 @@ class CategoryMatcher:
             lookup[normalise_key(code)] = code
         lookup.pop("", None)
         self._lookup = lookup
+        self._seen: dict[str, str | None] = {}
         self.codes = frozenset(codes)
 
     def match(self, value: Any) -> str | None:
         """Return the category code for ``value`` or ``None``."""
         if is_blank(value):
             return None
+        if isinstance(value, str):
+            # A file repeats a handful of category texts thousands of times; normalising is the cost.
+            if value in self._seen:
+                return self._seen[value]
+            code = self._lookup.get(normalise_key(value))
+            if len(self._seen) < 10_000:  # bounded: a file of unique junk texts must not grow it forever
+                self._seen[value] = code
+            return code
         return self._lookup.get(normalise_key(value))
 
 
