@@ -215,8 +215,17 @@ def _profile(database: Database, tmp: Path, top: int = 25) -> None:
 
 
 def main() -> None:
-    # The package evaluates insatser and återkoppling as of "today": pin it, like the tests do.
+    # The package evaluates insatser and återkoppling as of "today": pin it, like the tests do, and
+    # restore it afterwards (run_all runs other benches in the same process).
+    original = service.local_today
     service.local_today = lambda *_args, **_kwargs: TODAY  # type: ignore[assignment]
+    try:
+        _run()
+    finally:
+        service.local_today = original  # type: ignore[assignment]
+
+
+def _run() -> None:
     print(f"nproc {os.cpu_count()}, load average {_load_average()}")
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
