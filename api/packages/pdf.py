@@ -21,6 +21,9 @@ from api.packages import charts
 from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
 
 TOP_CHANGES = 15
+# The PDF is read at the meeting: the areas most in need. A large kommun has 1 000+ areas, whose full list
+# made a 60-page PDF (and 90 % of WeasyPrint's time); the whole ranking is rangordning.csv in the ZIP.
+RANKING_ROWS = 50
 KIND_NAMES = {"Q": "kvartal", "T": "tertial", "M": "månad"}
 
 
@@ -142,7 +145,8 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         kind=kind,
         summary=_summary(data),
         completeness=_records(data.completeness),
-        ranking=_records(data.ranking),
+        ranking=_records(data.ranking.head(RANKING_ROWS)),
+        ranking_total=len(data.ranking),
         category_totals=_records(data.category_totals),
         changes=_records(top_changes(data)),
         top_changes_limit=TOP_CHANGES,

@@ -90,3 +90,17 @@ def test_swedish_number_formats() -> None:
     assert number(2.5, 1) == "2,5"
     assert percent(-25.0) == "−25 %" and percent(200.0) == "+200 %"
     assert percent(float("nan")) == "–"
+
+
+def test_a_long_ranking_is_cut_in_the_pdf_and_points_to_the_csv(session, quarter_reports, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from api.packages import pdf
+
+    data = package_data(session=session, kommun_code="1880", period=PERIOD, today=TODAY)
+    assert len(data.ranking) == 4  # the world's four areas
+    full = pdf.render_html(data, kommun_name="Örebro")
+    assert "rangordning.csv" not in full
+    monkeypatch.setattr(pdf, "RANKING_ROWS", 2)
+    cut = pdf.render_html(data, kommun_name="Örebro")
+    section = cut.split("3. Områden rangordnade efter behov")[1].split("<h2>")[0]
+    assert section.count("<tr><td class=\"num\">") == 2
+    assert "de 2 områden som har störst behov av 4" in section and "rangordning.csv" in section
