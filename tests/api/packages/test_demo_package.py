@@ -99,7 +99,7 @@ def _counts(client, first: str, last: str, group_by: str) -> dict:  # type: igno
     return body
 
 
-def test_demo_package_agrees_across_pdf_csv_geopackage_and_the_counts_api(  # type: ignore[no-untyped-def]
+def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page(  # type: ignore[no-untyped-def]
     demo_package, client, session, tmp_path
 ):
     archive = demo_package
@@ -187,6 +187,21 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_and_the_counts_api(  # ty
     _check_ranking(_section(text, "3. Områden rangordnade", "4. Förändringar"), ranking, comparison, session)
     _check_top_changes(_section(text, "Största förändringarna", "5. Hotspotkarta"), comparison)
     _check_insatser_and_loften(text, session)
+
+    # --- the app's own page for the package shows the same numbers -------------------------------
+    from api.packages.models import AnalysisPackage
+
+    row = session.exec(select(AnalysisPackage).where(AnalysisPackage.period == PERIOD)).one()
+    # The page reads the stored ZIP: point the app at the data directory the package was written to.
+    client.app.state.settings = client.app.state.settings.model_copy(update={"data_dir": tmp_path})
+    page = client.get(f"/kvartal/{row.id}")
+    assert page.status_code == 200
+    shown = " ".join(re.sub(r"<[^>]+>", " ", page.text).split())
+    assert f"{total} händelser under 2026-Q3" in shown
+    assert f"{int(comparison.antal_foregaende.sum())} under 2026-Q2 (föregående period)" in shown
+    assert f"{int(comparison.antal_fjolar.sum())} under 2025-Q3 (samma period i fjol)" in shown
+    first = ranking.iloc[0]
+    assert f"1 {first.omradesnamn} {first.poang:.1f}".replace(".", ",") in shown
 
 
 def _check_pages(pages: list[str], page_count: int) -> None:
