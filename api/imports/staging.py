@@ -187,6 +187,10 @@ def _store(
     flag_duplicates: bool = True,
 ) -> StoreOutcome:
     total = StoreOutcome()
+    if not analysis.records:
+        return total
+    # Areas and places do not change during one import: parse the area layer and build the gazetteer once.
+    placement = report_service.placement_context(session=session, kommun_code=kommun_code)
     for start in range(0, len(analysis.records), STORE_CHUNK):
         chunk = analysis.records[start : start + STORE_CHUNK]
         outcome = report_service.store_records(
@@ -198,6 +202,7 @@ def _store(
             rows=analysis.rows[start : start + STORE_CHUNK],
             strict=False,  # strictness is decided over the whole file below
             flag_duplicates=flag_duplicates,
+            placement=placement,
         )
         total.created_ids += outcome.created_ids
         total.skipped += outcome.skipped

@@ -53,7 +53,9 @@ class StoreRejected(AppError):
 
 
 @dataclass
-class _Placement:
+class PlacementContext:
+    """What placing a report needs: the active area layer, the places and the gazetteer."""
+
     area_ids: dict[str, int]
     areas: object  # GeoDataFrame
     places_by_id: dict[int, Place]
@@ -61,10 +63,11 @@ class _Placement:
     gazetteer: object
 
 
-def _placement_context(session: Session, kommun_code: str) -> _Placement:
+def placement_context(*, session: Session, kommun_code: str) -> PlacementContext:
+    """Build the placement context once, to pass to several store_records calls of one import."""
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     places = list(session.exec(select(Place).where(Place.kommun_code == kommun_code)))
-    return _Placement(
+    return PlacementContext(
         area_ids=dict(zip(areas.area_code, areas.area_id, strict=True)),
         areas=areas,
         places_by_id={p.id: p for p in places},  # type: ignore[misc]
@@ -87,10 +90,13 @@ def store_records(
     review_status: str = "ny",
     source_urls: Sequence[str] | None = None,
     flag_duplicates: bool = True,
+    placement: PlacementContext | None = None,
 ) -> StoreOutcome:
     """Store records for one organisation in one kommun; in strict mode all or nothing.
 
     `flag_duplicates=False` skips the likely-duplicate check (a trial store that is rolled back).
+    `placement` (from `placement_context`) saves rebuilding the area layer and gazetteer when one
+    import stores in several calls; it must belong to `kommun_code` and the active area set.
     """
     outcome = StoreOutcome()
     rows = list(rows) if rows is not None else list(range(1, len(records) + 1))
@@ -100,7 +106,7 @@ def store_records(
         c.code: c
         for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
     }
-    context = _placement_context(session, kommun_code)
+    context = placement or placement_context(session=session, kommun_code=kommun_code)
     xs = np.array([r.x if r.x is not None else np.nan for r in records], dtype=float)
     ys = np.array([r.y if r.y is not None else np.nan for r in records], dtype=float)
     has_point = ~np.isnan(xs)
@@ -200,7 +206,7 @@ def place_record(
     *, session: Session, kommun_code: str, record: ReportRecord, row: int = 1
 ) -> tuple[int | None, int | None, RowError | None]:
     """(area_id, place_id, error) for one record, by exactly the rule store_records applies."""
-    context = _placement_context(session, kommun_code)
+    context = placement_context(session=session, kommun_code=kommun_code)
     has_point = record.x is not None and record.y is not None
     point_area = None
     if has_point and len(context.areas):  # type: ignore[arg-type]
@@ -215,7 +221,7 @@ def _mask(text: str | None) -> tuple[str | None, bool]:
     return result.text, result.count > 0
 
 
-def _place(record: ReportRecord, row: int, has_point: bool, point_area, context: _Placement):  # type: ignore[no-untyped-def]
+def _place(record: ReportRecord, row: int, has_point: bool, point_area, context: PlacementContext):  # type: ignore[no-untyped-def]
     """(area_id, place_id, error) for one record."""
     if has_point:
         if point_area is None:
