@@ -190,16 +190,19 @@ def store_records(
 
 
 def _insert_reports(session: Session, pending: list[dict]) -> list[int]:  # type: ignore[type-arg]
-    """Insert the rows with one Core INSERT … RETURNING (insertmanyvalues); ids in input order.
+    """Insert the rows with Core INSERT … RETURNING in insertmanyvalues batches; ids in input order.
 
-    Core skips the ORM's per-row bookkeeping (the largest single cost of a file import); the ORM
-    select that read the categories above has already autoflushed pending objects.
+    Core skips the ORM's per-row bookkeeping (the ORM select that read the categories has already
+    autoflushed pending objects). RETURNING order is not guaranteed, and asking SQLAlchemy to sort
+    (sort_by_parameter_order) makes SQLite insert row by row, so each id is matched back by its
+    content hash, which is unique among the rows of one call (see seen_in_batch).
     """
     table = Report.__table__  # type: ignore[attr-defined]
-    result = session.connection().execute(
-        table.insert().returning(table.c.id, sort_by_parameter_order=True), pending
-    )
-    return [int(i) for i in result.scalars()]
+    result = session.connection().execute(table.insert().returning(table.c.id, table.c.content_hash), pending)
+    by_hash = {content_hash: int(report_id) for report_id, content_hash in result}
+    if len(by_hash) != len(pending):  # cannot happen while content hashes are unique per call
+        raise AppError("Rapporternas id kunde inte läsas tillbaka.", status_code=500)
+    return [by_hash[row["content_hash"]] for row in pending]
 
 
 def place_record(
