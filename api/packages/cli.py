@@ -21,12 +21,18 @@ def package_command(
     kommun: Annotated[
         str | None, typer.Option("--kommun", help="Kommunkod (kan utelämnas om installationen har en kommun)")
     ] = None,
+    omrade: Annotated[
+        list[str] | None, typer.Option("--omrade", help="Urval: områdeskod (kan upprepas)")
+    ] = None,
+    kategori: Annotated[
+        list[str] | None, typer.Option("--kategori", help="Urval: kategorikod (kan upprepas)")
+    ] = None,
 ) -> None:
     """Skapa kvartalsanalysens paket (PDF, CSV, GeoPackage och karta i en ZIP-fil)."""
     from api.core import migrate
     from api.core.db import Database, make_engine
     from api.kommuner import service as kommun_service
-    from api.packages import service
+    from api.packages import selection, service
 
     settings = Settings()
     database = Database(make_engine(settings))
@@ -36,6 +42,10 @@ def package_command(
         with database.session() as session:
             resolved = kommun_service.resolve_kommun(session=session, code=kommun)
             code, kind = resolved.code, resolved.period_kind
+            package_filter, errors = selection.validate_filter(
+                session=session, kommun_code=code, area_codes=omrade or [], category_codes=kategori or [])
+        if errors:
+            raise ValueError(" ".join(errors.values()))
         # Without a period: the kommun's last finished quarter or tertial.
         label = label or service.default_period(kind, service.local_today(settings))
     except (ValueError, AppError) as error:
@@ -50,7 +60,8 @@ def package_command(
 
         try:
             package = service.generate_package(database=database, settings=settings, kommun_code=code,
-                                               period=label, created_by="kommandorad", progress=step)
+                                               period=label, created_by="kommandorad", progress=step,
+                                               package_filter=package_filter)
         except Exception as error:  # noqa: BLE001 - the row already says failed; the user gets why
             console.print(f"[red]Fel:[/red] Paketet kunde inte skapas: {error}")
             raise typer.Exit(code=1) from error

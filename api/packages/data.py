@@ -294,10 +294,19 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
     reports = reports_frame(session=session, query=query)
     categories = categories_frame(session=session, kommun_code=kommun_code)
     areas = load_areas_frame(session=session, kommun_code=kommun_code)
+    # An urval (areas and/or categories): the package is about those only — its tables, ranking, maps and
+    # GeoPackage hold the chosen areas and categories, not zero rows for everything else.
+    if filters.get("area_codes"):
+        areas = areas[areas["area_code"].isin(filters["area_codes"])].reset_index(drop=True)
+    if filters.get("category_codes"):
+        categories = categories[categories["category_code"].isin(filters["category_codes"])].reset_index(drop=True)
     area_codes = areas["area_code"].tolist()
     cat_list = counted_categories(categories)
 
     comparison = compare_periods(reports, area_codes, categories, label, other_areas="kommun")
+    if filters.get("area_codes"):
+        # An area urval has no kommun level: the query already left out reports without an area.
+        comparison = comparison[comparison["area_code"].notna()].reset_index(drop=True)
     names = dict(zip(categories["category_code"], categories["category_name"], strict=True))
     comparison["category_name"] = comparison["category_code"].astype(object).map(names)
     area_names = dict(zip(areas["area_code"], areas["area_name"], strict=True))

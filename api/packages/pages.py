@@ -20,7 +20,7 @@ from api.core.errors import NotFound
 from api.core.templating import render
 from api.exports import service as export_service
 from api.exports.pdf import local_time
-from api.packages import service
+from api.packages import selection, service
 from api.packages.models import AnalysisPackage
 
 router = APIRouter()
@@ -50,13 +50,18 @@ def _local(request: Request):  # type: ignore[no-untyped-def]
     return lambda moment: local_time(moment, timezone)
 
 
-def _list_page(request, session, principal, period, error="", status_code=200):  # type: ignore[no-untyped-def]
+def _list_page(request, session, principal, period, error="", status_code=200,  # type: ignore[no-untyped-def]
+               errors=None, chosen=None):
+    area_choices, category_choices = selection.choices(session=session, kommun_code=principal.kommun_code)
     return render(
         request, "package_list.html",
         {"packages": service.list_packages(session=session, kommun_code=principal.kommun_code),
          "period": period, "error": error, "status_labels": STATUS_LABELS,
          "kind_name": service.kommun_period_kind(session=session, kommun_code=principal.kommun_code),
-         "local": _local(request)},
+         "local": _local(request), "area_choices": area_choices, "category_choices": category_choices,
+         "errors": errors or {}, "chosen": chosen or {"omrade": [], "kategori": []},
+         "urval": lambda package: selection.describe_row(
+             package, area_names=dict(area_choices), category_names=dict(category_choices))},
         principal=principal, session=session, status_code=status_code,
     )
 
@@ -80,12 +85,19 @@ async def package_generate(
     await check_csrf(request, principal)
     form = await request.form()
     text = str(form.get("period", "")).strip()[:20]
+    chosen = {"omrade": [str(v)[:50] for v in form.getlist("omrade")][:5000],
+              "kategori": [str(v)[:50] for v in form.getlist("kategori")][:500]}
+    package_filter, errors = selection.validate_filter(
+        session=session, kommun_code=principal.kommun_code, area_codes=chosen["omrade"],
+        category_codes=chosen["kategori"])
     try:
         period = service.validate_period(text)
     except ValueError as error:
-        return _list_page(request, session, principal, text, f"Period: {error}.", 422)
+        return _list_page(request, session, principal, text, f"Period: {error}.", 422, errors, chosen)
+    if errors:
+        return _list_page(request, session, principal, text, "", 422, errors, chosen)
     package = service.create_package(session=session, kommun_code=principal.kommun_code,
-                                     period=period, created_by=principal.actor)
+                                     period=period, created_by=principal.actor, package_filter=package_filter)
     session.commit()
     start_generation(database=request.app.state.db, settings=request.app.state.settings,
                      package=package)
@@ -118,6 +130,11 @@ def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, obje
     }
 
 
+def _urval(session, package: AnalysisPackage) -> str:  # type: ignore[no-untyped-def]
+    area_choices, category_choices = selection.choices(session=session, kommun_code=package.kommun_code)
+    return selection.describe_row(package, area_names=dict(area_choices), category_names=dict(category_choices))
+
+
 @router.get("/kvartal/{package_id}")
 def package_page(
     request: Request, session: SessionDep,
@@ -137,7 +154,8 @@ def package_page(
     return render(
         request, "package_page.html",
         {"package": package, "view": view, "status_labels": STATUS_LABELS,
-         "running": package.status in ("pending", "running"), "local": _local(request)},
+         "running": package.status in ("pending", "running"), "local": _local(request),
+         "urval": _urval(session, package)},
         principal=principal, session=session,
     )
 

@@ -19,6 +19,7 @@ from api.core.pdf import html_to_pdf
 from api.core.templating import FRONTEND
 from api.packages import charts
 from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
+from api.packages.selection import PackageFilter, describe
 
 TOP_CHANGES = 15
 # The PDF is read at the meeting: the areas most in need. A large kommun has 1 000+ areas, whose full list
@@ -144,6 +145,7 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         kommun_name=kommun_name,
         kind=kind,
         summary=_summary(data),
+        urval=urval_text(data),
         completeness=_records(data.completeness),
         ranking=_records(data.ranking.head(RANKING_ROWS)),
         ranking_total=len(data.ranking),
@@ -167,3 +169,12 @@ def build_package_pdf(data: PackageData, *, kommun_name: str) -> bytes:
 
     html = render_html(data, kommun_name=kommun_name)
     return html_to_pdf(html)
+
+
+def urval_text(data: PackageData) -> str:
+    """The package's urval in Swedish ("" for the whole kommun and every category)."""
+    chosen = PackageFilter(tuple(data.query_filter.get("area_codes", ())),
+                           tuple(data.query_filter.get("category_codes", ())))
+    return describe(chosen, area_names=dict(zip(data.areas["area_code"], data.areas["area_name"], strict=True)),
+                    category_names=dict(zip(data.categories["category_code"], data.categories["category_name"],
+                                            strict=True)))

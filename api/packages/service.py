@@ -8,7 +8,6 @@ short transaction, so the status page and the command line can follow a run.
 from __future__ import annotations
 
 import hashlib
-import json
 import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
@@ -28,6 +27,7 @@ from api.kommuner.models import Kommun
 from api.packages import zipfile_builder
 from api.packages.data import PackageData, package_data
 from api.packages.models import AnalysisPackage
+from api.packages.selection import PackageFilter, filter_of
 
 Progress = Callable[[int, str], None]
 
@@ -81,11 +81,13 @@ def validate_period(text: str) -> str:
     return period.label
 
 
-def create_package(*, session: Session, kommun_code: str, period: str, created_by: str) -> AnalysisPackage:
-    """A new package row in status pending (the caller commits)."""
+def create_package(*, session: Session, kommun_code: str, period: str, created_by: str,
+                   package_filter: PackageFilter | None = None) -> AnalysisPackage:
+    """A new package row in status pending, with its period and urval recorded (the caller commits)."""
+    period = validate_period(period)
     package = AnalysisPackage(
-        kommun_code=kommun_code, period=validate_period(period),
-        filter_json=json.dumps({"period": period}, ensure_ascii=False), created_by=created_by,
+        kommun_code=kommun_code, period=period,
+        filter_json=(package_filter or PackageFilter()).as_json(period), created_by=created_by,
     )
     session.add(package)
     session.flush()
@@ -204,7 +206,7 @@ def _map_counts(aggregates: pd.DataFrame, category_names: dict[str, str]) -> dic
 
 
 def build_files(*, session: Session, settings: Settings, kommun_code: str, period: str,
-                report: Progress) -> dict[str, bytes]:
+                report: Progress, package_filter: PackageFilter | None = None) -> dict[str, bytes]:
     """Compute the package data once and render every file of the package."""
     from api.core.templating import make_templates
     from api.lagesbild import map_data
@@ -217,6 +219,7 @@ def build_files(*, session: Session, settings: Settings, kommun_code: str, perio
     step = report
     step(10, "Räknar periodens tal")
     data = package_data(session=session, kommun_code=kommun_code, period=period,
+                        query_filters=(package_filter or PackageFilter()).query_filters() or None,
                         today=local_today(settings))
     step(40, "Skriver PDF")
     files: dict[str, bytes] = {"package.pdf": build_package_pdf(data, kommun_name=kommun_name)}
@@ -275,14 +278,21 @@ def generate_in_session(*, session: Session, settings: Settings, kommun_code: st
 
 def generate_package(*, database: Database, settings: Settings, kommun_code: str, period: str,
                      created_by: str, progress: Progress | None = None,
-                     package_id: int | None = None) -> AnalysisPackage:
-    """Generate a package (new row, or the given pending one): the ZIP on disk, checksum, status."""
+                     package_id: int | None = None, package_filter: PackageFilter | None = None) -> AnalysisPackage:
+    """Generate a package (new row, or the given pending one): the ZIP on disk, checksum, status.
+
+    The urval is the one recorded on the row, so a pending row created by the web page keeps its own.
+    """
     period = validate_period(period)
     if package_id is None:
         with database.transaction() as session:
             package_id = create_package(session=session, kommun_code=kommun_code, period=period,
-                                        created_by=created_by).id
+                                        created_by=created_by, package_filter=package_filter).id
     assert package_id is not None
+    with database.session() as session:
+        row = session.get(AnalysisPackage, package_id)
+        assert row is not None
+        recorded_filter = filter_of(row)
 
     def step(percent: int, message: str) -> None:
         _update(database, package_id, progress=percent, message=message)
@@ -300,7 +310,7 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
                 step(percent, message)
 
             files = build_files(session=session, settings=settings, kommun_code=kommun_code,
-                                period=period, report=read_step)
+                                period=period, report=read_step, package_filter=recorded_filter)
             session.rollback()
         step(95, "Packar ZIP-filen")
         _update(database, package_id, **_write_zip(settings, kommun_code, period, package_id, files))
