@@ -125,3 +125,24 @@ def test_reassign_moves_reports_to_the_new_area_set(session, world):
     session.expire_all()
     assert moved == 2
     assert [_area_code(session, session.get(Report, i).area_id) for i in outcome.created_ids] == ["V", "O"]
+
+
+def test_created_ids_follow_the_input_order_with_the_models_defaults(session, world):
+    org = world.organisations["1880"][0].id
+    descriptions = [f"rad {n}" for n in range(300)][::-1]  # more than one insertmanyvalues batch on SQLite
+    outcome = report_service.store_records(
+        session=session, kommun_code="1880", organisation_id=org,
+        records=[_record(description=text) for text in descriptions],
+    )
+    assert len(outcome.created_ids) == 300 and len(set(outcome.created_ids)) == 300
+    session.expire_all()
+    stored = [session.get(Report, report_id) for report_id in outcome.created_ids]
+    assert [r.description for r in stored] == descriptions
+    first = stored[0]
+    assert (first.review_status, first.review_note, first.privacy_flag) == ("ny", "", False)
+    assert first.submitted_at is not None and first.duplicate_of_id is None and first.text_removed_at is None
+    again = report_service.store_records(
+        session=session, kommun_code="1880", organisation_id=org,
+        records=[_record(description=text) for text in descriptions[:5]],
+    )
+    assert again.created_ids == [] and [report_id for _, report_id in again.skipped] == outcome.created_ids[:5]
