@@ -141,6 +141,11 @@ def _principal_from_token(session: Session, token: str) -> Principal | None:
 def _log_denied(request: Request, principal: Principal | None, reason: str) -> None:
     # A separate transaction: the denial is kept even though the request itself fails. The
     # request's own transaction ends first, so the two never wait on each other's lock (SQLite).
+    # Read the principal before the rollback: it expires the user row, and touching it afterwards would
+    # start a new transaction on the request's connection and hold the write lock the audit session needs.
+    actor = principal.actor if principal else "anonym"
+    user_id = principal.user_id if principal else None
+    kommun_code = principal.kommun_code if principal else None
     request_session = getattr(request.state, "db_session", None)
     if request_session is not None:
         request_session.rollback()
@@ -148,9 +153,9 @@ def _log_denied(request: Request, principal: Principal | None, reason: str) -> N
         audit_service.record(
             session=audit_session,
             action="access_denied",
-            actor=principal.actor if principal else "anonym",
-            user_id=principal.user_id if principal else None,
-            kommun_code=principal.kommun_code if principal else None,
+            actor=actor,
+            user_id=user_id,
+            kommun_code=kommun_code,
             object_type="route",
             object_id=f"{request.method} {request.url.path}"[:100],
             purpose=reason,
