@@ -8,6 +8,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.core.clock import Clock, clock_from_settings
+
 PLACEHOLDER_SECRET = "change-me-development-only"
 
 
@@ -23,6 +25,10 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     secret_key: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     timezone: str = "Europe/Stockholm"
+    clock_at: str | None = Field(
+        default=None,
+        description="Fixed local time for demos and training (ISO date or datetime); unset = the real clock",
+    )
 
     map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     map_tile_attribution: str = (
@@ -54,6 +60,21 @@ class Settings(BaseSettings):
                 "i produktion (t.ex. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_clock(self) -> Settings:
+        try:
+            clock_from_settings(self.timezone, self.clock_at)
+        except (ValueError, KeyError) as exc:
+            raise ValueError(
+                f"LAGESBILD_TIMEZONE/LAGESBILD_CLOCK_AT kan inte tolkas ({exc}); "
+                "ange t.ex. Europe/Stockholm och 2026-12-31 eller 2026-12-31T08:30"
+            ) from exc
+        return self
+
+    def make_clock(self) -> Clock:
+        """The installation's clock (fixed when LAGESBILD_CLOCK_AT is set)."""
+        return clock_from_settings(self.timezone, self.clock_at)
 
     @property
     def resolved_database_url(self) -> str:
