@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser bench lint lock browser clean check-python
+.PHONY: demo test test-nobrowser pytest bench lint lock browser clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -71,6 +71,11 @@ test: $(STAMP) browser
 
 test-nobrowser: $(STAMP)
 	$(call run_tests,-m "not e2e")
+
+# The test suite alone, for CI's further runs (other dates, PostgreSQL) after the checks ran once:
+#   make pytest PY=3.11 PYTEST_ARGS="-m dates"
+pytest: $(STAMP) browser
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) $(TESTS)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
