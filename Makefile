@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-pg bench lint browser clean
+.PHONY: demo test test-pg bench lint browser wheel-smoke clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Lägesbild behöver Python 3.11 ($(PYTHON) saknas)"; exit 1; }
@@ -27,6 +27,10 @@ test: $(STAMP) browser
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
+
+# Build the wheel, install it in a fresh virtualenv outside the checkout, migrate, load the demo, serve, log in.
+wheel-smoke:
+	PYTHON=$(PYTHON) bash .ci/wheel-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check api analysis ingest tests
