@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser pytest bench lint lock browser clean check-python
+.PHONY: demo test test-nobrowser pytest wheel-smoke bench lint lock browser clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -76,6 +76,10 @@ test-nobrowser: $(STAMP)
 #   make pytest PY=3.11 PYTEST_ARGS="-m dates"
 pytest: $(STAMP) browser
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) $(TESTS)
+
+# Build the wheel, install it outside the checkout, migrate, load the demo, serve and log in (CI runs it).
+wheel-smoke: $(UV)
+	PYTHON=$(PYTHON) UV=$(abspath $(UV)) bash .ci/wheel-smoke
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
