@@ -15,19 +15,16 @@ from api.areas import service as area_service
 from api.areas.models import AreaSet
 from api.cli import app
 from api.core.db import make_engine
-from tests.conftest import TEST_SECRET, database_url_for, drop_schema, make_test_settings
+from tests.conftest import database_url_for, drop_schema, make_test_settings, set_cli_environment
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "api" / "demo" / "data"
 SHARED_REGSO = Path(__file__).resolve().parents[3] / "shared" / "data" / "regso_2025_orebro_alingsas_ale_sweref99tm.gpkg"
 
 
 @pytest.fixture()
-def cli_env(tmp_path, monkeypatch):
+def cli_env(tmp_path, monkeypatch, test_today):
     url = database_url_for(tmp_path, "cli_" + tmp_path.name[-10:])
-    monkeypatch.setenv("LAGESBILD_DATABASE_URL", url)
-    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("LAGESBILD_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("LAGESBILD_ENVIRONMENT", "test")
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     engine = make_engine(make_test_settings(url, tmp_path))
     yield engine
     engine.dispose()

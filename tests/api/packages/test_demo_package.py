@@ -46,10 +46,9 @@ def demo_package(database, session, test_settings, tmp_path, monkeypatch):  # ty
     load_demo(session=session, today=DEMO_TODAY, progress=lambda _: None)
     session.commit()
     # The package evaluates insatser and återkoppling as of "today": pin it to the demo's day.
-    monkeypatch.setattr(service, "local_today", lambda *_args, **_kwargs: DEMO_TODAY)
     settings = test_settings.model_copy(update={"data_dir": tmp_path})
     package = service.generate_package(database=database, settings=settings, kommun_code="1880",
-                                       period=PERIOD, created_by="sakerhet@orebro.example")
+                                       period=PERIOD, today=DEMO_TODAY, created_by="sakerhet@orebro.example")
     assert package.status == "done", package.message
     return zipfile.ZipFile(settings.data_dir / package.artefact_path)
 
