@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import Point
+from sqlalchemy import func
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -133,7 +135,8 @@ def test_users_add_and_login_works(cli_env):
     assert short.exit_code == 1 and "minst 10 tecken" in short.output
 
 
-def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch):
+@pytest.mark.dates
+def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch, test_today):
     from api.demo.loader import DEMO_PASSWORDS
     from api.kommuner.models import Kommun
     from api.reports.models import Report
@@ -147,7 +150,10 @@ def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch):
     with Session(cli_env) as session:
         stored = len(session.exec(select(Report.id)).all())
         assert session.get(Kommun, "1880").period_kind == "tertial"
+        # Loaded as of the command's clock (LAGESBILD_CLOCK_AT, the suite's day): current, never ahead.
+        latest = session.exec(select(func.max(Report.observed_date))).one()
     assert stored > 3000
+    assert test_today - timedelta(days=7) < latest <= test_today
     again = run("demo", "--no-serve")
     assert again.exit_code == 0 and "finns redan" in again.output
     with Session(cli_env) as session:

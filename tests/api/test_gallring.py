@@ -28,6 +28,8 @@ from tests.api.test_cli import cli_env, run  # noqa: F401 - cli_env is a fixture
 from tests.conftest import login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 TODAY = date(2026, 11, 22)
 OLD = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
 EDGE_OLD = datetime(2025, 11, 21, 22, 59, tzinfo=UTC)

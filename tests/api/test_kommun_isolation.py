@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from api.categories.models import Category
@@ -33,6 +34,7 @@ def _figure(html: str, label: str) -> str:
     return match.group(1)
 
 
+@pytest.mark.dates  # the start page's "this week"
 def test_start_page_counts_only_the_current_kommun(client, world, session, test_today):
     today = test_today
     _add_reports(session, "1880", world.organisations["1880"][0].id, 3, today)
@@ -43,6 +45,7 @@ def test_start_page_counts_only_the_current_kommun(client, world, session, test_
     assert _figure(page, "Organisationer som rapporterat") == "1 av 2"
 
 
+@pytest.mark.dates  # the start page's "this week"
 def test_user_granted_two_kommuner_switches_and_sees_each(client, world, session, test_today):
     today = test_today
     _add_reports(session, "1880", world.organisations["1880"][0].id, 3, today)
@@ -67,6 +70,7 @@ def test_user_cannot_switch_to_a_kommun_not_granted(client, world):
     assert "1489" not in client.get("/start").text.split("<main")[1].split("Observationer")[0]
 
 
+@pytest.mark.dates  # the start page's "this week"
 def test_inrapportor_sees_only_own_organisation(client, world, session, test_today):
     today = test_today
     school, housing = world.organisations["1880"]

@@ -6,12 +6,15 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from api.core.security import token_hash
 from api.users import service as user_service
 from api.users.models import ApiToken
 from tests.api.admin.helpers import as_admin, events, post
+
+pytestmark = pytest.mark.dates
 
 
 def _report(client, secret: str):  # type: ignore[no-untyped-def]

@@ -14,6 +14,8 @@ from api.imports.models import ImportBatch, ImportTemplate
 from api.reports.models import Report
 from tests.conftest import database_url_for, make_test_settings, set_cli_environment
 
+pytestmark = pytest.mark.dates
+
 # Row 3: unknown category; rows 2 and 4 are valid (no coordinates: kommun level).
 CSV = "Kategori;Datum;Plats;Id\nKlotter;2026-11-16;Torget;V-1\nFiske;2026-11-17;Ån;V-2\nNedskräpning;18.11.2026;Parken;V-3\n"
 

@@ -16,6 +16,8 @@ from tests.api.insatser.test_effects import START, _add_reports, _insats
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 TODAY = date(2026, 8, 23)
 
 

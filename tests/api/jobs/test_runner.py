@@ -14,6 +14,8 @@ from api.jobs.registry import JobContext, JobOutcome, ScheduledJob, cron, every,
 from api.jobs.runner import run_job
 from api.organisations.models import Organisation
 
+pytestmark = pytest.mark.dates
+
 MONDAY_0600 = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Stockholm, 2026-W48
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
 from api.core.clock import Clock
@@ -12,6 +13,8 @@ from api.jobs.registry import get_job
 from api.jobs.runner import run_job
 from api.lagesbild.models import Lagesbild
 from tests.api.lagesbild.helpers import week_of_reports
+
+pytestmark = pytest.mark.dates
 
 MONDAY_0600 = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Stockholm, Monday of 2026-W48
 

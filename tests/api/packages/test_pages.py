@@ -16,6 +16,8 @@ from tests.api.packages import package_helpers
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
 
 

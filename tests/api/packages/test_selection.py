@@ -24,6 +24,8 @@ from tests.api.test_cli import cli_env, run  # noqa: F401 - fixture
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD, build_world
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
 TODAY = date(2026, 11, 22)  # the packages below are of 2026-Q3, generated as of this day
 

@@ -18,6 +18,8 @@ from api.packages.models import AnalysisPackage
 from api.reports.query import ReportQuery, reports_frame
 from tests.api.packages import package_helpers
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
 TODAY = date(2026, 11, 22)  # the packages below are of 2026-Q3, generated as of this day
 

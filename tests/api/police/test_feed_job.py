@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from api.categories.models import Category
@@ -16,6 +17,8 @@ from api.organisations.models import Organisation
 from api.police import service as police_service
 from api.reports.models import Report
 from tests.api.police.conftest import FEED_FIXTURE
+
+pytestmark = pytest.mark.dates
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 

@@ -12,6 +12,8 @@ from api.reports.models import Report
 from tests.api.police.conftest import FEED_FIXTURE
 from tests.conftest import database_url_for, make_test_settings, set_cli_environment
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture()
 def cli_engine(tmp_path, monkeypatch, test_today):  # type: ignore[no-untyped-def]

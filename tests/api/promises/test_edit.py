@@ -26,6 +26,8 @@ from tests.api.promises.conftest import add_report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 PROMISE = {"titel": "Tryggare centrum", "lofte": "Vi genomför tio trygghetsvandringar.",
            "parter": "Örebro kommun och polisen", "startdatum": "2026-01-01",
            "slutdatum": "2027-12-31", "status": "aktivt", "intervall": "90"}

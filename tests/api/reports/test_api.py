@@ -12,6 +12,8 @@ from sqlmodel import select
 from api.reports.models import Report
 from api.users import service as user_service
 
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture()
 def token(session, world) -> str:

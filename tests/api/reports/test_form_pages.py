@@ -17,6 +17,8 @@ from api.reports.models import Nollrapport, Report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 TOKEN = "0b5c6a52-0d2e-4c0e-9a57-6f1d2c3b4a59"
 
 
