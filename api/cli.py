@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from api.backup.cli import backup_command, restore_command
+from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
@@ -64,14 +65,19 @@ def _fail(message: str) -> None:
 
 
 @contextmanager
-def _work(*, write: bool = True) -> Iterator[Session]:
-    """A session on the migrated database (one transaction when writing).
+def _work(*, write: bool = True, settings: Settings | None = None, clock: Clock | None = None) -> Iterator[Session]:
+    """A session on the migrated database (one transaction when writing), under the command's clock.
 
-    A user error (AppError) ends the command with its Swedish message and exit code 1.
+    The clock (default `settings.make_clock()`, fixed when LAGESBILD_CLOCK_AT is set) is current for the
+    whole block, so `created_at` and every "today" agree. A user error (AppError) ends the command
+    with its Swedish message and exit code 1.
     """
-    database = _upgrade(Settings())
+    settings = settings or Settings()
+    database = _upgrade(settings)
     try:
-        with database.transaction() if write else database.session() as session:
+        with using_clock(clock or settings.make_clock()), (
+            database.transaction() if write else database.session()
+        ) as session:
             yield session
     except AppError as exc:
         _fail(exc.message)
@@ -116,8 +122,10 @@ def demo(
     if settings.environment == "production":
         _fail("Demodata laddas inte i produktion.")
     database = _upgrade(settings)
-    with database.transaction() as session:
-        summary = load_demo(session=session, progress=console.print, period_kind=settings.period_kind)
+    clock = settings.make_clock()  # LAGESBILD_CLOCK_AT dates the demo (and the server) for training
+    with using_clock(clock), database.transaction() as session:
+        summary = load_demo(session=session, today=clock.today(), progress=console.print,
+                            period_kind=settings.period_kind)
     console.print(f"\n[bold]Demokommun:[/bold] {summary}", soft_wrap=True)
     table = Table(title="Demoinloggningar (en per roll)")
     table.add_column("Roll")

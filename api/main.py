@@ -17,8 +17,14 @@ from api.resources import frontend_path
 from api.routes import ROUTERS
 
 
-def create_app(settings: Settings, *, database: Database | None = None, clock: Clock | None = None) -> FastAPI:
-    """Build the web application for these settings (tests pass their own database and clock)."""
+def create_app(
+    settings: Settings, *, database: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """Build the web application for these settings (tests pass their own database and clock).
+
+    The clock (default: `settings.make_clock()`) is `app.state.clock`, handed to routes by
+    `ClockDep`, to the scheduler's jobs, and made the current clock of every request.
+    """
     app = FastAPI(
         title="Lägesbild",
         description="Kommunens brottsförebyggande lägesbild i EST-modellen.",
@@ -29,7 +35,8 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
-    app.state.clock = clock or settings.make_clock()
+    # Always in the installation's zone: a clock built elsewhere keeps its moment, not its zone.
+    app.state.clock = (clock or settings.make_clock()).with_timezone(settings.timezone)
     app.state.db = database or Database(make_engine(settings))
     app.state.templates = make_templates()
     app.state.login_limiter = LoginLimiter()
@@ -38,9 +45,10 @@ def create_app(settings: Settings, *, database: Database | None = None, clock: C
 
     app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
-    app.add_middleware(ClockMiddleware, clock=app.state.clock)
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost of ours: column defaults (created_at …) read the app's clock in every request.
+    app.add_middleware(ClockMiddleware, clock=app.state.clock)
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])

@@ -6,6 +6,7 @@ Swedish reason that the adapter puts into a ``RowError``.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -167,7 +168,7 @@ def parse_count(value: Any) -> int:
             number = float(str(value).strip().replace(",", ".").replace(" ", ""))
         except ValueError as err:
             raise ValueError(f"\"{value}\" är inte ett heltal") from err
-    if number != number or number != int(number):
+    if not math.isfinite(number) or number != int(number):  # NaN, "INF", "1e999" are no counts
         raise ValueError(f"\"{value}\" är inte ett heltal")
     if number < 0:
         raise ValueError("får inte vara negativt")

@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from api.audit import service as audit_service
+from api.core.clock import Clock
 from api.core.config import Settings
 from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated, NotFound
 from api.core.security import csrf_token, csrf_valid
@@ -36,6 +37,11 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
+def get_clock(request: Request) -> Clock:
+    """The app's clock: every route's "now", "today" and "this week" (`create_app(clock=...)`)."""
+    return request.app.state.clock  # type: ignore[no-any-return]
+
+
 def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.db.session() as session:
         request.state.db_session = session
@@ -44,6 +50,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
 @dataclass

@@ -16,6 +16,11 @@ Locks are not retried by the web process: a worker that did not get the lock run
 
 The process holding the lock writes a heartbeat every minute (api/jobs/heartbeat.py), which
 `/healthz` reports, so monitoring sees a scheduler that has stopped.
+
+The scheduler is given one clock (the web app's `app.state.clock`, or the command's
+`settings.make_clock()`) and hands it to every run; APScheduler's worker threads do not inherit the
+caller's context, so `run_job` makes it the current clock there. The triggers themselves fire on the
+system's time: a fixed clock (LAGESBILD_CLOCK_AT) changes what a run sees, not when it runs.
 """
 
 from __future__ import annotations
@@ -121,25 +126,27 @@ class SchedulerLock:
 
 
 def run_scheduled(database: Database, settings: Settings, name: str,
-                  jobs: list[ScheduledJob] | None = None) -> None:
+                  jobs: list[ScheduledJob] | None = None, clock: Clock | None = None) -> None:
     """What the scheduler calls: the job once, or once per kommun for per-kommun jobs."""
     job = get_job(name, jobs)
+    clock = clock or settings.make_clock()
     if not job.per_kommun:
-        run_job(database, settings, name, jobs=jobs)
+        run_job(database, settings, name, jobs=jobs, clock=clock)
         return
     from api.kommuner import service as kommun_service
 
     with database.session() as session:
         codes = [k.code for k in kommun_service.list_kommuner(session=session)]
     for code in codes:
-        run_job(database, settings, name, kommun_code=code, jobs=jobs)
+        run_job(database, settings, name, kommun_code=code, jobs=jobs, clock=clock)
 
 
 def build_scheduler(
     database: Database, settings: Settings, *, jobs: list[ScheduledJob] | None = None,
-    scheduler_class: type[BaseScheduler] = BackgroundScheduler,
+    clock: Clock | None = None, scheduler_class: type[BaseScheduler] = BackgroundScheduler,
 ) -> BaseScheduler:
-    """A scheduler (not started) with every job these settings enable, in local time."""
+    """A scheduler (not started) with every job these settings enable, in local time, on `clock`."""
+    clock = clock or settings.make_clock()
     scheduler = scheduler_class(
         timezone=settings.timezone,
         # A run missed while the process was down is run once on start, not once per missed slot.
@@ -147,7 +154,7 @@ def build_scheduler(
     )
     for job in enabled_jobs(settings, jobs):
         scheduler.add_job(
-            run_scheduled, trigger=job.trigger.build(settings), args=[database, settings, job.name, jobs],
+            run_scheduled, trigger=job.trigger.build(settings), args=[database, settings, job.name, jobs, clock],
             id=job.name, name=job.title, replace_existing=True,
         )
     return scheduler
@@ -183,7 +190,7 @@ def start_scheduler(
         return None
     scheduler: BaseScheduler | None = None
     try:
-        scheduler = build_scheduler(database, settings, jobs=jobs)
+        scheduler = build_scheduler(database, settings, jobs=jobs, clock=clock)
         scheduler.start()
         running_scheduler = scheduler
         heartbeat = HeartbeatThread(database, clock or settings.make_clock(),
@@ -203,8 +210,8 @@ def start_scheduler(
 async def scheduler_lifespan(app: Any) -> AsyncIterator[None]:
     """The web app's lifespan: run the scheduler in this process when enabled and the lock is free."""
     settings: Settings = app.state.settings
-    clock = getattr(app.state, "clock", None)
-    running = start_scheduler(app.state.db, settings, clock=clock) if settings.scheduler_enabled else None
+    running = (start_scheduler(app.state.db, settings, clock=app.state.clock)
+               if settings.scheduler_enabled else None)
     app.state.scheduler = running
     try:
         yield

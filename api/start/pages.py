@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.core.deps import ALL_USER_ROLES, Principal, SessionDep, allow, load_principal, public
+from api.core.deps import ALL_USER_ROLES, ClockDep, Principal, SessionDep, allow, load_principal, public
 from api.core.templating import render
-from api.core.time import utcnow
 from api.start import service as start_service
 
 router = APIRouter()
@@ -26,10 +25,9 @@ def start(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES))],
+    clock: ClockDep,
 ) -> Response:
-    settings = request.app.state.settings
-    today = start_service.local_today(settings.timezone, utcnow())
-    summary = start_service.week_summary(session=session, principal=principal, today=today)
+    summary = start_service.week_summary(session=session, principal=principal, today=clock.today())
     tasks = start_service.ROLE_TASKS.get(principal.role, [])
     return render(
         request, "start.html", {"summary": summary, "tasks": tasks}, principal=principal,

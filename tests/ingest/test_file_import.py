@@ -363,7 +363,7 @@ def test_parse_time_and_count():
     with pytest.raises(ValueError, match="klockslag"):
         parse_time("24:00")
     assert parse_count(" 4 ") == 4
-    for bad in ("-1", "2,5", "två", True, float("nan")):
+    for bad in ("-1", "2,5", "två", True, float("nan"), "INF", "-inf", "1e999", float("inf")):
         with pytest.raises(ValueError):
             parse_count(bad)
 
