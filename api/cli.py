@@ -17,9 +17,9 @@ from api.core.cli_support import console, fail, upgraded_database
 from api.core.config import Settings
 from api.gallring.cli import gallring_command
 from api.imports.cli import import_command
-from api.jobs.cli import jobs_app, scheduler_command
 from api.packages.cli import package_command
 from api.police.cli import police_app
+from api.schedule.cli import jobs_app, scheduler_command
 
 app = typer.Typer(help="Lägesbild – kommunens brottsförebyggande lägesbild.", no_args_is_help=True)
 db_app = typer.Typer(help="Databasen.", no_args_is_help=True)

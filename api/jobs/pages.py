@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from api.core.deps import Principal, SessionDep, allow
 from api.core.templating import render
 from api.jobs import service as job_service
-from api.jobs.registry import JOBS
+from api.jobs.registry import ScheduledJob
 
 router = APIRouter()
 
@@ -29,7 +29,8 @@ def runs_page(
 ) -> Response:
     settings = request.app.state.settings
     zone = ZoneInfo(settings.timezone)
-    titles = {job.name: job.title for job in JOBS}
+    installed: list[ScheduledJob] = request.app.state.jobs  # the app factory's list (api/schedule/jobs.py)
+    titles = {job.name: job.title for job in installed}
     runs = [
         {
             "title": titles.get(run.job, run.job),
@@ -45,7 +46,7 @@ def runs_page(
     jobs = [
         {"name": job.name, "title": job.title, "when": job.trigger.describe(settings),
          "enabled": job.enabled(settings)}
-        for job in JOBS
+        for job in installed
     ]
     scheduler_here = getattr(request.app.state, "scheduler", None) is not None
     return render(request, "jobs_runs.html",

@@ -36,9 +36,9 @@ def run_job(
     clock: Callable[[], datetime] = utcnow,
     http_transport: Any = None,
     force: bool = False,
-    jobs: list[ScheduledJob] | None = None,
+    jobs: list[ScheduledJob],
 ) -> JobRun:
-    """Run the named job once for a period (default: derived from now) and return its job_run row."""
+    """Run the job of `jobs` with this name once for a period (default: from now); return its job_run row."""
     job = get_job(name, jobs)
     started = clock()
     if period is None:

@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from sqlmodel import select
 
 from api.jobs.models import JobRun
-from api.jobs.registry import get_job
-from api.jobs.runner import run_job
 from api.lagesbild.models import Lagesbild
+from api.schedule.jobs import get_job, run_job
 from tests.api.lagesbild.helpers import week_of_reports
 
 MONDAY_0600 = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Stockholm, Monday of 2026-W48
