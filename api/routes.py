@@ -22,11 +22,11 @@ from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.statistics.api_routes import router as statistics_api
-from api.users.pages import router as user_pages
+from api.web.pages import router as web_pages
 
 ROUTERS = [
     start_pages,
-    user_pages,
+    web_pages,
     report_api,
     statistics_api,
     report_form_pages,

@@ -9,7 +9,8 @@ from sqlmodel import Session
 
 from api.audit import service as audit_service
 from api.audit.query import local_time
-from api.core.deps import Principal, _client_ip, allow, check_csrf
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
 
 Admin = Annotated[Principal, Depends(allow("admin"))]
 # Pages that show a secret once (a new API token, a generated password) must not be cached.

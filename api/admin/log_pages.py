@@ -15,7 +15,7 @@ from fastapi.responses import Response, StreamingResponse
 from api.admin._common import Admin, audit
 from api.audit import query as audit_query
 from api.core.deps import SessionDep
-from api.core.templating import render
+from api.web.layout import render
 
 router = APIRouter()
 FILTER_FIELDS = ("fran", "till", "handelse", "anvandare")

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.core.deps import Principal, SessionDep, allow
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.jobs import service as job_service
 from api.jobs.registry import ScheduledJob
+from api.users.principal import Principal
+from api.web.deps import allow
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -249,9 +249,9 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
 
 def _indicator_lines(session: Session, promise: Any, kommun_code: str, as_of: date) -> list[str]:
     """One Swedish sentence per indicator of the löfte: recent level against baseline and target."""
-    from api.core.deps import Principal
     from api.promises.follow_up import manual_indicator, report_indicator
     from api.promises.service import indicators
+    from api.users.principal import Principal
 
     # Report-based indicators read through the one query object, scoped like an analyst's view.
     reader = Principal(role="analytiker", kommun_code=kommun_code, kommun_codes=[kommun_code],

@@ -15,13 +15,15 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from api.audit import service as audit_service
 from api.core.config import Settings
 from api.core.db import Database
-from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import SessionDep
 from api.core.errors import NotFound
-from api.core.templating import render
 from api.exports import service as export_service
 from api.exports.pdf import local_time
 from api.packages import selection, service
 from api.packages.models import AnalysisPackage
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

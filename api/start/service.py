@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, func, select
 
-from api.core.deps import Principal
 from api.organisations.models import Organisation
 from api.reports.models import Nollrapport, Report
+from api.users.principal import Principal
 
 
 def local_today(timezone: str, now: datetime) -> date:
