@@ -1,5 +1,6 @@
 """Every router of the application, in one explicit list."""
 
+from api.admin.kommun_settings_pages import router as kommun_settings_pages
 from api.admin.log_pages import router as admin_log_pages
 from api.admin.organisation_pages import router as admin_organisation_pages
 from api.admin.token_pages import router as admin_token_pages
@@ -10,7 +11,6 @@ from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
-from api.kommuner.settings_pages import router as kommun_settings_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages

@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from api.admin.log_query import local_time
 from api.audit import service as audit_service
-from api.audit.query import local_time
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
 

@@ -14,11 +14,10 @@ from api.audit import service as audit_service
 from api.categories import service as category_service
 from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.imports import service
 from api.imports.models import ImportBatch
 from api.organisations.models import Organisation
-from api.start.service import local_today
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
 from api.web.layout import render

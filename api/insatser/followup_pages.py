@@ -12,12 +12,11 @@ from sqlmodel import Session, col, select
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
 from api.core.errors import NotFound
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.insatser import service
 from api.insatser.effects import InsatsEvaluation, insats_evaluation, insatser_of_year
 from api.insatser.models import InsatsUppfoljning
 from api.review import service as review_service
-from api.start.service import local_today
 from api.users.models import User
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf

@@ -10,11 +10,10 @@ from sqlmodel import Session
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.promises import follow_up, service
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES, Medborgarlofte
 from api.review import service as review_service
-from api.start.service import local_today
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
 from api.web.layout import render

@@ -10,11 +10,10 @@ from fastapi.responses import Response
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.exports.pdf import local_time
 from api.promises import pages, report, service
 from api.promises.pdf import build_promise_report_pdf
-from api.start.service import local_today
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow
 

@@ -11,10 +11,9 @@ from fastapi.responses import JSONResponse
 from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import SessionDep
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.reports import api_service
 from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
-from api.start.service import local_today
 from api.users.principal import API_TOKEN_ROLE, Principal
 from api.web.deps import ALL_USER_ROLES, allow
 

@@ -14,12 +14,11 @@ from api.areas import service as area_service
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.organisations import service as organisation_service
 from api.reports import form_input, form_places
 from api.reports import form_service as service
 from api.reports.form_input import FormErrors
-from api.start.service import local_today
 from api.users.principal import API_TOKEN_ROLE, Principal
 from api.web.deps import ALL_USER_ROLES, _client_ip, allow, check_csrf
 from api.web.layout import render

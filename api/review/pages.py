@@ -13,11 +13,10 @@ from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.organisations import service as organisation_service
 from api.review import service
 from api.review.service import InboxFilter
-from api.start.service import local_today
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
 from api.web.layout import render

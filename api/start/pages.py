@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.core.deps import SessionDep
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.start import service as start_service
 from api.users.principal import Principal
 from api.web.deps import ALL_USER_ROLES, allow, load_principal, public
@@ -30,7 +30,7 @@ def start(
     principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES))],
 ) -> Response:
     settings = request.app.state.settings
-    today = start_service.local_today(settings.timezone, utcnow())
+    today = local_today(settings.timezone, utcnow())
     summary = start_service.week_summary(session=session, principal=principal, today=today)
     tasks = start_service.ROLE_TASKS.get(principal.role, [])
     return render(

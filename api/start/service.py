@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from api.organisations.models import Organisation
 from api.reports.models import Nollrapport, Report
 from api.users.principal import Principal
-
-
-def local_today(timezone: str, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(timezone)).date()
 
 
 def week_summary(*, session: Session, principal: Principal, today: date) -> dict[str, object]:

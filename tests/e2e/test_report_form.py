@@ -8,10 +8,9 @@ from datetime import timedelta
 
 import pytest
 
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.demo.loader import DEMO_PASSWORDS
 from api.reports.form_service import week_of
-from api.start.service import local_today
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 
 pytestmark = pytest.mark.e2e

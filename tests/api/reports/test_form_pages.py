@@ -12,10 +12,9 @@ from sqlmodel import select
 from api.areas.models import Area, Place
 from api.audit.models import AuditEvent
 from api.categories.models import Category
-from api.core.time import utcnow
+from api.core.time import local_today, utcnow
 from api.reports.form_service import week_of
 from api.reports.models import Nollrapport, Report
-from api.start.service import local_today
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
