@@ -14,6 +14,7 @@ from rich.table import Table
 
 from api.admin.cli import areas_app, categories_app, kommun_app, orgs_app, tokens_app, users_app
 from api.core.cli_support import console, fail, upgraded_database
+from api.core.clock import using_clock
 from api.core.config import Settings
 from api.gallring.cli import gallring_command
 from api.imports.cli import import_command
@@ -69,8 +70,10 @@ def demo(
     if settings.environment == "production":
         fail("Demodata laddas inte i produktion.")
     database = upgraded_database(settings)
-    with database.transaction() as session:
-        summary = load_demo(session=session, progress=console.print, period_kind=settings.period_kind)
+    clock = settings.make_clock()  # LAGESBILD_CLOCK_AT dates the demo (and the server) for training
+    with using_clock(clock), database.transaction() as session:
+        summary = load_demo(session=session, today=clock.today(), progress=console.print,
+                            period_kind=settings.period_kind)
     console.print(f"\n[bold]Demokommun:[/bold] {summary}", soft_wrap=True)
     table = Table(title="Demoinloggningar (en per roll)")
     table.add_column("Roll")

@@ -6,6 +6,7 @@ from fastapi import Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
+from api.core.clock import Clock, ClockMiddleware
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.deps import row_ids_in_range
@@ -18,8 +19,14 @@ from api.routes import ROUTERS
 from api.schedule.jobs import JOBS
 
 
-def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
-    """Build the web application for these settings (tests pass their own database)."""
+def create_app(
+    settings: Settings, *, database: Database | None = None, clock: Clock | None = None
+) -> FastAPI:
+    """Build the web application for these settings (tests pass their own database and clock).
+
+    The clock (default: `settings.make_clock()`) is `app.state.clock`, handed to routes by
+    `ClockDep`, to the scheduler's jobs, and made the current clock of every request.
+    """
     app = FastAPI(
         title="Lägesbild",
         description="Kommunens brottsförebyggande lägesbild i EST-modellen.",
@@ -30,6 +37,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         openapi_url="/api/openapi.json",
     )
     app.state.settings = settings
+    # Always in the installation's zone: a clock built elsewhere keeps its moment, not its zone.
+    app.state.clock = (clock or settings.make_clock()).with_timezone(settings.timezone)
     app.state.db = database or Database(make_engine(settings))
     app.state.templates = make_templates()
     app.state.login_limiter = LoginLimiter()
@@ -39,6 +48,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_error_handlers(app)
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Outermost of ours: column defaults (created_at …) read the app's clock in every request.
+    app.add_middleware(ClockMiddleware, clock=app.state.clock)
     app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])

@@ -2,6 +2,12 @@
 
 SQLite by default; set LAGESBILD_TEST_DATABASE_URL to a PostgreSQL URL to run on PostgreSQL
 (.ci/run does both). Under pytest-xdist every worker gets its own SQLite file or PostgreSQL schema.
+
+Time is an input here too: the `clock` fixture is the suite's one clock, fixed at
+LAGESBILD_TEST_TODAY (an ISO date, e.g. 2026-12-31) when set, else at the real date read once at the
+start of the session (the only place the suite reads it). The app, its jobs, the CLI tests and every
+test's column defaults use it; expectations are worked out from it, never from the real date. CI runs
+the suite on the real date and at awkward ones (`pytest -m dates` selects the date-dependent tests).
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -19,11 +26,24 @@ from sqlalchemy.engine import Connection, Engine
 from sqlmodel import Session
 
 from api.core import migrate
+from api.core.clock import SYSTEM_CLOCK, Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.main import create_app
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-production-0123456789"
+TEST_TODAY_VARIABLE = "LAGESBILD_TEST_TODAY"
+
+
+def read_test_today() -> date:
+    """The suite's today: LAGESBILD_TEST_TODAY, else the real local date (read here and nowhere else)."""
+    text = os.environ.get(TEST_TODAY_VARIABLE, "").strip()
+    if not text:
+        return SYSTEM_CLOCK.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise pytest.UsageError(f"{TEST_TODAY_VARIABLE}={text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
 def _worker() -> str:
@@ -58,9 +78,11 @@ def database_url_for(tmp_root: Path, name: str) -> str:
     return f"{base}{separator}options=-csearch_path%3D{schema}"
 
 
-def make_test_settings(database_url: str, data_dir: Path) -> Settings:
+def make_test_settings(database_url: str, data_dir: Path, today: date | None = None) -> Settings:
+    """Test settings; with `today`, `make_clock()` is fixed on that day (as the `clock` fixture is)."""
     return Settings(
         environment="test",
+        clock_at=today.isoformat() if today else None,
         database_url=database_url,
         data_dir=data_dir,
         secret_key=TEST_SECRET,
@@ -70,10 +92,37 @@ def make_test_settings(database_url: str, data_dir: Path) -> Settings:
     )
 
 
+def set_cli_environment(monkeypatch: pytest.MonkeyPatch, database_url: str, data_dir: Path, today: date) -> None:
+    """The environment a `lagesbild` command reads in a test: its database, and the suite's day as
+    LAGESBILD_CLOCK_AT (so the command's `settings.make_clock()` is the suite's clock)."""
+    for key, value in {"DATABASE_URL": database_url, "DATA_DIR": str(data_dir), "SECRET_KEY": TEST_SECRET,
+                       "ENVIRONMENT": "test", "CLOCK_AT": today.isoformat()}.items():
+        monkeypatch.setenv(f"LAGESBILD_{key}", value)
+
+
 @pytest.fixture(scope="session")
-def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+def test_today() -> date:
+    """Today for the whole session (LAGESBILD_TEST_TODAY or the real date, read once)."""
+    return read_test_today()
+
+
+@pytest.fixture(scope="session")
+def clock(test_today: date) -> Clock:
+    """The suite's clock: stands still at 12:00 local time on `test_today`."""
+    return Clock.fixed(test_today)
+
+
+@pytest.fixture(autouse=True)
+def _current_clock(clock: Clock) -> Iterator[Clock]:
+    """Every test runs under the suite's clock, so rows it creates get `created_at` on `test_today`."""
+    with using_clock(clock):
+        yield clock
+
+
+@pytest.fixture(scope="session")
+def test_settings(tmp_path_factory: pytest.TempPathFactory, test_today: date) -> Settings:
     root = tmp_path_factory.mktemp("db")
-    return make_test_settings(database_url_for(root, f"unit_{_worker()}"), root)
+    return make_test_settings(database_url_for(root, f"unit_{_worker()}"), root, today=test_today)
 
 
 @pytest.fixture(scope="session")
@@ -117,8 +166,8 @@ def session(database: ConnectionDatabase) -> Iterator[Session]:
 
 
 @pytest.fixture()
-def app(test_settings: Settings, database: ConnectionDatabase):  # type: ignore[no-untyped-def]
-    return create_app(test_settings, database=database)
+def app(test_settings: Settings, database: ConnectionDatabase, clock: Clock):  # type: ignore[no-untyped-def]
+    return create_app(test_settings, database=database, clock=clock)
 
 
 @pytest.fixture()

@@ -6,7 +6,6 @@ so the people it oversees do not get to browse it. Reading and exporting it is i
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -14,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.admin import log_query as audit_query
 from api.admin._common import Admin, audit
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.web.layout import render
 
 router = APIRouter()
@@ -48,14 +47,14 @@ def audit_log(request: Request, session: SessionDep, principal: Admin, sida: str
 
 
 @router.get("/admin/logg.csv")
-def audit_log_csv(request: Request, session: SessionDep, principal: Admin) -> Response:
+def audit_log_csv(request: Request, session: SessionDep, principal: Admin, clock: ClockDep) -> Response:
     params, audit_filter, errors = _filter(request, principal)
     if errors:
         return audit_log(request, session, principal)
     audit(request, session, principal, "audit.export", object_type="csv", object_id="logg",
           details=audit_filter.as_filter())
     session.commit()
-    filename = f"lagesbild_{principal.kommun_code}_logg_{date.today().isoformat()}.csv"
+    filename = f"lagesbild_{principal.kommun_code}_logg_{clock.today().isoformat()}.csv"
     return StreamingResponse(
         audit_query.audit_csv_chunks(open_session=request.app.state.db.session, audit_filter=audit_filter),
         media_type="text/csv; charset=utf-8",

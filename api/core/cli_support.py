@@ -14,6 +14,7 @@ from rich.console import Console
 from sqlmodel import Session
 
 from api.core import migrate
+from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
@@ -38,14 +39,19 @@ def upgraded_database(settings: Settings) -> Database:
 
 
 @contextmanager
-def work(*, write: bool = True) -> Iterator[Session]:
-    """A session on the migrated database (one transaction when writing).
+def work(*, write: bool = True, settings: Settings | None = None, clock: Clock | None = None) -> Iterator[Session]:
+    """A session on the migrated database (one transaction when writing), under the command's clock.
 
-    A user error (AppError) ends the command with its Swedish message and exit code 1.
+    The clock (default `settings.make_clock()`, fixed when LAGESBILD_CLOCK_AT is set) is current for the
+    whole block, so `created_at` and every "today" agree. A user error (AppError) ends the command
+    with its Swedish message and exit code 1.
     """
-    database = upgraded_database(Settings())
+    settings = settings or Settings()
+    database = upgraded_database(settings)
     try:
-        with database.transaction() if write else database.session() as session:
+        with using_clock(clock or settings.make_clock()), (
+            database.transaction() if write else database.session()
+        ) as session:
             yield session
     except AppError as exc:
         fail(exc.message)

@@ -26,10 +26,22 @@ def _system_now() -> datetime:
 
 @dataclass(frozen=True)
 class Clock:
-    """Now, today and this week in one time zone; `source` gives the moment (the system's by default)."""
+    """Now, today and this week in one time zone.
+
+    A fixed clock holds its moment in `fixed_at` (so two fixed clocks compare and print by their
+    moment); otherwise `source` gives the moment, the system's by default.
+    """
 
     timezone: str = DEFAULT_TIMEZONE
+    fixed_at: datetime | None = None
     source: Callable[[], datetime] = field(default=_system_now, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        ZoneInfo(self.timezone)  # an unknown zone fails here (ZoneInfoNotFoundError), not at first use
+        if self.fixed_at is not None:
+            if self.fixed_at.tzinfo is None:
+                raise ValueError("Clock.fixed_at must be timezone-aware")
+            object.__setattr__(self, "fixed_at", self.fixed_at.astimezone(UTC))
 
     @classmethod
     def fixed(cls, moment: datetime | date, timezone: str = DEFAULT_TIMEZONE) -> Clock:
@@ -39,8 +51,7 @@ class Clock:
             moment = datetime.combine(moment, time(12, 0), zone)
         elif moment.tzinfo is None:
             moment = moment.replace(tzinfo=zone)
-        frozen = moment.astimezone(UTC)
-        return cls(timezone=timezone, source=lambda: frozen)
+        return cls(timezone=timezone, fixed_at=moment)
 
     @classmethod
     def parse(cls, text: str, timezone: str = DEFAULT_TIMEZONE) -> Clock:
@@ -55,7 +66,7 @@ class Clock:
 
     def now(self) -> datetime:
         """Now, timezone-aware UTC (what every `_at` column stores)."""
-        moment = self.source()
+        moment = self.fixed_at if self.fixed_at is not None else self.source()
         if moment.tzinfo is None:
             raise ValueError("Clock source must return an aware datetime")
         return moment.astimezone(UTC)
@@ -84,7 +95,7 @@ class Clock:
 
     def with_timezone(self, timezone: str) -> Clock:
         """The same source seen from another time zone."""
-        return Clock(timezone=timezone, source=self.source)
+        return Clock(timezone=timezone, fixed_at=self.fixed_at, source=self.source)
 
 
 SYSTEM_CLOCK = Clock()
@@ -98,7 +109,11 @@ def current_clock() -> Clock:
 
 @contextmanager
 def using_clock(clock: Clock) -> Iterator[Clock]:
-    """Make `clock` the current clock inside the block (and in threads started from its context)."""
+    """Make `clock` the current clock inside the block.
+
+    Asyncio tasks and Starlette's threadpool (sync routes and dependencies) copy the context, so they
+    see it; a plain `threading.Thread` or an APScheduler worker does not: enter `using_clock` there.
+    """
     token = _current.set(clock)
     try:
         yield clock

@@ -11,6 +11,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from api.core.clock import Clock
 from api.core.config import Settings
 from api.core.errors import NotFound
 from ingest.records import MAX_ROW_ID
@@ -18,6 +19,11 @@ from ingest.records import MAX_ROW_ID
 
 def get_settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
+
+
+def get_clock(request: Request) -> Clock:
+    """The app's clock: every route's "now", "today" and "this week" (`create_app(clock=...)`)."""
+    return request.app.state.clock  # type: ignore[no-any-return]
 
 
 def get_session(request: Request) -> Iterator[Session]:
@@ -28,6 +34,7 @@ def get_session(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_session)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
 def row_ids_in_range(request: Request) -> None:

@@ -45,18 +45,19 @@ _DEMO_NAMES = {
 
 
 def load_demo(
-    *, session: Session, today: date | None = None, progress: Callable[[str], object] = print,
+    *, session: Session, today: date, progress: Callable[[str], object] = print,
     period_kind: str = "kvartal",
 ) -> str:
     """Load Örebro with areas, gazetteer, organisations, one user per role and two years of reports.
 
-    Idempotent: a second run leaves an already loaded demo kommun as it is.
+    Everything is dated relative to `today` (the caller's clock), so the demo is current on any date
+    and the same `today` always gives the same data. Idempotent: a second run leaves an already
+    loaded demo kommun as it is.
     """
     code, name = DEMO_KOMMUN
     if session.get(Kommun, code) is not None:
         reports = session.exec(select(Report.id).where(Report.kommun_code == code)).all()
         return f"{name} ({code}) finns redan: {len(reports)} rapporter."
-    today = today or date.today()
     kommun_service.add_kommun(session=session, code=code, name=name, period_kind=period_kind)
     progress("Läser in områden (RegSO 2025, Källa: SCB) …")
     areas = area_service.read_area_file(

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.areas import service as area_service
 from api.categories import service as category_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.exports import csv_export, geopackage, offline_html, pdf
 from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
@@ -25,7 +23,6 @@ router = APIRouter()
 CSV_ROLES = ("polis", "analytiker")
 # Files of a week's lägesbild: readers get published versions, the analyst also an unpublished week.
 WEEK_ROLES = ("granskare", "analytiker", "polis")
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
 def _choices(session, principal):  # type: ignore[no-untyped-def]
@@ -67,8 +64,9 @@ def csv_page(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*CSV_ROLES))],
+    clock: ClockDep,
 ) -> Response:
-    first, last = export_service.default_period(datetime.now(STOCKHOLM).date())
+    first, last = export_service.default_period(clock.today())
     return _csv_page(request, session, principal, CsvExportForm(fran=first, till=last), {})
 
 

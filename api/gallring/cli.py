@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 import typer
 
@@ -22,8 +20,9 @@ def gallring_command(
 ) -> None:
     """Gallra fritext enligt kommunens informationshanteringsplan (samma som det nattliga jobbet)."""
     settings = Settings()
-    today = datetime.now(ZoneInfo(settings.timezone)).date()
-    with work(write=not dry_run) as session:
+    clock = settings.make_clock()
+    today = clock.today()
+    with work(write=not dry_run, settings=settings, clock=clock) as session:
         if kommun is not None:
             codes = [kommun_service.resolve_kommun(session=session, code=kommun).code]
         else:
@@ -33,7 +32,7 @@ def gallring_command(
                 return
         for code in codes:
             result = service.apply_retention(session=session, kommun_code=code, today=today,
-                                             timezone=settings.timezone, dry_run=dry_run,
+                                             timezone=clock.timezone, now=clock.now(), dry_run=dry_run,
                                              actor="kommandorad")
             if result.retention_months is None:
                 typer.echo(f"{code}: ingen automatisk gallring inställd; inget gallrat.")

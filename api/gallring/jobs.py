@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from api.gallring import service
 from api.jobs.registry import JobContext, JobOutcome
 
@@ -14,10 +12,10 @@ def gallring_job(context: JobContext) -> JobOutcome:
         codes = service.kommuner_with_retention(session=context.session)
     else:
         codes = [context.kommun_code]
-    today = context.clock().astimezone(ZoneInfo(context.settings.timezone)).date()
+    clock = context.clock
     results = [
-        service.apply_retention(session=context.session, kommun_code=code, today=today,
-                                timezone=context.settings.timezone, now=context.clock())
+        service.apply_retention(session=context.session, kommun_code=code, today=clock.today(),
+                                timezone=clock.timezone, now=clock.now())
         for code in codes
     ]
     active = [r for r in results if r.retention_months is not None]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -10,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from api.core.clock import using_clock
 from api.core.config import Settings
 from api.core.errors import AppError
 from api.core.time import utcnow
@@ -67,17 +69,22 @@ def import_command(
     ] = None,
 ) -> None:
     """Importera observationer från en CSV- eller Excel-fil (samma kontroller som i webben)."""
-    from zoneinfo import ZoneInfo
+    settings = Settings()
+    with using_clock(settings.make_clock()) as clock:
+        _import(settings, clock.today(), file=file, org=org, kommun=kommun, dry_run=dry_run,
+                lenient=lenient, template=template)
 
+
+def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: str | None, dry_run: bool,
+            lenient: bool, template: str | None) -> None:
+    """The import, with today (the latest allowed observation date) from the command's clock."""
     from api.core import migrate
     from api.core.db import Database, make_engine
     from api.kommuner import service as kommun_service
     from api.organisations import service as org_service
 
-    settings = Settings()
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)
-    today = utcnow().astimezone(ZoneInfo(settings.timezone)).date()
     try:
         data = _read_file(file)
         with database.session() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
@@ -12,9 +13,8 @@ from starlette.datastructures import UploadFile
 
 from api.audit import service as audit_service
 from api.categories import service as category_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError
-from api.core.time import local_today, utcnow
 from api.imports import service
 from api.imports.models import ImportBatch
 from api.organisations.models import Organisation
@@ -40,10 +40,6 @@ _MAX_ERRORS_SHOWN = 500
 def _scope_org(principal: Principal) -> int | None:
     """The organisation an inrapportör is limited to; None (the whole kommun) for an analytiker."""
     return principal.organisation_id if principal.role == "inrapportor" else None
-
-
-def _today(request: Request):  # type: ignore[no-untyped-def]
-    return local_today(request.app.state.settings.timezone, utcnow())
 
 
 def _local_time(request: Request, value) -> str:  # type: ignore[no-untyped-def]
@@ -124,7 +120,9 @@ async def _read_upload(upload: UploadFile) -> bytes:
 
 
 @router.post("/import")
-async def upload(request: Request, session: SessionDep, principal: ImportPrincipal) -> Response:
+async def upload(
+    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep
+) -> Response:
     # The size cap is checked on the declared length before the body is parsed (and spooled).
     length = request.headers.get("content-length")
     cap = service.MAX_UPLOAD_BYTES + _FORM_OVERHEAD
@@ -175,7 +173,7 @@ async def upload(request: Request, session: SessionDep, principal: ImportPrincip
     try:
         analysis = service.analyse(
             session=session, data=data, kommun_code=principal.kommun_code,
-            organisation_id=organisation.id, today=_today(request), mapping=mapping,  # type: ignore[arg-type]
+            organisation_id=organisation.id, today=clock.today(), mapping=mapping,  # type: ignore[arg-type]
         )
     except ImportRejected as exc:  # nothing is written for a file that cannot be read
         key = "template_id" if mapping and "mallen" in exc.message_sv else "file"
@@ -207,11 +205,11 @@ def _batch(session: Session, principal: Principal, import_id: int) -> ImportBatc
 
 
 def _analyse(
-    request: Request, session: Session, batch: ImportBatch, mapping: dict[str, str]
+    session: Session, batch: ImportBatch, mapping: dict[str, str], today: date
 ) -> service.Analysis:
     analysis = service.analyse(
         session=session, data=batch.content, kommun_code=batch.kommun_code,
-        organisation_id=batch.organisation_id, today=_today(request), mapping=mapping,
+        organisation_id=batch.organisation_id, today=today, mapping=mapping,
     )
     # Also for a committed batch: its rows then show as already imported, its errors as before.
     return service.dry_run(session=session, analysis=analysis, kommun_code=batch.kommun_code,
@@ -219,7 +217,7 @@ def _analyse(
 
 
 def _preview_page(
-    request: Request, session: Session, principal: Principal, batch: ImportBatch, *,
+    request: Request, session: Session, principal: Principal, batch: ImportBatch, *, today: date,
     mapping: dict[str, str] | None = None, errors: dict[str, str] | None = None,
     message: str = "", message_kind: str = "error", strict: bool | None = None,
     template_name: str = "", status_code: int = 200, analysis: service.Analysis | None = None,
@@ -228,12 +226,12 @@ def _preview_page(
     if analysis is None:
         wanted = mapping if mapping is not None else service.batch_mapping(batch)
         try:
-            analysis = _analyse(request, session, batch, wanted)
+            analysis = _analyse(session, batch, wanted, today)
         except ImportRejected as exc:
             rejected = exc.message_sv
             if wanted:  # fall back to the proposed columns so the user can choose again
                 try:
-                    analysis = _analyse(request, session, batch, {})
+                    analysis = _analyse(session, batch, {}, today)
                 except ImportRejected:
                     analysis = None
     organisation = session.get(Organisation, batch.organisation_id)
@@ -273,34 +271,35 @@ def _preview_page(
 
 @router.get("/import/{import_id}")
 def preview_page(
-    request: Request, session: SessionDep, principal: ImportPrincipal, import_id: int
+    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
 ) -> Response:
     batch = _batch(session, principal, import_id)
-    return _preview_page(request, session, principal, batch)
+    return _preview_page(request, session, principal, batch, today=clock.today())
 
 
 @router.post("/import/{import_id}/mapping")
 async def change_mapping(
-    request: Request, session: SessionDep, principal: ImportPrincipal, import_id: int
+    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
 ) -> Response:
     await check_csrf(request, principal)
     batch = _batch(session, principal, import_id)
+    today = clock.today()
     form = await request.form()
     mapping = service.clean_mapping(
         {name: str(form.get(f"map_{name}") or "") for name in service.FIELD_LABELS}
     )
     if batch.status != "preview":
-        return _preview_page(request, session, principal, batch, status_code=409,
+        return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=service.AlreadyCommitted().message)
     saving_template = form.get("action") == "template"
     name = str(form.get("template_name") or "")
     try:
         analysis = service.analyse(
             session=session, data=batch.content, kommun_code=batch.kommun_code,
-            organisation_id=batch.organisation_id, today=_today(request), mapping=mapping,
+            organisation_id=batch.organisation_id, today=today, mapping=mapping,
         )
     except ImportRejected as exc:
-        return _preview_page(request, session, principal, batch, message=exc.message_sv,
+        return _preview_page(request, session, principal, batch, today=today, message=exc.message_sv,
                              template_name=name, status_code=422)
     if not saving_template:
         service.set_mapping(session=session, batch=batch, mapping=mapping)
@@ -317,7 +316,7 @@ async def change_mapping(
         except AppError as exc:
             errors["template_name"] = exc.message
     if errors:
-        return _preview_page(request, session, principal, batch, mapping=mapping,
+        return _preview_page(request, session, principal, batch, today=today, mapping=mapping,
                              errors={**problems, **errors}, template_name=name, status_code=422)
     service.set_mapping(session=session, batch=batch, mapping=mapping)
     session.commit()
@@ -326,19 +325,20 @@ async def change_mapping(
 
 @router.post("/import/{import_id}/commit")
 async def commit(
-    request: Request, session: SessionDep, principal: ImportPrincipal, import_id: int
+    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
 ) -> Response:
     await check_csrf(request, principal)
     batch = _batch(session, principal, import_id)
+    today = clock.today()
     form = await request.form()
     strict = bool(form.get("strict"))
     if batch.status != "preview":
-        return _preview_page(request, session, principal, batch, status_code=409,
+        return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=service.AlreadyCommitted().message, message_kind="info")
     try:
         analysis = service.analyse(
             session=session, data=batch.content, kommun_code=batch.kommun_code,
-            organisation_id=batch.organisation_id, today=_today(request),
+            organisation_id=batch.organisation_id, today=today,
             mapping=service.batch_mapping(batch),
         )
         service.commit_batch(
@@ -346,22 +346,22 @@ async def commit(
             user_id=principal.user_id, actor=principal.actor, ip=_client_ip(request),
         )
     except ImportRejected as exc:
-        return _preview_page(request, session, principal, batch, message=exc.message_sv,
+        return _preview_page(request, session, principal, batch, today=today, message=exc.message_sv,
                              strict=strict, status_code=422)
     except service.AlreadyCommitted as exc:
         session.rollback()
         batch = _batch(session, principal, import_id)
-        return _preview_page(request, session, principal, batch, status_code=409,
+        return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=exc.message, message_kind="info")
     except service.StoreRejected as exc:
         rows = len({e.row for e in exc.errors})
         message = (f"Inget sparades: {rows} {'rad har' if rows == 1 else 'rader har'} fel. Rätta "
                    "filen och ladda upp den igen, eller avmarkera ”Spara inget om någon rad har "
                    "fel” för att spara de rader som är rätt.")
-        return _preview_page(request, session, principal, batch, message=message, strict=strict,
+        return _preview_page(request, session, principal, batch, today=today, message=message, strict=strict,
                              status_code=422)
     except AppError as exc:
-        return _preview_page(request, session, principal, batch, message=exc.message,
+        return _preview_page(request, session, principal, batch, today=today, message=exc.message,
                              strict=strict, status_code=422)
     session.commit()
     return RedirectResponse(f"/import/{batch.id}?klar=import", status_code=303)

@@ -10,9 +10,8 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
-from api.core.time import local_today, utcnow
 from api.insatser import service
 from api.insatser.effects import InsatsEvaluation, insats_evaluation, insatser_of_year
 from api.insatser.models import InsatsUppfoljning
@@ -27,10 +26,6 @@ Analyst = Annotated[Principal, Depends(allow("analytiker"))]
 Reader = Annotated[Principal, Depends(allow("analytiker", "granskare", "polis"))]
 CHART_W, CHART_H, PAD_L, PAD_B, PAD_T = 640, 220, 40, 28, 12
 NOTE_MAX = 4000
-
-
-def _today(request: Request) -> date:
-    return local_today(request.app.state.settings.timezone, utcnow())
 
 
 def _audit_read(request: Request, session: Session, principal: Principal,
@@ -80,9 +75,9 @@ def _notes(session: Session, insats_id: int) -> list[dict[str, Any]]:
 
 
 def _effect_page(request: Request, session: Session, principal: Principal, insats_id: int, *,
-                 note: str = "", error: str = "", status_code: int = 200) -> Response:
+                 today: date, note: str = "", error: str = "", status_code: int = 200) -> Response:
     evaluation = insats_evaluation(session=session, kommun_code=principal.kommun_code,
-                                   insats_id=insats_id, today=_today(request))
+                                   insats_id=insats_id, today=today)
     _audit_read(request, session, principal, evaluation)
     session.commit()
     areas = review_service.area_choices(session=session, kommun_code=principal.kommun_code)
@@ -98,13 +93,13 @@ def _effect_page(request: Request, session: Session, principal: Principal, insat
 
 
 @router.get("/insatser/{insats_id}/effekt")
-def insats_effect_page(request: Request, session: SessionDep, principal: Reader,
+def insats_effect_page(request: Request, session: SessionDep, principal: Reader, clock: ClockDep,
                        insats_id: int) -> Response:
-    return _effect_page(request, session, principal, insats_id)
+    return _effect_page(request, session, principal, insats_id, today=clock.today())
 
 
 @router.post("/insatser/{insats_id}/uppfoljning")
-async def add_uppfoljning(request: Request, session: SessionDep, principal: Analyst,
+async def add_uppfoljning(request: Request, session: SessionDep, principal: Analyst, clock: ClockDep,
                           insats_id: int) -> Response:
     await check_csrf(request, principal)
     form = await request.form()
@@ -118,8 +113,8 @@ async def add_uppfoljning(request: Request, session: SessionDep, principal: Anal
     elif len(note) > NOTE_MAX:
         error = f"Uppföljningen får vara högst {NOTE_MAX} tecken; den är {len(note)}."
     if error:
-        return _effect_page(request, session, principal, insats_id, note=raw if isinstance(raw, str)
-                            else "", error=error, status_code=422)
+        return _effect_page(request, session, principal, insats_id, today=clock.today(),
+                            note=raw if isinstance(raw, str) else "", error=error, status_code=422)
     session.add(InsatsUppfoljning(insats_id=view.id, note=note, created_by_id=principal.user_id))
     audit_service.record(
         session=session, action="insats.update", actor=principal.actor, user_id=principal.user_id,
@@ -131,10 +126,11 @@ async def add_uppfoljning(request: Request, session: SessionDep, principal: Anal
 
 
 @router.get("/insatser/ar/{year}")
-def insatser_year(request: Request, session: SessionDep, principal: Reader, year: int) -> Response:
+def insatser_year(request: Request, session: SessionDep, principal: Reader, clock: ClockDep,
+                  year: int) -> Response:
     if not 2000 <= year <= 2100:
         raise NotFound("Året finns inte i registret.")
-    today = _today(request)
+    today = clock.today()
     evaluations = [
         insats_evaluation(session=session, kommun_code=principal.kommun_code, insats_id=i,
                           today=min(today, date(year, 12, 31)))

@@ -8,8 +8,9 @@ Körningar page and the command line. Adding a job is one entry there, e.g. issu
                  draft_job, per_kommun=True, period=previous_week, once_per_period=True),
 
 A job function takes a `JobContext` (an open session in the run's transaction, the settings, the
-period, the kommun for per-kommun jobs and a clock) and returns a `JobOutcome`; raising marks the
-run failed and rolls its writes back (api/jobs/runner.py).
+period, the kommun for per-kommun jobs and the run's `Clock`) and returns a `JobOutcome`; raising marks
+the run failed and rolls its writes back (api/jobs/runner.py). A job takes "now" and "today" from
+`context.clock`, never from the system.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlmodel import Session
 
+from api.core.clock import Clock
 from api.core.config import Settings
 from api.core.errors import NotFound
 
@@ -37,7 +39,8 @@ class JobContext:
     period: str
     kommun_code: str | None
     run_id: int
-    clock: Callable[[], datetime]
+    #: The run's clock (the app's, the scheduler's or the command's); also the current clock meanwhile.
+    clock: Clock
     triggered_by: str = "scheduler"
     #: httpx transport for jobs that fetch over HTTP (tests pass an httpx.MockTransport).
     http_transport: Any = None

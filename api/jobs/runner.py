@@ -10,14 +10,11 @@ re-running anything is safe.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database
-from api.core.time import utcnow
 from api.jobs import service as job_service
 from api.jobs.models import JobRun
 from api.jobs.registry import JobContext, JobOutcome, ScheduledJob, get_job
@@ -33,16 +30,31 @@ def run_job(
     kommun_code: str | None = None,
     triggered_by: str = "scheduler",
     *,
-    clock: Callable[[], datetime] = utcnow,
+    clock: Clock | None = None,
     http_transport: Any = None,
     force: bool = False,
     jobs: list[ScheduledJob],
 ) -> JobRun:
-    """Run the job of `jobs` with this name once for a period (default: from now); return its job_run row."""
+    """Run the job of `jobs` with this name once for a period (default: from now); return its job_run row.
+
+    The clock (default: `settings.make_clock()`) is the job's `context.clock` and the current clock
+    for the whole run, so the job's dates and its rows' `created_at` agree, in whatever thread.
+    """
     job = get_job(name, jobs)
-    started = clock()
+    clock = (clock or settings.make_clock()).with_timezone(settings.timezone)
+    with using_clock(clock):
+        return _run(database, settings, job, period, kommun_code, triggered_by, clock=clock,
+                    http_transport=http_transport, force=force)
+
+
+def _run(
+    database: Database, settings: Settings, job: ScheduledJob, period: str | None, kommun_code: str | None,
+    triggered_by: str, *, clock: Clock, http_transport: Any, force: bool,
+) -> JobRun:
+    name = job.name
+    started = clock.now()
     if period is None:
-        period = job.period(started.astimezone(ZoneInfo(settings.timezone)))
+        period = job.period(clock.local_now())
     with database.transaction() as session:
         run = job_service.start_run(
             session=session, job=name, period=period, kommun_code=kommun_code,
@@ -64,13 +76,13 @@ def run_job(
                     )
                 )
             return job_service.finish_run(
-                session=session, run_id=run_id, status=outcome.status, finished_at=clock(),
+                session=session, run_id=run_id, status=outcome.status, finished_at=clock.now(),
                 message=outcome.message, artefact=outcome.artefact,
             )
     except Exception as exc:  # a job's failure is recorded, never kills the scheduler
         logger.exception("Jobbet %s (%s) misslyckades", name, period)
         with database.transaction() as session:
             return job_service.finish_run(
-                session=session, run_id=run_id, status="failed", finished_at=clock(),
+                session=session, run_id=run_id, status="failed", finished_at=clock.now(),
                 message=f"{type(exc).__name__}: {exc}",
             )

@@ -13,6 +13,11 @@ takes `SchedulerLock` first and starts its scheduler only when it got it:
 
 Locks are not retried by the web process: a worker that did not get the lock runs no scheduler.
 `lagesbild scheduler` waits for the lock instead (a hot standby), see api/schedule/cli.py.
+
+The scheduler is given one clock (the web app's `app.state.clock`, or the command's
+`settings.make_clock()`) and hands it to every run; APScheduler's worker threads do not inherit the
+caller's context, so `run_job` makes it the current clock there. The triggers themselves fire on the
+system's time: a fixed clock (LAGESBILD_CLOCK_AT) changes what a run sees, not when it runs.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from api.core.clock import Clock
 from api.core.config import Settings
 from api.core.db import Database
 from api.jobs.registry import ScheduledJob, enabled_jobs, get_job
@@ -116,23 +122,26 @@ class SchedulerLock:
         return True
 
 
-def run_scheduled(database: Database, settings: Settings, name: str, jobs: list[ScheduledJob]) -> None:
+def run_scheduled(database: Database, settings: Settings, name: str,
+                  jobs: list[ScheduledJob], clock: Clock | None = None) -> None:
     """What the scheduler calls: the job once, or once per kommun for per-kommun jobs."""
     job = get_job(name, jobs)
+    clock = clock or settings.make_clock()
     if not job.per_kommun:
-        run_job(database, settings, name, jobs=jobs)
+        run_job(database, settings, name, jobs=jobs, clock=clock)
         return
     with database.session() as session:
         codes = [k.code for k in kommun_service.list_kommuner(session=session)]
     for code in codes:
-        run_job(database, settings, name, kommun_code=code, jobs=jobs)
+        run_job(database, settings, name, kommun_code=code, jobs=jobs, clock=clock)
 
 
 def build_scheduler(
     database: Database, settings: Settings, *, jobs: list[ScheduledJob],
-    scheduler_class: type[BaseScheduler] = BackgroundScheduler,
+    clock: Clock | None = None, scheduler_class: type[BaseScheduler] = BackgroundScheduler,
 ) -> BaseScheduler:
-    """A scheduler (not started) with every job of `jobs` these settings enable, in local time."""
+    """A scheduler (not started) with every job of `jobs` these settings enable, in local time, on `clock`."""
+    clock = clock or settings.make_clock()
     scheduler = scheduler_class(
         timezone=settings.timezone,
         # A run missed while the process was down is run once on start, not once per missed slot.
@@ -140,7 +149,7 @@ def build_scheduler(
     )
     for job in enabled_jobs(settings, jobs):
         scheduler.add_job(
-            run_scheduled, trigger=job.trigger.build(settings), args=[database, settings, job.name, jobs],
+            run_scheduled, trigger=job.trigger.build(settings), args=[database, settings, job.name, jobs, clock],
             id=job.name, name=job.title, replace_existing=True,
         )
     return scheduler
@@ -163,7 +172,8 @@ class RunningScheduler:
 
 
 def start_scheduler(
-    database: Database, settings: Settings, *, jobs: list[ScheduledJob]
+    database: Database, settings: Settings, *, jobs: list[ScheduledJob],
+    clock: Clock | None = None,
 ) -> RunningScheduler | None:
     """Start a background scheduler if the lock is free; None when another process holds it."""
     lock = SchedulerLock(database, settings)
@@ -171,7 +181,7 @@ def start_scheduler(
         logger.info("Schemaläggaren körs redan i en annan process; startar ingen här.")
         return None
     try:
-        scheduler = build_scheduler(database, settings, jobs=jobs)
+        scheduler = build_scheduler(database, settings, jobs=jobs, clock=clock)
         scheduler.start()
     except Exception:
         lock.release()
@@ -188,9 +198,8 @@ async def scheduler_lifespan(app: Any) -> AsyncIterator[None]:
     The app factory puts the installation's jobs in `app.state.jobs`.
     """
     settings: Settings = app.state.settings
-    running = (
-        start_scheduler(app.state.db, settings, jobs=app.state.jobs) if settings.scheduler_enabled else None
-    )
+    running = (start_scheduler(app.state.db, settings, jobs=app.state.jobs, clock=app.state.clock)
+               if settings.scheduler_enabled else None)
     app.state.scheduler = running
     try:
         yield

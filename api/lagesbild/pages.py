@@ -17,7 +17,7 @@ from sqlmodel import Session, select
 
 from analysis.weeks import parse_iso_week, shift_week
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
 from api.lagesbild import compose as compose_module
 from api.lagesbild import map_data
@@ -71,12 +71,12 @@ def _can_edit(principal: Principal) -> bool:
 
 
 @router.get("/lagesbild")
-def latest(request: Request, session: SessionDep, principal: ReaderDep) -> Response:
+def latest(session: SessionDep, principal: ReaderDep, clock: ClockDep) -> Response:
     week = lagesbild_service.latest_week(
         session=session, kommun_code=principal.kommun_code, published_only=not _can_edit(principal)
     )
     if week is None and _can_edit(principal):
-        week = shift_week(_current_week(request), -1)
+        week = shift_week(clock.week_label(), -1)
     if week is None:
         raise NotFound("Det finns ingen publicerad lägesbild ännu för kommunen.")
     return RedirectResponse(f"/lagesbild/{week}", status_code=303)
@@ -97,16 +97,11 @@ def area_geojson(request: Request, session: SessionDep, principal: ReaderDep) ->
     return Response(built.raw(), media_type="application/geo+json", headers=headers)
 
 
-def _current_week(request: Request) -> str:
-    year, number, _ = datetime.now(ZoneInfo(request.app.state.settings.timezone)).isocalendar()
-    return f"{year}-W{number:02d}"
-
-
 def _visible_version(
-    request: Request, session: Session, principal: Principal, week: str, version: int | None
+    session: Session, principal: Principal, week: str, version: int | None, *, current_week: str
 ) -> Lagesbild:
     # ISO labels sort as text in week order; a week that has not started has nothing to show.
-    if week > _current_week(request):
+    if week > current_week:
         raise NotFound(f"Vecka {week_number(week)} ({week}) har inte börjat ännu.")
     if _can_edit(principal):
         try:
@@ -143,25 +138,28 @@ def _audit_read(session: Session, request: Request, principal: Principal, lagesb
 
 @router.get("/lagesbild/{week}")
 def lagesbild_page(
-    request: Request, session: SessionDep, principal: ReaderDep, week: str, version: int | None = None
+    request: Request, session: SessionDep, principal: ReaderDep, clock: ClockDep, week: str,
+    version: int | None = None,
 ) -> Response:
     week = _week(week)
-    lagesbild = _visible_version(request, session, principal, week, version)
+    lagesbild = _visible_version(session, principal, week, version, current_week=clock.week_label())
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(
         session=session, lagesbild=lagesbild, query=query,
         tile_attribution=request.app.state.settings.map_tile_attribution,
     )
     _audit_read(session, request, principal, lagesbild, query, "Lägesbild")
-    return _gzip(request, _render_page(request, session, principal, lagesbild, snapshot, query))
+    return _gzip(request, _render_page(request, session, principal, lagesbild, snapshot, query,
+                                       current_week=clock.week_label()))
 
 
 @router.get("/lagesbild/{week}/kartdata.json")
 def map_json(
-    request: Request, session: SessionDep, principal: ReaderDep, week: str, version: int | None = None
+    request: Request, session: SessionDep, principal: ReaderDep, clock: ClockDep, week: str,
+    version: int | None = None,
 ) -> Response:
     week = _week(week)
-    lagesbild = _visible_version(request, session, principal, week, version)
+    lagesbild = _visible_version(session, principal, week, version, current_week=clock.week_label())
     query = _query_for(lagesbild, request.query_params, principal)
     snapshot = lagesbild_service.view(
         session=session, lagesbild=lagesbild, query=query,
@@ -215,7 +213,7 @@ def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:
 
 def _render_page(  # type: ignore[no-untyped-def]
     request: Request, session: Session, principal: Principal, lagesbild: Lagesbild,
-    snapshot: LagesbildSnapshot, query: ReportQuery, *, errors: dict[str, str] | None = None,
+    snapshot: LagesbildSnapshot, query: ReportQuery, *, current_week: str, errors: dict[str, str] | None = None,
     typed: lagesbild_service.DraftInput | None = None, status_code: int = 200,
 ):
     week = lagesbild.iso_week
@@ -258,7 +256,7 @@ def _render_page(  # type: ignore[no-untyped-def]
             "status_labels": STATUS_LABELS,
             "completeness_labels": COMPLETENESS_LABELS,
             "previous_week": shift_week(week, -1),
-            "next_week": shift_week(week, 1) if shift_week(week, 1) <= _current_week(request) else None,
+            "next_week": shift_week(week, 1) if shift_week(week, 1) <= current_week else None,
             "map_json": json.dumps(map_payload(snapshot), ensure_ascii=False).replace("</", "<\\/"),
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,
@@ -293,7 +291,8 @@ async def _draft_input(request: Request) -> lagesbild_service.DraftInput:
     return data
 
 
-async def _save(request: Request, session: Session, principal: Principal, week: str, *, publish: bool) -> Response:
+async def _save(request: Request, session: Session, principal: Principal, week: str, *, publish: bool,
+                current_week: str) -> Response:
     await check_csrf(request, principal)
     week = _week(week)
     form = await request.form()
@@ -315,8 +314,8 @@ async def _save(request: Request, session: Session, principal: Principal, week: 
     )
     if errors:
         session.rollback()
-        return _render_page(request, session, principal, lagesbild, snapshot, query, errors=errors,
-                            typed=data, status_code=400)
+        return _render_page(request, session, principal, lagesbild, snapshot, query, current_week=current_week,
+                            errors=errors, typed=data, status_code=400)
     if publish:
         assert principal.user is not None
         lagesbild_service.publish(
@@ -339,13 +338,17 @@ def filter_params(query: ReportQuery) -> list[tuple[str, object]]:
 
 
 @router.post("/lagesbild/{week}")
-async def save_draft(request: Request, session: SessionDep, principal: AnalystDep, week: str) -> Response:
-    return await _save(request, session, principal, week, publish=False)
+async def save_draft(
+    request: Request, session: SessionDep, principal: AnalystDep, clock: ClockDep, week: str
+) -> Response:
+    return await _save(request, session, principal, week, publish=False, current_week=clock.week_label())
 
 
 @router.post("/lagesbild/{week}/publicera")
-async def publish(request: Request, session: SessionDep, principal: AnalystDep, week: str) -> Response:
-    return await _save(request, session, principal, week, publish=True)
+async def publish(
+    request: Request, session: SessionDep, principal: AnalystDep, clock: ClockDep, week: str
+) -> Response:
+    return await _save(request, session, principal, week, publish=True, current_week=clock.week_label())
 
 
 @router.post("/lagesbild/{week}/ny-version")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn
 
+from api.core.clock import using_clock
 from api.core.config import Settings
 from api.core.errors import AppError
 
@@ -29,12 +31,19 @@ def package_command(
     ] = None,
 ) -> None:
     """Skapa kvartalsanalysens paket (PDF, CSV, GeoPackage och karta i en ZIP-fil)."""
+    settings = Settings()
+    with using_clock(settings.make_clock()) as clock:
+        _generate(settings, clock.today(), period, kommun, omrade or [], kategori or [])
+
+
+def _generate(settings: Settings, today: date, period: str | None, kommun: str | None, omrade: list[str],
+              kategori: list[str]) -> None:
+    """The command's work, with today from the command's clock."""
     from api.core import migrate
     from api.core.db import Database, make_engine
     from api.kommuner import service as kommun_service
     from api.packages import selection, service
 
-    settings = Settings()
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)
     try:
@@ -43,11 +52,11 @@ def package_command(
             resolved = kommun_service.resolve_kommun(session=session, code=kommun)
             code, kind = resolved.code, resolved.period_kind
             package_filter, errors = selection.validate_filter(
-                session=session, kommun_code=code, area_codes=omrade or [], category_codes=kategori or [])
+                session=session, kommun_code=code, area_codes=omrade, category_codes=kategori)
         if errors:
             raise ValueError(" ".join(errors.values()))
         # Without a period: the kommun's last finished quarter or tertial.
-        label = label or service.default_period(kind, service.local_today(settings))
+        label = label or service.default_period(kind, today)
     except (ValueError, AppError) as error:
         console.print(f"[red]Fel:[/red] {error}")
         raise typer.Exit(code=1) from error
@@ -60,7 +69,7 @@ def package_command(
 
         try:
             package = service.generate_package(database=database, settings=settings, kommun_code=code,
-                                               period=label, created_by="kommandorad", progress=step,
+                                               period=label, today=today, created_by="kommandorad", progress=step,
                                                package_filter=package_filter)
         except Exception as error:  # noqa: BLE001 - the row already says failed; the user gets why
             console.print(f"[red]Fel:[/red] Paketet kunde inte skapas: {error}")

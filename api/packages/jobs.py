@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from sqlmodel import select
 
 from api.jobs.registry import JobContext, JobOutcome
@@ -23,7 +21,7 @@ def package_job(context: JobContext) -> JobOutcome:
     package for its period is left alone, so a kvartal kommun's run in May or September (tertial
     months) skips.
     """
-    today = context.clock().astimezone(ZoneInfo(context.settings.timezone)).date()
+    today = context.clock.today()
     query = select(Kommun).order_by(Kommun.code)  # type: ignore[arg-type]
     if context.kommun_code is not None:
         query = query.where(Kommun.code == context.kommun_code)
@@ -37,7 +35,7 @@ def package_job(context: JobContext) -> JobOutcome:
         if service.done_package_exists(session=context.session, kommun_code=kommun.code, period=period):
             continue
         service.generate_in_session(session=context.session, settings=context.settings,
-                                    kommun_code=kommun.code, period=period, created_by="system")
+                                    kommun_code=kommun.code, period=period, today=today, created_by="system")
         created.append(period)
     labels = " och ".join(periods)
     if not created:

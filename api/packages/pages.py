@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from api.audit import service as audit_service
+from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
 from api.exports import service as export_service
 from api.exports.pdf import local_time
@@ -32,15 +33,18 @@ GENERATE_ROLES = ("analytiker",)
 STATUS_LABELS = {"pending": "Väntar", "running": "Skapas", "done": "Klart", "failed": "Misslyckades"}
 
 
-def start_generation(*, database: Database, settings: Settings, package: AnalysisPackage) -> None:
+def start_generation(*, database: Database, settings: Settings, clock: Clock,
+                     package: AnalysisPackage) -> None:
     """Generate the package in a background thread with its own sessions; the request returns now."""
 
     def run() -> None:
         # A failure is recorded on the row ("failed" with the reason), which the page shows.
-        with contextlib.suppress(Exception):
+        # A new thread does not inherit the request's context: it takes the app's clock itself.
+        with using_clock(clock), contextlib.suppress(Exception):
             service.generate_package(
                 database=database, settings=settings, kommun_code=package.kommun_code,
-                period=package.period, created_by=package.created_by, package_id=package.id,
+                period=package.period, today=clock.today(), created_by=package.created_by,
+                package_id=package.id,
             )
 
     threading.Thread(target=run, name=f"kvartalspaket-{package.id}", daemon=True).start()
@@ -71,18 +75,17 @@ def _list_page(request, session, principal, period, error="", status_code=200,  
 @router.get("/kvartal")
 def package_list(
     request: Request, session: SessionDep,
-    principal: Annotated[Principal, Depends(allow(*READ_ROLES))],
+    principal: Annotated[Principal, Depends(allow(*READ_ROLES))], clock: ClockDep,
 ) -> Response:
-    settings = request.app.state.settings
     kind = service.kommun_period_kind(session=session, kommun_code=principal.kommun_code)
-    period = service.default_period(kind, service.local_today(settings))
+    period = service.default_period(kind, clock.today())
     return _list_page(request, session, principal, period)
 
 
 @router.post("/kvartal")
 async def package_generate(
     request: Request, session: SessionDep,
-    principal: Annotated[Principal, Depends(allow(*GENERATE_ROLES))],
+    principal: Annotated[Principal, Depends(allow(*GENERATE_ROLES))], clock: ClockDep,
 ) -> Response:
     await check_csrf(request, principal)
     form = await request.form()
@@ -101,7 +104,7 @@ async def package_generate(
     package = service.create_package(session=session, kommun_code=principal.kommun_code,
                                      period=period, created_by=principal.actor, package_filter=package_filter)
     session.commit()
-    start_generation(database=request.app.state.db, settings=request.app.state.settings,
+    start_generation(database=request.app.state.db, settings=request.app.state.settings, clock=clock,
                      package=package)
     return RedirectResponse(f"/kvartal/{package.id}", status_code=303)
 

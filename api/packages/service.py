@@ -12,7 +12,6 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
@@ -66,11 +65,6 @@ def kommun_period_kind(*, session: Session, kommun_code: str) -> str:
     if kommun is None:
         raise NotFound(f"Kommunen {kommun_code} finns inte.")
     return kommun.period_kind
-
-
-def local_today(settings: Settings) -> date:
-    """Today's date in the installation's time zone."""
-    return datetime.now(ZoneInfo(settings.timezone)).date()
 
 
 def validate_period(text: str) -> str:
@@ -205,9 +199,9 @@ def _map_counts(aggregates: pd.DataFrame, category_names: dict[str, str]) -> dic
     return result
 
 
-def build_files(*, session: Session, settings: Settings, kommun_code: str, period: str,
+def build_files(*, session: Session, settings: Settings, kommun_code: str, period: str, today: date,
                 report: Progress, package_filter: PackageFilter | None = None) -> dict[str, bytes]:
-    """Compute the package data once and render every file of the package."""
+    """Compute the package data once (as of `today`) and render every file of the package."""
     from api.core.templating import make_templates
     from api.lagesbild import map_data
     from api.packages.pdf import build_package_pdf
@@ -220,7 +214,7 @@ def build_files(*, session: Session, settings: Settings, kommun_code: str, perio
     step(10, "Räknar periodens tal")
     data = package_data(session=session, kommun_code=kommun_code, period=period,
                         query_filters=(package_filter or PackageFilter()).query_filters() or None,
-                        today=local_today(settings))
+                        today=today)
     step(40, "Skriver PDF")
     files: dict[str, bytes] = {"package.pdf": build_package_pdf(data, kommun_name=kommun_name)}
     step(60, "Skriver CSV-tabeller")
@@ -261,13 +255,13 @@ def _write_zip(settings: Settings, kommun_code: str, period: str, package_id: in
 
 
 def generate_in_session(*, session: Session, settings: Settings, kommun_code: str, period: str,
-                        created_by: str) -> AnalysisPackage:
+                        today: date, created_by: str) -> AnalysisPackage:
     """Generate a package inside the caller's transaction (a scheduled job's); the caller commits."""
     package = create_package(session=session, kommun_code=kommun_code, period=period,
                              created_by=created_by)
     package.status = "running"
     files = build_files(session=session, settings=settings, kommun_code=kommun_code,
-                        period=package.period, report=lambda _percent, _message: None)
+                        period=package.period, today=today, report=lambda _percent, _message: None)
     assert package.id is not None
     for key, value in _write_zip(settings, kommun_code, package.period, package.id, files).items():
         setattr(package, key, value)
@@ -277,11 +271,12 @@ def generate_in_session(*, session: Session, settings: Settings, kommun_code: st
 
 
 def generate_package(*, database: Database, settings: Settings, kommun_code: str, period: str,
-                     created_by: str, progress: Progress | None = None,
+                     today: date, created_by: str, progress: Progress | None = None,
                      package_id: int | None = None, package_filter: PackageFilter | None = None) -> AnalysisPackage:
     """Generate a package (new row, or the given pending one): the ZIP on disk, checksum, status.
 
     The urval is the one recorded on the row, so a pending row created by the web page keeps its own.
+    `today` dates the package's as-of figures (insatser, medborgarlöften); the caller's clock gives it.
     """
     period = validate_period(period)
     if package_id is None:
@@ -310,7 +305,8 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
                 step(percent, message)
 
             files = build_files(session=session, settings=settings, kommun_code=kommun_code,
-                                period=period, report=read_step, package_filter=recorded_filter)
+                                period=period, today=today, report=read_step,
+                                package_filter=recorded_filter)
             session.rollback()
         step(95, "Packar ZIP-filen")
         _update(database, package_id, **_write_zip(settings, kommun_code, period, package_id, files))

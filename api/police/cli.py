@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api.core.clock import using_clock
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
@@ -43,9 +44,10 @@ def police_import(file: FileArgument, kommun: KommunOption = None) -> None:
     from api.police import service
 
     data = _read(file)
-    database = _database(Settings())
+    settings = Settings()
+    database = _database(settings)
     try:
-        with database.transaction() as session:
+        with using_clock(settings.make_clock()), database.transaction() as session:
             codes = [kommun_service.resolve_kommun(session=session, code=kommun).code] if kommun else None
             imports = service.import_feed(session=session, data=data, kommun_codes=codes)
     except (AppError, ValueError) as exc:
@@ -74,9 +76,10 @@ def police_summary(file: FileArgument, kommun: KommunOption = None) -> None:
     from api.police import service
 
     data = _read(file)
-    database = _database(Settings())
+    settings = Settings()
+    database = _database(settings)
     try:
-        with database.transaction() as session:
+        with using_clock(settings.make_clock()), database.transaction() as session:
             code = kommun_service.resolve_kommun(session=session, code=kommun).code
             result = service.import_summary(session=session, kommun_code=code, data=data)
             if result.errors:

@@ -26,9 +26,9 @@ def poll_feed_job(context: JobContext) -> JobOutcome:
         # Contacting polisen.se is the installation's choice, also for a manual run.
         return JobOutcome("skipped", "Polisens händelseflöde är avstängt "
                                      "(LAGESBILD_POLICE_FEED_ENABLED=false).")
-    now = context.clock()
+    now = context.clock.now()
     client = PoliceFeedClient(
-        settings.police_feed_url, ascii_header(settings.police_feed_user_agent), clock=context.clock,
+        settings.police_feed_url, ascii_header(settings.police_feed_user_agent), clock=context.clock.now,
         ledger=service.feed_ledger(session=context.session, now=now, exclude_run_id=context.run_id),
         transport=context.http_transport,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -9,8 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
-from api.core.time import local_today, utcnow
+from api.core.deps import ClockDep, SessionDep
 from api.promises import follow_up, service
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES, Medborgarlofte
 from api.review import service as review_service
@@ -45,10 +45,6 @@ def _choices(session: Session, kommun_code: str) -> dict[str, Any]:
     }
 
 
-def _today(request: Request):  # type: ignore[no-untyped-def]
-    return local_today(request.app.state.settings.timezone, utcnow())
-
-
 async def _submitted(request: Request, principal: Principal) -> dict[str, Any]:
     await check_csrf(request, principal)
     form = await request.form()
@@ -68,9 +64,9 @@ def _audit(request: Request, session: Session, principal: Principal, action: str
 
 
 @router.get("/medborgarloften")
-def promise_list(request: Request, session: SessionDep, principal: Reader) -> Response:
+def promise_list(request: Request, session: SessionDep, principal: Reader, clock: ClockDep) -> Response:
     promises = follow_up.aterkoppling_overview(session=session, kommun_code=principal.kommun_code,
-                                             today=_today(request))
+                                             today=clock.today())
     flashes = ([{"kind": "ok", "text": "Medborgarlöftet är borttaget."}]
                if request.query_params.get("borttaget") else [])
     return render(request, "promise_list.html", {"promises": promises, "statuses": PROMISE_STATUSES,
@@ -110,10 +106,10 @@ async def create_promise(request: Request, session: SessionDep, principal: Analy
 
 
 def _follow_up_page(request: Request, session: Session, principal: Principal,
-                    promise: Medborgarlofte, *, form: str = "", values: dict[str, Any] | None = None,
-                    errors: dict[str, str] | None = None, status_code: int = 200) -> Response:
-    view = follow_up.follow_up_view(session=session, principal=principal, promise=promise,
-                             today=_today(request))
+                    promise: Medborgarlofte, *, today: date, form: str = "",
+                    values: dict[str, Any] | None = None, errors: dict[str, str] | None = None,
+                    status_code: int = 200) -> Response:
+    view = follow_up.follow_up_view(session=session, principal=principal, promise=promise, today=today)
     if view.report_filters:
         # Report-based indicators read report data: logged like every other read.
         _audit(request, session, principal, "report.read", promise.id,
@@ -131,15 +127,15 @@ def _follow_up_page(request: Request, session: Session, principal: Principal,
 
 
 @router.get("/medborgarloften/{promise_id}")
-def promise_follow_up(request: Request, session: SessionDep, principal: Reader,
+def promise_follow_up(request: Request, session: SessionDep, principal: Reader, clock: ClockDep,
                       promise_id: int) -> Response:
     promise = service.get_promise(session=session, kommun_code=principal.kommun_code,
                                   promise_id=promise_id)
-    return _follow_up_page(request, session, principal, promise)
+    return _follow_up_page(request, session, principal, promise, today=clock.today())
 
 
 async def _write(request: Request, session: Session, principal: Principal, promise_id: int,
-                 form: str) -> Response:
+                 form: str, today: date) -> Response:
     values = await _submitted(request, principal)
     promise = service.get_promise(session=session, kommun_code=principal.kommun_code,
                                   promise_id=promise_id)
@@ -163,8 +159,8 @@ async def _write(request: Request, session: Session, principal: Principal, promi
         row, errors = service.add_aterkoppling(session=session, promise=promise, values=values,
                                                user_id=principal.user_id)
     if row is None:
-        return _follow_up_page(request, session, principal, promise, form=form, values=values,
-                               errors=errors, status_code=422)
+        return _follow_up_page(request, session, principal, promise, today=today, form=form,
+                               values=values, errors=errors, status_code=422)
     _audit(request, session, principal, "promise.update", promise.id,
            {"andring": form, "id": row.id})
     session.commit()
@@ -174,29 +170,29 @@ async def _write(request: Request, session: Session, principal: Principal, promi
 
 @router.post("/medborgarloften/{promise_id}/atagande")
 async def add_atagande(request: Request, session: SessionDep, principal: Analyst,
-                       promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "atagande")
+                       clock: ClockDep, promise_id: int) -> Response:
+    return await _write(request, session, principal, promise_id, "atagande", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/aktivitet")
 async def log_activity(request: Request, session: SessionDep, principal: Analyst,
-                       promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "aktivitet")
+                       clock: ClockDep, promise_id: int) -> Response:
+    return await _write(request, session, principal, promise_id, "aktivitet", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/indikator")
 async def add_indicator(request: Request, session: SessionDep, principal: Analyst,
-                        promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "indikator")
+                        clock: ClockDep, promise_id: int) -> Response:
+    return await _write(request, session, principal, promise_id, "indikator", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/varde")
 async def add_indicator_value(request: Request, session: SessionDep, principal: Analyst,
-                              promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "varde")
+                              clock: ClockDep, promise_id: int) -> Response:
+    return await _write(request, session, principal, promise_id, "varde", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/aterkoppling")
 async def add_aterkoppling(request: Request, session: SessionDep, principal: Analyst,
-                           promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "aterkoppling")
+                           clock: ClockDep, promise_id: int) -> Response:
+    return await _write(request, session, principal, promise_id, "aterkoppling", clock.today())

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
-from api.core.time import local_today, utcnow
+from api.core.deps import ClockDep, SessionDep
 from api.exports.pdf import local_time
 from api.promises import pages, report, service
 from api.promises.pdf import build_promise_report_pdf
@@ -21,14 +19,6 @@ router = APIRouter()
 Reader = Annotated[Principal, Depends(allow("analytiker", "granskare", "polis"))]
 
 
-def _now() -> datetime:
-    return utcnow()
-
-
-def _today(request: Request) -> date:
-    return local_today(request.app.state.settings.timezone, _now())
-
-
 def _generated_by(principal: Principal) -> str:
     name = principal.user.name if principal.user else principal.actor
     label = principal.role_label
@@ -36,23 +26,23 @@ def _generated_by(principal: Principal) -> str:
 
 
 @router.get("/medborgarloften/{promise_id}/rapport.pdf")
-def promise_report_pdf(request: Request, session: SessionDep, principal: Reader,
+def promise_report_pdf(request: Request, session: SessionDep, principal: Reader, clock: ClockDep,
                        promise_id: int) -> Response:
     """The löfte's follow-up report for `from`–`to` (default: the löfte's period to today)."""
     promise = service.get_promise(session=session, kommun_code=principal.kommun_code,
                                   promise_id=promise_id)
     raw_from = request.query_params.get("from", "")
     raw_to = request.query_params.get("to", "")
-    today = _today(request)
+    today = clock.today()
     period, errors = report.parse_period_input(raw_from, raw_to, promise=promise, today=today)
     if period is None:
         # The follow-up page again, with the error next to the period field and the input kept.
-        return pages._follow_up_page(request, session, principal, promise, form="rapport",
+        return pages._follow_up_page(request, session, principal, promise, today=today, form="rapport",
                                      values={"from": raw_from, "to": raw_to}, errors=errors,
                                      status_code=422)
     data = report.promise_report(
         session=session, principal=principal, promise=promise, period=period, today=today,
-        generated_at=local_time(_now(), request.app.state.settings.timezone),
+        generated_at=local_time(clock.now(), clock.timezone),
         generated_by=_generated_by(principal))
     content = build_promise_report_pdf(data)
     audit_service.record(

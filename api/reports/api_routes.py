@@ -10,8 +10,7 @@ from fastapi.responses import JSONResponse
 
 from api.areas import service as area_service
 from api.categories import service as category_service
-from api.core.deps import SessionDep
-from api.core.time import local_today, utcnow
+from api.core.deps import ClockDep, SessionDep
 from api.reports import api_service
 from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
 from api.users.principal import API_TOKEN_ROLE, Principal
@@ -56,6 +55,7 @@ _ERROR_RESPONSE = {
 async def submit_reports(
     request: Request,
     principal: Annotated[Principal, Depends(allow(API_TOKEN_ROLE))],
+    clock: ClockDep,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
 ) -> JSONResponse:
     body = await request.body()
@@ -67,7 +67,6 @@ async def submit_reports(
                                                      "message": "Begäran är inte giltig JSON."}]},
             status_code=422,
         )
-    settings = request.app.state.settings
     from starlette.concurrency import run_in_threadpool
 
     result = await run_in_threadpool(
@@ -78,7 +77,7 @@ async def submit_reports(
         payload=payload,
         body=body,
         idempotency_key=idempotency_key,
-        today=local_today(settings.timezone, utcnow()),
+        today=clock.today(),
     )
     return JSONResponse(result.body, status_code=result.status_code)
 

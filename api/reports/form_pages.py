@@ -12,9 +12,8 @@ from sqlmodel import Session
 
 from api.areas import service as area_service
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.time import local_today, utcnow
 from api.organisations import service as organisation_service
 from api.reports import form_input, form_places
 from api.reports import form_service as service
@@ -27,10 +26,6 @@ router = APIRouter()
 Reporter = Annotated[Principal, Depends(allow("inrapportor"))]
 # An analyst may also report on behalf of an organisation of the kommun, picked in the form.
 ReporterOrAnalyst = Annotated[Principal, Depends(allow("inrapportor", "analytiker"))]
-
-
-def _today(request: Request) -> date:
-    return local_today(request.app.state.settings.timezone, utcnow())
 
 
 def _organisation_id(session: Session, principal: Principal) -> int:
@@ -73,12 +68,11 @@ def _map_config(request: Request, session: Session, kommun_code: str) -> dict[st
 
 
 def _form_page(
-    request: Request, session: Session, principal: Principal, *, week: service.Week,
+    request: Request, session: Session, principal: Principal, *, week: service.Week, today: date,
     observations: list[dict[str, str]], token: str, organisation_id: int | None,
     errors: FormErrors | None = None, focus: int | None = None, nollrapport_error: str = "",
     nollrapport_done: str = "", status_code: int = 200,
 ) -> Response:
-    today = _today(request)
     analyst = principal.role == "analytiker"
     context: dict[str, Any] = {
         "week": week, "weeks": service.reporting_weeks(today), "today": today.isoformat(),
@@ -104,23 +98,24 @@ def _default_date(week: service.Week, today_text: str) -> str:
 
 
 @router.get("/rapportera")
-def report_form(request: Request, session: SessionDep, principal: ReporterOrAnalyst,
+def report_form(request: Request, session: SessionDep, principal: ReporterOrAnalyst, clock: ClockDep,
                 vecka: str = "", organisation: str = "", nollrapport: str = "") -> Response:
     organisation_id = _reporting_for(session, principal, organisation)
-    week = service.reporting_week(vecka, _today(request))
-    blank = form_input.blank_observation(default_date=_default_date(week, _today(request).isoformat()))
-    return _form_page(request, session, principal, week=week, observations=[blank],
+    today = clock.today()
+    week = service.reporting_week(vecka, today)
+    blank = form_input.blank_observation(default_date=_default_date(week, today.isoformat()))
+    return _form_page(request, session, principal, week=week, today=today, observations=[blank],
                       token=form_input.submission_token(None), organisation_id=organisation_id,
                       nollrapport_done=nollrapport)
 
 
 @router.post("/rapportera")
 async def submit_report(request: Request, session: SessionDep,
-                        principal: ReporterOrAnalyst) -> Response:
+                        principal: ReporterOrAnalyst, clock: ClockDep) -> Response:
     await check_csrf(request, principal)
     form = await request.form()
     organisation_id = _reporting_for(session, principal, form.get("organisation"))
-    today = _today(request)
+    today = clock.today()
     week = service.reporting_week(str(form.get("vecka", "")), today)
     token = form_input.submission_token(form.get("inskick"))
     observations = form_input.parse_observations(form) or [form_input.blank_observation()]
@@ -128,18 +123,21 @@ async def submit_report(request: Request, session: SessionDep,
     if action == "lagg_till" and len(observations) < form_input.MAX_FORM_OBSERVATIONS:
         observations.append(
             form_input.blank_observation(default_date=_default_date(week, today.isoformat())))
-        return _form_page(request, session, principal, week=week, observations=observations,
+        return _form_page(request, session, principal, week=week, today=today,
+                          observations=observations,
                           token=token, focus=len(observations) - 1,
                           organisation_id=organisation_id)
     if action.startswith("ta_bort-") and action[8:].isdigit() and len(observations) > 1:
         index = min(int(action[8:]), len(observations) - 1)
         del observations[index]
-        return _form_page(request, session, principal, week=week, observations=observations,
+        return _form_page(request, session, principal, week=week, today=today,
+                          observations=observations,
                           token=token, focus=max(index - 1, 0),
                           organisation_id=organisation_id)
     if organisation_id is None:
         errors = FormErrors(general=["Välj vilken organisation rapporten gäller."])
-        return _form_page(request, session, principal, week=week, observations=observations,
+        return _form_page(request, session, principal, week=week, today=today,
+                          observations=observations,
                           token=token, errors=errors, organisation_id=None, status_code=422)
     result = service.submit_observations(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id,
@@ -147,7 +145,8 @@ async def submit_report(request: Request, session: SessionDep,
         today=today,
     )
     if result.errors:
-        return _form_page(request, session, principal, week=week, observations=observations,
+        return _form_page(request, session, principal, week=week, today=today,
+                          observations=observations,
                           token=token, errors=result.errors, organisation_id=organisation_id,
                           status_code=422)
     audit_service.record(
@@ -167,11 +166,12 @@ async def submit_report(request: Request, session: SessionDep,
 
 @router.post("/rapportera/nollrapport")
 async def submit_nollrapport(request: Request, session: SessionDep,
-                             principal: ReporterOrAnalyst) -> Response:
+                             principal: ReporterOrAnalyst, clock: ClockDep) -> Response:
     await check_csrf(request, principal)
     form = await request.form()
     organisation_id = _reporting_for(session, principal, form.get("organisation"))
-    week = service.reporting_week(str(form.get("vecka", "")), _today(request))
+    today = clock.today()
+    week = service.reporting_week(str(form.get("vecka", "")), today)
     try:
         if organisation_id is None:
             raise AppError("Välj vilken organisation nollrapporten gäller.", status_code=422)
@@ -181,7 +181,8 @@ async def submit_nollrapport(request: Request, session: SessionDep,
         )
     except AppError as refused:
         observations = form_input.parse_observations(form) or [form_input.blank_observation()]
-        return _form_page(request, session, principal, week=week, observations=observations,
+        return _form_page(request, session, principal, week=week, today=today,
+                          observations=observations,
                           token=form_input.submission_token(form.get("inskick")),
                           organisation_id=organisation_id, nollrapport_error=refused.message,
                           status_code=refused.status_code)
@@ -233,13 +234,13 @@ def _audit_read(request: Request, session: Session, principal: Principal,
 
 
 @router.get("/rapportera/vecka")
-def this_week(request: Request, principal: Reporter) -> Response:
-    return RedirectResponse(f"/rapportera/vecka/{service.week_of(_today(request)).label}",
+def this_week(principal: Reporter, clock: ClockDep) -> Response:
+    return RedirectResponse(f"/rapportera/vecka/{service.week_of(clock.today()).label}",
                             status_code=303)
 
 
 @router.get("/rapportera/vecka/{week}")
-def week_list(request: Request, session: SessionDep, principal: Reporter, week: str,
+def week_list(request: Request, session: SessionDep, principal: Reporter, clock: ClockDep, week: str,
               nollrapport: str = "", andrad: str = "") -> Response:
     organisation_id = _organisation_id(session, principal)
     chosen = service.parse_week(week)
@@ -247,7 +248,7 @@ def week_list(request: Request, session: SessionDep, principal: Reporter, week: 
                                 organisation_id=organisation_id, week=chosen)
     _audit_read(request, session, principal, {"vecka": chosen.label}, "Veckans rapporter")
     session.commit()
-    today = _today(request)
+    today = clock.today()
     context = {
         "week": chosen, "rows": rows, "nollrapport": nollrapport, "changed": andrad,
         "has_nollrapport": service.has_nollrapport(
@@ -261,12 +262,12 @@ def week_list(request: Request, session: SessionDep, principal: Reporter, week: 
 
 
 def _edit_page(request: Request, session: Session, principal: Principal, report: Any,
-               values: dict[str, str], errors: FormErrors | None = None,
+               values: dict[str, str], *, today: date, errors: FormErrors | None = None,
                status_code: int = 200) -> Response:
     week = service.week_of(report.observed_date)
     context = {
         "report": report, "values": values, "errors": errors or FormErrors(), "week": week,
-        "editable": service.is_editable(report), "today": _today(request).isoformat(),
+        "editable": service.is_editable(report), "today": today.isoformat(),
         "groups": service.category_groups(session=session, kommun_code=principal.kommun_code),
         "place_names": form_places.place_names(session=session, kommun_code=principal.kommun_code),
         "map": _map_config(request, session, principal.kommun_code),
@@ -277,18 +278,19 @@ def _edit_page(request: Request, session: Session, principal: Principal, report:
 
 
 @router.get("/rapportera/rapport/{report_id}")
-def edit_form(request: Request, session: SessionDep, principal: Reporter,
+def edit_form(request: Request, session: SessionDep, principal: Reporter, clock: ClockDep,
               report_id: int) -> Response:
     report = service.own_report(session=session, kommun_code=principal.kommun_code,
                                 organisation_id=_organisation_id(session, principal),
                                 report_id=report_id)
     _audit_read(request, session, principal, {"report_id": report_id}, "Rätta rapport")
     session.commit()
-    return _edit_page(request, session, principal, report, service.report_values(session, report))
+    return _edit_page(request, session, principal, report, service.report_values(session, report),
+                      today=clock.today())
 
 
 @router.post("/rapportera/rapport/{report_id}")
-async def edit_submit(request: Request, session: SessionDep, principal: Reporter,
+async def edit_submit(request: Request, session: SessionDep, principal: Reporter, clock: ClockDep,
                       report_id: int) -> Response:
     await check_csrf(request, principal)
     report = service.own_report(session=session, kommun_code=principal.kommun_code,
@@ -296,10 +298,10 @@ async def edit_submit(request: Request, session: SessionDep, principal: Reporter
                                 report_id=report_id)
     form = await request.form()
     values = (form_input.parse_observations(form) or [form_input.blank_observation()])[0]
-    errors = service.update_report(session=session, report=report, values=values,
-                                   today=_today(request))
+    today = clock.today()
+    errors = service.update_report(session=session, report=report, values=values, today=today)
     if errors:
-        return _edit_page(request, session, principal, report, values, errors,
+        return _edit_page(request, session, principal, report, values, today=today, errors=errors,
                           status_code=409 if not service.is_editable(report) else 422)
     audit_service.record(
         session=session, action="report.update", actor=principal.actor,

@@ -11,9 +11,8 @@ from sqlmodel import Session
 
 from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
-from api.core.deps import SessionDep
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.time import local_today, utcnow
 from api.organisations import service as organisation_service
 from api.review import service
 from api.review.service import InboxFilter
@@ -109,10 +108,8 @@ def _shift(week: str, weeks: int) -> str:
 
 
 @router.get("/granska")
-def inbox_now(request: Request, principal: Analyst) -> Response:
-    today = local_today(request.app.state.settings.timezone, utcnow())
-    year, number, _ = today.isocalendar()
-    return RedirectResponse(f"/granska/{year}-W{number:02d}", status_code=303)
+def inbox_now(principal: Analyst, clock: ClockDep) -> Response:
+    return RedirectResponse(f"/granska/{clock.week_label()}", status_code=303)
 
 
 @router.get("/granska/{week}")

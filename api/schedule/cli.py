@@ -34,11 +34,12 @@ def scheduler_command(
 ) -> None:
     """Kör schemaläggaren i en egen process (produktion; stäng av den i webbservern)."""
     settings = Settings()
+    clock = settings.make_clock()
     database = _database(settings)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
-    running = start_scheduler(database, settings)
+    running = start_scheduler(database, settings, clock=clock)
     while running is None:
         if once:
             console.print("En annan process kör redan schemaläggaren.")
@@ -46,7 +47,7 @@ def scheduler_command(
         console.print(f"En annan process kör schemaläggaren; försöker igen om {LOCK_RETRY_SECONDS} s.")
         if stop.wait(LOCK_RETRY_SECONDS):
             return
-        running = start_scheduler(database, settings)
+        running = start_scheduler(database, settings, clock=clock)
     names = ", ".join(job.id for job in running.scheduler.get_jobs()) or "inga aktiverade jobb"
     console.print(f"Schemaläggaren körs ({settings.timezone}): {names}. Avsluta med Ctrl-C.")
     try:
@@ -81,7 +82,7 @@ def jobs_run(
     database = _database(settings)
     try:
         run = run_job(database, settings, name, period, kommun_code=kommun,
-                      triggered_by="kommandoraden", force=force)
+                      triggered_by="kommandoraden", force=force, clock=settings.make_clock())
     except AppError as exc:
         console.print(f"[red]Fel:[/red] {exc.message}")
         raise typer.Exit(code=1) from None

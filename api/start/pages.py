@@ -7,8 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.core.deps import SessionDep
-from api.core.time import local_today, utcnow
+from api.core.deps import ClockDep, SessionDep
 from api.start import service as start_service
 from api.users.principal import Principal
 from api.web.deps import ALL_USER_ROLES, allow, load_principal, public
@@ -28,10 +27,9 @@ def start(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES))],
+    clock: ClockDep,
 ) -> Response:
-    settings = request.app.state.settings
-    today = local_today(settings.timezone, utcnow())
-    summary = start_service.week_summary(session=session, principal=principal, today=today)
+    summary = start_service.week_summary(session=session, principal=principal, today=clock.today())
     tasks = start_service.ROLE_TASKS.get(principal.role, [])
     return render(
         request, "start.html", {"summary": summary, "tasks": tasks}, principal=principal,

@@ -81,17 +81,18 @@ def granted_kommuner(*, session: Session, user_id: int) -> list[str]:
 def recent_failed_logins(*, session: Session, email: str, now: datetime) -> int:
     """Failed logins for the e-mail within the lock window, counted from the latest unlock."""
     since = now - FAILED_LOGIN_WINDOW
-    # audit_event is append-only, so an admin's unlock is an event that restarts the count.
+    # audit_event is append-only, so an admin's unlock is an event that restarts the count: only
+    # failures after it count (not those at the same instant, which the admin saw and cleared; with a
+    # fixed clock, LAGESBILD_CLOCK_AT or the tests', every event has the same instant).
     unlocked = last_unlock_at(session=session, email=email)
-    if unlocked is not None and unlocked > since:
-        since = unlocked
+    after_unlock = unlocked is not None and unlocked >= since
     return session.exec(
         select(func.count())
         .select_from(AuditEvent)
         .where(
             AuditEvent.action == "login_failed",
             AuditEvent.actor == normalise_email(email),
-            col(AuditEvent.occurred_at) >= since,
+            col(AuditEvent.occurred_at) > unlocked if after_unlock else col(AuditEvent.occurred_at) >= since,
         )
     ).one()
 
@@ -260,7 +261,7 @@ def locked_user_ids(*, session: Session, users: list[User], now: datetime) -> se
     for email, moment in failures:
         user = by_email[email]
         unlocked = unlocks.get(str(user.id))
-        if user.id is not None and (unlocked is None or moment >= unlocked):
+        if user.id is not None and (unlocked is None or moment > unlocked):
             counts[user.id] = counts.get(user.id, 0) + 1
     return {user_id for user_id, count in counts.items() if count >= MAX_FAILED_LOGINS_PER_ACCOUNT}
 

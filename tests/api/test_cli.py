@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import Point
+from sqlalchemy import func
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
@@ -15,19 +17,16 @@ from api.areas import service as area_service
 from api.areas.models import AreaSet
 from api.cli import app
 from api.core.db import make_engine
-from tests.conftest import TEST_SECRET, database_url_for, drop_schema, make_test_settings
+from tests.conftest import database_url_for, drop_schema, make_test_settings, set_cli_environment
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "api" / "demo" / "data"
 SHARED_REGSO = Path(__file__).resolve().parents[3] / "shared" / "data" / "regso_2025_orebro_alingsas_ale_sweref99tm.gpkg"
 
 
 @pytest.fixture()
-def cli_env(tmp_path, monkeypatch):
+def cli_env(tmp_path, monkeypatch, test_today):
     url = database_url_for(tmp_path, "cli_" + tmp_path.name[-10:])
-    monkeypatch.setenv("LAGESBILD_DATABASE_URL", url)
-    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("LAGESBILD_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("LAGESBILD_ENVIRONMENT", "test")
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     engine = make_engine(make_test_settings(url, tmp_path))
     yield engine
     engine.dispose()
@@ -136,7 +135,8 @@ def test_users_add_and_login_works(cli_env):
     assert short.exit_code == 1 and "minst 10 tecken" in short.output
 
 
-def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch):
+@pytest.mark.dates
+def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch, test_today):
     from api.demo.loader import DEMO_PASSWORDS
     from api.kommuner.models import Kommun
     from api.reports.models import Report
@@ -150,7 +150,10 @@ def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch):
     with Session(cli_env) as session:
         stored = len(session.exec(select(Report.id)).all())
         assert session.get(Kommun, "1880").period_kind == "tertial"
+        # Loaded as of the command's clock (LAGESBILD_CLOCK_AT, the suite's day): current, never ahead.
+        latest = session.exec(select(func.max(Report.observed_date))).one()
     assert stored > 3000
+    assert test_today - timedelta(days=7) < latest <= test_today
     again = run("demo", "--no-serve")
     assert again.exit_code == 0 and "finns redan" in again.output
     with Session(cli_env) as session:

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from api.audit.models import AuditEvent
 from api.categories.models import Category
+from api.core.clock import Clock
 from api.gallring import service
 from api.imports.models import ImportBatch
 from api.kommuner.models import Kommun
@@ -26,6 +27,8 @@ from tests.api.exports.conftest import add_report
 from tests.api.test_cli import cli_env, run  # noqa: F401 - cli_env is a fixture
 from tests.conftest import login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 TODAY = date(2026, 11, 22)
 OLD = datetime(2024, 6, 10, 12, 0, tzinfo=UTC)
@@ -160,7 +163,7 @@ def test_nightly_job_per_kommun(database, session, aged, test_settings):  # type
     _set_retention(session, "1880", 12)
     job = get_job("gallring")
     assert job.per_kommun and job.trigger.describe(test_settings) == "varje dag 02:30"
-    clock = lambda: datetime(2026, 11, 22, 1, 30, tzinfo=UTC)  # noqa: E731 - 02:30 in Stockholm
+    clock = Clock.fixed(datetime(2026, 11, 22, 1, 30, tzinfo=UTC))  # 02:30 in Stockholm
     run = run_job(database, test_settings, "gallring", kommun_code="1880", clock=clock)
     assert (run.status, run.period) == ("succeeded", "2026-11-22"), run.message
     assert run.message == ("2 rapporter, 2 importfiler och 1 API-svar från före 2025-11-22 gallrade "

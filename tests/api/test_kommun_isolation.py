@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from api.categories.models import Category
@@ -33,8 +34,9 @@ def _figure(html: str, label: str) -> str:
     return match.group(1)
 
 
-def test_start_page_counts_only_the_current_kommun(client, world, session):
-    today = date.today()
+@pytest.mark.dates  # the start page's "this week"
+def test_start_page_counts_only_the_current_kommun(client, world, session, test_today):
+    today = test_today
     _add_reports(session, "1880", world.organisations["1880"][0].id, 3, today)
     _add_reports(session, "1489", world.organisations["1489"][1].id, 5, today)
     login(client, "analytiker@1880.example", PASSWORD)
@@ -43,8 +45,9 @@ def test_start_page_counts_only_the_current_kommun(client, world, session):
     assert _figure(page, "Organisationer som rapporterat") == "1 av 2"
 
 
-def test_user_granted_two_kommuner_switches_and_sees_each(client, world, session):
-    today = date.today()
+@pytest.mark.dates  # the start page's "this week"
+def test_user_granted_two_kommuner_switches_and_sees_each(client, world, session, test_today):
+    today = test_today
     _add_reports(session, "1880", world.organisations["1880"][0].id, 3, today)
     _add_reports(session, "1489", world.organisations["1489"][1].id, 5, today)
     login(client, "polis@alla.example", PASSWORD)
@@ -67,8 +70,9 @@ def test_user_cannot_switch_to_a_kommun_not_granted(client, world):
     assert "1489" not in client.get("/start").text.split("<main")[1].split("Observationer")[0]
 
 
-def test_inrapportor_sees_only_own_organisation(client, world, session):
-    today = date.today()
+@pytest.mark.dates  # the start page's "this week"
+def test_inrapportor_sees_only_own_organisation(client, world, session, test_today):
+    today = test_today
     school, housing = world.organisations["1880"]
     _add_reports(session, "1880", school.id, 2, today)
     _add_reports(session, "1880", housing.id, 4, today)

@@ -12,6 +12,8 @@ from api.reports.models import Nollrapport, Report
 from api.reports.query import ReportQuery, reports_frame
 from api.statistics import service as statistics
 
+pytestmark = pytest.mark.dates
+
 WEEK_MONDAY = date(2026, 11, 16)  # 2026-W47
 SQUARE_POINTS = {"A": (510_500, 6_570_500), "B": (511_500, 6_570_500), "D": (511_500, 6_571_500)}
 

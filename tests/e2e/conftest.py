@@ -2,6 +2,10 @@
 
 The browser is /usr/bin/chromium (Debian package); tools that download their own browser do not work
 here. When chromium is missing the browser tests skip and say why (`make test` installs it as root).
+
+The server runs on the suite's clock (tests/conftest.py `clock`) and the demo is loaded relative to
+that clock's day, so its data is current on whatever date the suite runs: the same day always gives
+the same data (the generator is seeded), and tests work out weeks and dates from `clock`.
 """
 
 from __future__ import annotations
@@ -12,20 +16,19 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 import pytest
 import uvicorn
 
 from api.core import migrate
+from api.core.clock import Clock, using_clock
 from api.core.db import Database, make_engine
 from api.main import create_app
 from tests.conftest import _worker, database_url_for, drop_schema, make_test_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-DEMO_TODAY = date(2026, 11, 18)  # a Wednesday in 2026-W47: fixed, so the data is the same every run
 
 pytestmark = pytest.mark.e2e
 
@@ -49,22 +52,22 @@ def live_server(live: Live) -> str:
 
 
 @pytest.fixture(scope="session")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
-    """The app with the demo kommun loaded, served on 127.0.0.1 for the whole session."""
+def live(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Live]:
+    """The app with the demo kommun loaded as of the clock's day, served on 127.0.0.1 for the session."""
     from api.demo.loader import load_demo
 
     root = tmp_path_factory.mktemp("e2e")
-    settings = make_test_settings(database_url_for(root, f"e2e_{_worker()}"), root)
+    settings = make_test_settings(database_url_for(root, f"e2e_{_worker()}"), root, today=clock.today())
     # Every browser test logs in from 127.0.0.1 against this one server: lift the per-address limit.
     settings = settings.model_copy(update={"login_rate_limit": "1000/minute"})
     # The production cookie (__Host-, Secure) works here: browsers treat 127.0.0.1 as a secure origin.
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)
-    with database.transaction() as session:
-        load_demo(session=session, today=DEMO_TODAY, progress=lambda _: None)
+    with using_clock(clock), database.transaction() as session:
+        load_demo(session=session, today=clock.today(), progress=lambda _: None)
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database=database), host="127.0.0.1", port=port,
+        uvicorn.Config(create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port,
                        log_level="warning")
     )
     thread = threading.Thread(target=server.run, daemon=True)

@@ -9,12 +9,14 @@ import zipfile
 import pytest
 
 from api.demo.loader import DEMO_PASSWORDS
+from api.packages.service import default_period
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.dates, pytest.mark.e2e]
 
 
-def test_generate_view_and_open_the_package_map_offline(live_server, page, tmp_path):  # type: ignore[no-untyped-def]
+def test_generate_view_and_open_the_package_map_offline(live_server, page, tmp_path, clock):  # type: ignore[no-untyped-def]
+    period = default_period("kvartal", clock.today())  # the last finished quarter by the server's clock
     log_in(page, live_server, *DEMO_PASSWORDS["analytiker"])
     page.set_viewport_size({"width": 320, "height": 800})
     page.goto(f"{live_server}/kvartal")
@@ -27,14 +29,15 @@ def test_generate_view_and_open_the_package_map_offline(live_server, page, tmp_p
     page.check("input[name=kategori][value=skadegorelse]")
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    page.fill("#period", "2026-Q3")
+    assert page.locator("#period").input_value() == period  # offered by default
+    page.fill("#period", period)
     page.click("button.primary")
     assert "/kvartal/" in page.url
     assert "Urval: kategorier: Skadegörelse (inkl. krossade rutor)." in page.locator("main").inner_text()
     # The page reloads itself (meta refresh) until the package is done.
     page.wait_for_selector("text=Ladda ner paketet", timeout=120_000)
-    assert page.locator("h1").inner_text() == "Kvartalsanalys 2026-Q3"
-    assert "händelser under 2026-Q3" in page.locator("main").inner_text()
+    assert page.locator("h1").inner_text() == f"Kvartalsanalys {period}"
+    assert f"händelser under {period}" in page.locator("main").inner_text()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "kvartal-package-320")

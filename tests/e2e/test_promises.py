@@ -2,15 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 
 from api.demo.loader import DEMO_PASSWORDS
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.dates, pytest.mark.e2e]
 
 
-def test_analyst_creates_and_follows_up_a_promise(live_server, page):
+def _add_months(day: date, months: int) -> date:
+    """The first of the month `months` after the first of `day`'s month."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def test_analyst_creates_and_follows_up_a_promise(live_server, page, clock):
+    # A year-long löfte around today (by the server's clock): from the first day of the quarter three
+    # quarters back, so it has begun long enough ago for a missing återkoppling to be overdue.
+    today = clock.today()
+    start = _add_months(date(today.year, (today.month - 1) // 3 * 3 + 1, 1), -9)
+    end = _add_months(start, 12) - timedelta(days=1)
     email, password = DEMO_PASSWORDS["analytiker"]
     log_in(page, live_server, email, password)
     page.goto(f"{live_server}/medborgarloften")
@@ -27,13 +40,13 @@ def test_analyst_creates_and_follows_up_a_promise(live_server, page):
     page.fill("#titel", "Tryggare centrum")
     page.fill("#parter", "Örebro kommun och lokalpolisområde Örebro")
     page.check("#omrade-1")
-    page.fill("#startdatum", "2026-01-01")
-    page.fill("#slutdatum", "2026-12-31")
+    page.fill("#startdatum", start.isoformat())
+    page.fill("#slutdatum", end.isoformat())
     page.click("button:has-text('Spara medborgarlöftet')")
     page.wait_for_url("**/medborgarloften/*?sparad=1")
     assert page.locator("h1").inner_text() == "Tryggare centrum"
-    # No återkoppling yet and the löfte started 2026-01-01: 90 days later it is overdue.
-    assert "2026-04-01" in page.locator("#aterkoppling-forsenad").inner_text()
+    # No återkoppling yet and the löfte started nine months or more ago: 90 days after it is overdue.
+    assert (start + timedelta(days=90)).isoformat() in page.locator("#aterkoppling-forsenad").inner_text()
 
     page.fill("#atagande_titel", "Trygghetsvandringar")
     page.fill("#atagande_mal", "10")
@@ -45,23 +58,23 @@ def test_analyst_creates_and_follows_up_a_promise(live_server, page):
     page.check("#ind-kategori-1")
     page.check("#ind-omrade-1")
     page.fill("#ind_mal", "2")
-    page.fill("#ind_bas_start", "2026-01-01")
-    page.fill("#ind_bas_slut", "2026-03-31")
+    page.fill("#ind_bas_start", start.isoformat())
+    page.fill("#ind_bas_slut", (_add_months(start, 3) - timedelta(days=1)).isoformat())
     page.click("button:has-text('Lägg till indikatorn')")
     assert page.locator(".indicator-sentence").inner_text().endswith(
         ("Bedömning: uppnått.", "Bedömning: på väg mot målet.", "Bedömning: inte på väg."))
     assert page.locator("svg.sparkline").count() == 1
 
-    page.fill("#logg_datum", "2026-11-10")
+    page.fill("#logg_datum", (today - timedelta(days=8)).isoformat())
     page.fill("#logg_antal", "6")
     page.click("button:has-text('Logga aktiviteten')")
     assert "6 av 10 trygghetsvandringar, 60 %" in page.content()
 
-    page.fill("#ater_datum", "2026-11-12")
+    page.fill("#ater_datum", (today - timedelta(days=6)).isoformat())
     page.fill("#ater_kanal", "Medborgardialog")
     page.fill("#ater_vad", "Sex av tio vandringar är gjorda.")
     page.click("button:has-text('Logga återkopplingen')")
-    assert "Senaste återkoppling: 2026-11-12." in page.locator("main").inner_text()
+    assert f"Senaste återkoppling: {today - timedelta(days=6)}." in page.locator("main").inner_text()
     assert page.locator("#aterkoppling-forsenad").count() == 0
     assert axe_violations(page) == []
     assert page.blocked_requests == []

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from api.core.time import local_today, utcnow
 from api.demo.loader import DEMO_PASSWORDS
 from api.reports.form_service import week_of
 from tests.e2e.conftest import axe_violations, log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.dates, pytest.mark.e2e]
 
 
 @pytest.fixture()
@@ -89,9 +88,9 @@ def test_report_with_a_keyboard_picked_place_gives_a_receipt(live_server, report
     assert page.blocked_requests == []
 
 
-def test_nollrapport_for_last_week(live_server, reporter_page):
+def test_nollrapport_for_last_week(live_server, reporter_page, clock):
     page = reporter_page
-    last_week = week_of(local_today("Europe/Stockholm", utcnow()) - timedelta(days=7))
+    last_week = week_of(clock.today() - timedelta(days=7))  # by the server's clock (the suite's)
     page.goto(f"{live_server}/rapportera/vecka/{last_week.label}")
     already_reported = "Inga rapporter från er organisation" not in page.locator("main").inner_text()
 

@@ -12,19 +12,19 @@ from sqlmodel import select
 from api.demo.loader import DEMO_PASSWORDS
 from api.reports import service as report_service
 from api.reports.models import Report
-from tests.e2e.conftest import DEMO_TODAY, axe_violations, log_in, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.dates, pytest.mark.e2e]
 
 
 @pytest.fixture()
-def flagged_week(live) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
+def flagged_week(live, clock) -> tuple[str, int, int]:  # type: ignore[no-untyped-def]
     """A demo week with a planted duplicate, flagged the way store_records flags new reports.
 
     The demo loader inserts its reports directly, without duplicate flagging.
     """
     database = live.database
-    monday = DEMO_TODAY - timedelta(days=DEMO_TODAY.weekday())
+    monday = clock.monday()
     for _ in range(12):
         sunday = monday + timedelta(days=6)
         with database.transaction() as session:
@@ -100,10 +100,9 @@ def test_merge_a_flagged_duplicate_changes_the_count(live_server, analyst_page, 
     assert page.blocked_requests == []
 
 
-def test_reject_without_reason_is_refused_next_to_the_field(live_server, analyst_page):  # type: ignore[no-untyped-def]
+def test_reject_without_reason_is_refused_next_to_the_field(live_server, analyst_page, clock):  # type: ignore[no-untyped-def]
     page = analyst_page
-    year, number, _ = DEMO_TODAY.isocalendar()
-    page.goto(f"{live_server}/granska/{year}-W{number:02d}")
+    page.goto(f"{live_server}/granska/{clock.week_label()}")
     row = page.locator("tbody tr").first
     row_id = row.get_attribute("id").removeprefix("rapport-")
     row.locator("summary", has_text="Avvisa").click()

@@ -13,9 +13,9 @@ from sqlmodel import select
 from api.demo.loader import DEMO_PASSWORDS
 from api.reports import service as report_service
 from api.reports.models import Report
-from tests.e2e.conftest import DEMO_TODAY, axe_violations, log_in, screenshot
+from tests.e2e.conftest import axe_violations, log_in, screenshot
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.dates, pytest.mark.e2e]
 OREBRO_AREAS = 36
 
 
@@ -44,9 +44,9 @@ def _counted(page) -> int:  # type: ignore[no-untyped-def]
     return int(page.locator("#counted").inner_text())
 
 
-def test_merge_assess_publish_then_granskare_sees_the_map(live, page):
-    # Two weeks before the demo's last week, so this flow does not share a week with other tests.
-    start = DEMO_TODAY - timedelta(days=DEMO_TODAY.weekday() + 14)
+def test_merge_assess_publish_then_granskare_sees_the_map(live, page, clock):
+    # Two weeks before the clock's week, so this flow does not share a week with other tests.
+    start = clock.monday() - timedelta(days=14)
     week, duplicate_id, original_id = _flagged_pair(live, start)
     email, password = DEMO_PASSWORDS["analytiker"]
     log_in(page, live.url, email, password)

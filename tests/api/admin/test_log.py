@@ -7,6 +7,8 @@ import io
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from api.admin.log_query import AuditFilter, audit_csv_chunks
 from api.audit.models import AuditEvent
 from tests.api.admin.helpers import as_admin, events
@@ -80,12 +82,14 @@ def test_viewing_and_exporting_are_audited_with_the_filter(client, world, sessio
     assert json.loads(export.filter) == {"anvandare": "polis"}
 
 
-def test_csv_is_for_swedish_excel_and_matches_the_filter(client, world, session):
+@pytest.mark.dates
+def test_csv_is_for_swedish_excel_and_matches_the_filter(client, world, session, clock):
     _seed(session, world)
     as_admin(client, world)
     response = client.get("/admin/logg.csv?fran=2026-04-29&till=2026-04-30")
     assert response.status_code == 200
-    assert response.headers["content-disposition"].startswith('attachment; filename="lagesbild_1880_logg_')
+    # Named by the day of the export, by the app's clock (the suite's).
+    assert response.headers["content-disposition"] == f'attachment; filename="lagesbild_1880_logg_{clock.today()}.csv"'
     body = response.content.decode("utf-8")
     assert body.startswith("\ufeff") and "\r\n" in body
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from api.core.security import token_hash
@@ -13,9 +14,12 @@ from api.users import service as user_service
 from api.users.models import ApiToken
 from tests.api.admin.helpers import as_admin, events, post
 
+pytestmark = pytest.mark.dates
+
 
 def _report(client, secret: str):  # type: ignore[no-untyped-def]
-    observation = {"kategori": "klotter", "datum": (date.today() - timedelta(days=1)).isoformat(),
+    yesterday = client.app.state.clock.today() - timedelta(days=1)  # by the app's own clock
+    observation = {"kategori": "klotter", "datum": yesterday.isoformat(),
                    "x": 510_500, "y": 6_570_500}
     return client.post("/api/v1/reports", json=observation, headers={"Authorization": f"Bearer {secret}"})
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func
@@ -126,5 +126,20 @@ def test_the_demo_promises_follow_any_today(session):  # type: ignore[no-untyped
     for promise in promises:
         assert (promise.period_start_date, promise.period_end_date) == (date(2026, 4, 1), date(2027, 3, 31))
     overview = aterkoppling_overview(session=session, kommun_code="1880", today=today)
+    assert {p.title: s.overdue for p, s in overview} == {
+        "Tryggare Vivalla centrum": True, "Lugnare kvällar i Varberga": False}
+
+
+@pytest.mark.dates
+def test_the_demo_promises_follow_the_suites_today(session, test_today):  # type: ignore[no-untyped-def]
+    """On the suite's day (any day): each löfte is a year from a quarter's first day and contains it."""
+    load_demo(session=session, today=test_today, progress=lambda _: None)
+    promises = session.exec(select(Medborgarlofte).where(Medborgarlofte.kommun_code == "1880")).all()
+    assert len(promises) == 2
+    for promise in promises:
+        start, end = promise.period_start_date, promise.period_end_date
+        assert start.day == 1 and start.month in (1, 4, 7, 10) and start <= test_today <= end
+        assert end == date(start.year + 1, start.month, 1) - timedelta(days=1)  # twelve months
+    overview = aterkoppling_overview(session=session, kommun_code="1880", today=test_today)
     assert {p.title: s.overdue for p, s in overview} == {
         "Tryggare Vivalla centrum": True, "Lugnare kvällar i Varberga": False}

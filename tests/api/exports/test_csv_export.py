@@ -20,6 +20,8 @@ from api.statistics import service as statistics
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 MONDAY = date(2026, 11, 16)  # 2026-W47
 
 

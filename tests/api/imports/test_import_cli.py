@@ -12,19 +12,18 @@ from api.cli import app
 from api.core.db import make_engine
 from api.imports.models import ImportBatch, ImportTemplate
 from api.reports.models import Report
-from tests.conftest import TEST_SECRET, database_url_for, make_test_settings
+from tests.conftest import database_url_for, make_test_settings, set_cli_environment
+
+pytestmark = pytest.mark.dates
 
 # Row 3: unknown category; rows 2 and 4 are valid (no coordinates: kommun level).
 CSV = "Kategori;Datum;Plats;Id\nKlotter;2026-11-16;Torget;V-1\nFiske;2026-11-17;Ån;V-2\nNedskräpning;18.11.2026;Parken;V-3\n"
 
 
 @pytest.fixture()
-def cli_env(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def cli_env(tmp_path, monkeypatch, test_today):  # type: ignore[no-untyped-def]
     url = database_url_for(tmp_path, "cli_imp_" + tmp_path.name[-10:])
-    monkeypatch.setenv("LAGESBILD_DATABASE_URL", url)
-    monkeypatch.setenv("LAGESBILD_DATA_DIR", str(tmp_path))
-    monkeypatch.setenv("LAGESBILD_SECRET_KEY", TEST_SECRET)
-    monkeypatch.setenv("LAGESBILD_ENVIRONMENT", "test")
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     engine = make_engine(make_test_settings(url, tmp_path))
     runner = CliRunner()
     assert runner.invoke(app, ["kommun", "add", "1880", "Örebro"]).exit_code == 0

@@ -8,6 +8,7 @@ import zipfile
 from datetime import datetime
 
 import openpyxl
+import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
@@ -15,6 +16,8 @@ from api.imports.models import ImportBatch, ImportTemplate
 from api.reports.models import Report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 # Windows-1252, semicolons, decimal comma; points in Örebro's test squares (x 510–512 km, y 6570–6572 km).
 # Row 3 has an unknown category, row 5 a date that is not a date.

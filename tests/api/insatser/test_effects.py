@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import insert
 from sqlmodel import select
 
@@ -14,6 +15,8 @@ from api.insatser import service as insats_service
 from api.insatser.effects import insats_evaluation, periods
 from api.insatser.models import Insats
 from api.reports.models import Report
+
+pytestmark = pytest.mark.dates
 
 START = date(2026, 6, 1)  # a Monday
 

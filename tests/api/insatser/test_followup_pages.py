@@ -10,19 +10,26 @@ import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
-from api.insatser import followup_pages
+from api.core.clock import Clock
 from api.insatser.models import InsatsUppfoljning
 from tests.api.insatser.test_effects import START, _add_reports, _insats
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 TODAY = date(2026, 8, 23)
 
 
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """The effects here are counted by hand as of TODAY: the app's clock stands there."""
+    return Clock.fixed(TODAY)
+
+
 @pytest.fixture()
-def halved(world, session, monkeypatch):  # type: ignore[no-untyped-def]
+def halved(world, session):  # type: ignore[no-untyped-def]
     """An insats in 1880A from 2026-06-01 after which its reports halve; today is 2026-08-23."""
-    monkeypatch.setattr(followup_pages, "_today", lambda request: TODAY)
     view = _insats(session, ["1880A"])
     _add_reports(session, {"1880A": 1, "1880B": 1, "1880C": 1, "1880D": 1},
                  date(2026, 3, 9), date(2026, 5, 31))
@@ -92,8 +99,8 @@ def test_another_kommuns_insats_is_not_found(client, world, session, halved):  #
     assert "Sanering" not in client.get("/insatser/ar/2026").text
 
 
-def test_before_the_start_nothing_is_claimed_and_no_reports_are_read(client, world, session, monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(followup_pages, "_today", lambda request: date(2026, 5, 1))
+@pytest.mark.parametrize("clock", [Clock.fixed(date(2026, 5, 1))], ids=["2026-05-01"])
+def test_before_the_start_nothing_is_claimed_and_no_reports_are_read(client, world, session):  # type: ignore[no-untyped-def]
     view = _insats(session, ["1880A"])
     session.commit()
     login(client, world.user("analytiker").email, PASSWORD)

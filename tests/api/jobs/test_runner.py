@@ -7,11 +7,14 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from api.core.clock import Clock
 from api.core.errors import NotFound
 from api.jobs.models import JobRun
 from api.jobs.registry import JobContext, JobOutcome, ScheduledJob, cron, every, previous_week
 from api.jobs.runner import run_job
 from api.organisations.models import Organisation
+
+pytestmark = pytest.mark.dates
 
 MONDAY_0600 = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Stockholm, 2026-W48
 
@@ -38,7 +41,7 @@ JOBS = [
 def test_success_records_period_artefact_and_commits_the_writes(database, test_settings, session,
                                                                  world):
     run = run_job(database, test_settings, "draft", kommun_code="1880", jobs=JOBS,
-                  clock=lambda: MONDAY_0600, triggered_by="test")
+                  clock=Clock.fixed(MONDAY_0600), triggered_by="test")
     assert (run.status, run.period, run.kommun_code) == ("succeeded", "2026-W47", "1880")
     assert run.artefact == "org:2026-W47" and run.message == "Lade till en organisation."
     assert run.started_at == MONDAY_0600 and run.finished_at == MONDAY_0600

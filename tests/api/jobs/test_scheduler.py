@@ -15,7 +15,7 @@ from api.jobs.registry import JobOutcome, ScheduledJob, cron
 from api.jobs.scheduler import SchedulerLock
 from api.main import create_app
 from api.schedule.jobs import JOBS, build_scheduler
-from tests.conftest import TEST_SECRET, database_url_for, login, make_test_settings
+from tests.conftest import database_url_for, login, make_test_settings, set_cli_environment
 from tests.factories import PASSWORD
 
 
@@ -79,12 +79,10 @@ def test_web_app_lifespan_runs_the_scheduler_only_when_the_lock_is_free(database
     after.release()
 
 
-def test_scheduler_command_refuses_when_another_process_holds_the_lock(tmp_path, monkeypatch):
+def test_scheduler_command_refuses_when_another_process_holds_the_lock(tmp_path, monkeypatch, test_today):
     url = database_url_for(tmp_path, "scheduler_cli_" + tmp_path.name[-10:])
     settings = make_test_settings(url, tmp_path)
-    for key, value in {"DATABASE_URL": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": TEST_SECRET,
-                       "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(f"LAGESBILD_{key}", value)
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     database = Database(make_engine(settings))
     holder = SchedulerLock(database, settings)
     assert holder.acquire()
@@ -97,11 +95,9 @@ def test_scheduler_command_refuses_when_another_process_holds_the_lock(tmp_path,
     assert "En annan process kör redan schemaläggaren." in result.output
 
 
-def test_jobs_list_and_run_commands(tmp_path, monkeypatch):
+def test_jobs_list_and_run_commands(tmp_path, monkeypatch, test_today):
     url = database_url_for(tmp_path, "jobs_cli_" + tmp_path.name[-10:])
-    for key, value in {"DATABASE_URL": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": TEST_SECRET,
-                       "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(f"LAGESBILD_{key}", value)
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     listing = CliRunner().invoke(cli_app, ["jobs", "list"])
     assert listing.exit_code == 0 and "police_feed" in listing.output and "nej" in listing.output
     # The feed is off (the default): a manual run is recorded as skipped, polisen.se is not called.

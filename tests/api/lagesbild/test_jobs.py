@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlmodel import select
 
+from api.core.clock import Clock
 from api.jobs.models import JobRun
 from api.lagesbild.models import Lagesbild
 from api.schedule.jobs import get_job, run_job
 from tests.api.lagesbild.helpers import week_of_reports
+
+pytestmark = pytest.mark.dates
 
 MONDAY_0600 = datetime(2026, 11, 23, 5, 0, tzinfo=UTC)  # 06:00 in Stockholm, Monday of 2026-W48
 
@@ -23,13 +27,13 @@ def test_registered_for_monday_six_per_kommun(test_settings):
 def test_monday_job_drafts_previous_week_idempotently(database, test_settings, session, world):
     week_of_reports(session, world)
     first = run_job(database, test_settings, "lagesbild_draft", kommun_code="1880",
-                    clock=lambda: MONDAY_0600, triggered_by="test")
+                    clock=Clock.fixed(MONDAY_0600), triggered_by="test")
     assert (first.status, first.period, first.artefact) == ("succeeded", "2026-W47", "/lagesbild/2026-W47")
     forced = run_job(database, test_settings, "lagesbild_draft", kommun_code="1880",
-                     clock=lambda: MONDAY_0600, force=True)
+                     clock=Clock.fixed(MONDAY_0600), force=True)
     assert forced.status == "skipped" and forced.message == "Lägesbilden för 2026-W47 finns redan."
     other = run_job(database, test_settings, "lagesbild_draft", kommun_code="1489",
-                    clock=lambda: MONDAY_0600)
+                    clock=Clock.fixed(MONDAY_0600))
     assert other.status == "succeeded"
     drafts = session.exec(select(Lagesbild.kommun_code, Lagesbild.iso_week, Lagesbild.version)).all()
     assert sorted(drafts) == [("1489", "2026-W47", 1), ("1880", "2026-W47", 1)]

@@ -7,6 +7,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
@@ -15,6 +16,8 @@ from api.lagesbild.snapshot import LagesbildSnapshot
 from tests.api.lagesbild.helpers import MONDAY, WEEK, add_report, week_of_reports
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 
 def _login(client, world, role):  # type: ignore[no-untyped-def]

@@ -21,6 +21,7 @@ from sqlmodel import select
 
 from analysis.effects import INSUFFICIENT
 from analysis.weeks import week_end, week_start
+from api.core.clock import Clock
 from api.core.pdf import number, percent
 from api.demo.loader import DEMO_PASSWORDS, load_demo
 from api.insatser.effects import insats_evaluation
@@ -40,16 +41,21 @@ NEW_PAGE_SECTIONS = ("5. Hotspotkarta", "6. Trender", "10. Bilaga")  # page-brea
 pytestmark = [pytest.mark.slow, needs_poppler]
 
 
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """These tests read the demo as of DEMO_TODAY: the app's clock (and the rows' timestamps) too."""
+    return Clock.fixed(DEMO_TODAY)
+
+
 @pytest.fixture()
-def demo_package(database, session, test_settings, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def demo_package(database, session, test_settings, tmp_path):  # type: ignore[no-untyped-def]
     """The demo loaded into the test database and its 2026-Q3 package generated, as of DEMO_TODAY."""
     load_demo(session=session, today=DEMO_TODAY, progress=lambda _: None)
     session.commit()
-    # The package evaluates insatser and återkoppling as of "today": pin it to the demo's day.
-    monkeypatch.setattr(service, "local_today", lambda *_args, **_kwargs: DEMO_TODAY)
+    # The package evaluates insatser and återkoppling as of "today": the demo's day.
     settings = test_settings.model_copy(update={"data_dir": tmp_path})
     package = service.generate_package(database=database, settings=settings, kommun_code="1880",
-                                       period=PERIOD, created_by="sakerhet@orebro.example")
+                                       period=PERIOD, today=DEMO_TODAY, created_by="sakerhet@orebro.example")
     assert package.status == "done", package.message
     return zipfile.ZipFile(settings.data_dir / package.artefact_path)
 

@@ -16,6 +16,8 @@ from tests.api.packages import package_helpers
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
 
 
@@ -23,9 +25,9 @@ q3_reports = package_helpers.q3_reports
 def inline_generation(monkeypatch):  # type: ignore[no-untyped-def]
     """Run the generation in the request (the test database is one connection, not thread-safe)."""
 
-    def run_now(*, database, settings, package):  # type: ignore[no-untyped-def]
+    def run_now(*, database, settings, clock, package):  # type: ignore[no-untyped-def]
         service.generate_package(database=database, settings=settings, kommun_code=package.kommun_code,
-                                 period=package.period, created_by=package.created_by,
+                                 period=package.period, today=clock.today(), created_by=package.created_by,
                                  package_id=package.id)
 
     monkeypatch.setattr(pages, "start_generation", run_now)

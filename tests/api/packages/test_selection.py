@@ -6,6 +6,7 @@ import io
 import json
 import re
 import zipfile
+from datetime import date
 
 import geopandas as gpd
 import pandas as pd
@@ -23,7 +24,10 @@ from tests.api.test_cli import cli_env, run  # noqa: F401 - fixture
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD, build_world
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
+TODAY = date(2026, 11, 22)  # the packages below are of 2026-Q3, generated as of this day
 
 
 def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
@@ -33,7 +37,7 @@ def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
 
 def _generate(database, settings, package_filter):  # type: ignore[no-untyped-def]
     package = service.generate_package(database=database, settings=settings, kommun_code="1880", period="2026-Q3",
-                                       created_by="analys@example.se", package_filter=package_filter)
+                                       today=TODAY, created_by="analys@example.se", package_filter=package_filter)
     return package, zipfile.ZipFile(settings.data_dir / package.artefact_path)
 
 
@@ -64,7 +68,7 @@ def test_a_category_urval_counts_only_those_categories_everywhere(  # type: igno
     assert {r["area_code"]: r["count"] for r in api["rows"]} == {"1880A": 3, "1880B": 1, None: 1}
     # The PDF says what the urval is.
     data = package_data(session=session, kommun_code="1880", period="2026-Q3",
-                        query_filters={"category_codes": ("klotter",)}, today=service.local_today(settings))
+                        query_filters={"category_codes": ("klotter",)}, today=TODAY)
     html = pdf.render_html(data, kommun_name="Örebro")
     assert "<strong>Urval:</strong> kategorier: Klotter." in html
 

@@ -11,13 +11,17 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
+from api.core.clock import Clock
 from api.packages import service
 from api.packages.data import package_data
 from api.packages.models import AnalysisPackage
 from api.reports.query import ReportQuery, reports_frame
 from tests.api.packages import package_helpers
 
+pytestmark = pytest.mark.dates
+
 q3_reports = package_helpers.q3_reports
+TODAY = date(2026, 11, 22)  # the packages below are of 2026-Q3, generated as of this day
 
 
 @pytest.fixture()
@@ -27,7 +31,8 @@ def settings(test_settings, tmp_path):  # type: ignore[no-untyped-def]
 
 def _generate(database, settings, period="2026-Q3", progress=None):  # type: ignore[no-untyped-def]
     return service.generate_package(database=database, settings=settings, kommun_code="1880",
-                                    period=period, created_by="analys@example.se", progress=progress)
+                                    period=period, today=TODAY, created_by="analys@example.se",
+                                    progress=progress)
 
 
 def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
@@ -56,7 +61,7 @@ def test_package_zip_holds_the_files_and_csvs_agree_with_package_data(  # type: 
     assert archive.read("package.pdf").startswith(b"%PDF")
     assert archive.read("rangordning.csv").startswith("\ufeff".encode())
 
-    data = package_data(session=session, kommun_code="1880", period="2026-Q3", today=date(2026, 11, 22))
+    data = package_data(session=session, kommun_code="1880", period="2026-Q3", today=TODAY)
     comparison = _csv(archive, "jamforelse_omrade_kategori.csv")
     assert comparison["antal"].sum() == data.total == 6
     assert comparison["antal_foregaende"].sum() == data.total_previous == 1
@@ -148,7 +153,7 @@ def test_scheduled_job_generates_last_quarter_once(database, session, settings):
 
     from api.schedule.jobs import run_job
 
-    clock = lambda: datetime(2026, 10, 2, 5, 0, tzinfo=UTC)  # noqa: E731 - 07:00 in Stockholm
+    clock = Clock.fixed(datetime(2026, 10, 2, 5, 0, tzinfo=UTC))  # 07:00 in Stockholm
     run = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=clock)
     assert run.status == "succeeded", run.message
     assert run.period == "2026-10" and run.message == "Kvartalsanalysens paket för 2026-Q3 skapat."
@@ -160,7 +165,7 @@ def test_scheduled_job_generates_last_quarter_once(database, session, settings):
     assert again.status == "skipped" and "finns redan" in again.message
 
     _set_period_kind(session, "1880", "tertial")  # the admin switches the kommun to tertialer
-    september = lambda: datetime(2026, 9, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    september = Clock.fixed(datetime(2026, 9, 2, 5, 0, tzinfo=UTC))
     run = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=september)
     assert run.status == "succeeded" and "2026-T2" in run.message
 
@@ -183,7 +188,7 @@ def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, sett
     from api.schedule.jobs import run_job
 
     _set_period_kind(session, "1489", "tertial")  # 1880 stays kvartal (the default)
-    october = lambda: datetime(2026, 10, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    october = Clock.fixed(datetime(2026, 10, 2, 5, 0, tzinfo=UTC))
     runs = [run_job(database, settings, "kvartalspaket", kommun_code=code, clock=october)
             for code in ("1880", "1489")]
     assert [r.status for r in runs] == ["succeeded", "succeeded"], [r.message for r in runs]
@@ -193,6 +198,6 @@ def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, sett
     assert [(p.kommun_code, p.period, p.status) for p in packages] == [
         ("1489", "2026-T2", "done"), ("1880", "2026-Q3", "done")]
     # In May only tertial kommuner have a new period: 1489 gets 2026-T1; 1880's last quarter is 2026-Q1.
-    may = lambda: datetime(2026, 5, 2, 5, 0, tzinfo=UTC)  # noqa: E731
+    may = Clock.fixed(datetime(2026, 5, 2, 5, 0, tzinfo=UTC))
     run = run_job(database, settings, "kvartalspaket", kommun_code="1489", clock=may)
     assert run.message == "Kvartalsanalysens paket för 2026-T1 skapat."

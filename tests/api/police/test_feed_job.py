@@ -6,15 +6,19 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from sqlmodel import Session, select
 
 from api.categories.models import Category
+from api.core.clock import Clock
 from api.jobs.models import JobRun
 from api.organisations.models import Organisation
 from api.police import service as police_service
 from api.reports.models import Report
 from api.schedule.jobs import run_job
 from tests.api.police.conftest import FEED_FIXTURE
+
+pytestmark = pytest.mark.dates
 
 T0 = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
 
@@ -35,7 +39,7 @@ class RecordedFeed:
 
 def _run(database, settings, feed: RecordedFeed, at: datetime) -> JobRun:  # type: ignore[no-untyped-def]
     settings = settings.model_copy(update={"police_feed_enabled": True})
-    return run_job(database, settings, "police_feed", clock=lambda: at,
+    return run_job(database, settings, "police_feed", clock=Clock.fixed(at),
                    http_transport=feed.transport, triggered_by="test")
 
 
@@ -137,7 +141,7 @@ def test_a_feed_error_fails_the_run_and_stores_nothing(database, test_settings, 
 
 def test_a_disabled_feed_is_never_called(database, test_settings, session, world):
     feed = RecordedFeed()
-    run = run_job(database, test_settings, "police_feed", clock=lambda: T0,
+    run = run_job(database, test_settings, "police_feed", clock=Clock.fixed(T0),
                   http_transport=feed.transport)
     assert run.status == "skipped" and "avstängt" in run.message
     assert feed.requests == []

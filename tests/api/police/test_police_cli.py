@@ -10,15 +10,15 @@ from api.cli import app
 from api.core.db import make_engine
 from api.reports.models import Report
 from tests.api.police.conftest import FEED_FIXTURE
-from tests.conftest import TEST_SECRET, database_url_for, make_test_settings
+from tests.conftest import database_url_for, make_test_settings, set_cli_environment
+
+pytestmark = pytest.mark.dates
 
 
 @pytest.fixture()
-def cli_engine(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+def cli_engine(tmp_path, monkeypatch, test_today):  # type: ignore[no-untyped-def]
     url = database_url_for(tmp_path, "police_cli_" + tmp_path.name[-10:])
-    for key, value in {"DATABASE_URL": url, "DATA_DIR": str(tmp_path), "SECRET_KEY": TEST_SECRET,
-                       "ENVIRONMENT": "test"}.items():
-        monkeypatch.setenv(f"LAGESBILD_{key}", value)
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
     engine = make_engine(make_test_settings(url, tmp_path))
     yield engine
     engine.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlmodel import Session, select
 
 from api.audit.models import AuditEvent
@@ -13,6 +14,8 @@ from api.police import service as police_service
 from api.reports.models import Report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 URL = "/polis/veckosammanstallning"
 GOOD = (

@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import col, func, select
 
 from api.audit.models import AuditEvent
-from api.promises import pages, service
+from api.core.clock import Clock
+from api.promises import service
 from api.promises.models import (
     Atagande,
     AtagandeLog,
@@ -25,14 +26,17 @@ from tests.api.promises.conftest import add_report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
 
+pytestmark = pytest.mark.dates
+
 PROMISE = {"titel": "Tryggare centrum", "lofte": "Vi genomför tio trygghetsvandringar.",
            "parter": "Örebro kommun och polisen", "startdatum": "2026-01-01",
            "slutdatum": "2027-12-31", "status": "aktivt", "intervall": "90"}
 
 
-@pytest.fixture()
-def fixed_today(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(pages, "_today", lambda request: date(2026, 11, 21))
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """Due dates and periods here are worked out by hand for 2026-11-21: the app's clock stands there."""
+    return Clock.fixed(date(2026, 11, 21))
 
 
 @dataclass
@@ -112,7 +116,7 @@ def _changes(session, promise_id: int) -> list[tuple[str, dict]]:  # type: ignor
     return [(e.action, json.loads(e.filter)) for e in events]
 
 
-def test_edit_promise_prefilled_saved_and_audited(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_edit_promise_prefilled_saved_and_audited(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     form = client.get(f"{built.url}/andra").text
@@ -148,7 +152,7 @@ def test_edit_promise_prefilled_saved_and_audited(client, world, session, fixed_
     assert "Försenad: återkopplingen skulle ha skett senast 2026-10-31." in page
 
 
-def test_edit_promise_errors_next_to_the_field_and_input_kept(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_edit_promise_errors_next_to_the_field_and_input_kept(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     response = _post(client, f"{built.url}/andra", token, **{
@@ -168,7 +172,7 @@ def test_edit_promise_errors_next_to_the_field_and_input_kept(client, world, ses
     assert _changes(session, built.promise.id) == []
 
 
-def test_atagande_edit_and_removals_change_the_completion(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_atagande_edit_and_removals_change_the_completion(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     assert "6 av 10 trygghetsvandringar, 60 %" in _text(client.get(built.url).text)
@@ -218,7 +222,7 @@ def test_atagande_edit_and_removals_change_the_completion(client, world, session
         "Trygghetsvandringar", 1, 4)
 
 
-def test_manual_indicator_value_removal_and_edit_change_the_assessment(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_manual_indicator_value_removal_and_edit_change_the_assessment(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
 
@@ -262,7 +266,7 @@ def test_manual_indicator_value_removal_and_edit_change_the_assessment(client, w
                                           "varden": {"2026-T1": 62.0, "2026-T2": 68.0}})
 
 
-def test_report_indicator_edit_recounts(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_report_indicator_edit_recounts(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     add_report(session, world, "klotter", date(2026, 2, 10), area="1880A", report_count=4)
     add_report(session, world, "skadegorelse", date(2026, 5, 10), area="1880A", report_count=2)
@@ -292,7 +296,7 @@ def test_report_indicator_edit_recounts(client, world, session, fixed_today):  #
     assert "Rapporterna påverkas inte." in confirm
 
 
-def test_aterkoppling_removal_moves_the_due_date(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_aterkoppling_removal_moves_the_due_date(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     # Last 2026-10-01 + 90 days = 2026-12-30: on time on 2026-11-21.
@@ -325,7 +329,7 @@ def _counts(session, promise_id: int) -> tuple[int, ...]:  # type: ignore[no-unt
             count(Aterkoppling, Aterkoppling.medborgarlofte_id == promise_id))
 
 
-def test_close_or_delete_a_whole_promise(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_close_or_delete_a_whole_promise(client, world, session):  # type: ignore[no-untyped-def]
     built, kept = _build(session), _build(session)
     token = _analyst(client, world)
     assert _counts(session, built.promise.id) == (1, 1, 1, 2, 2, 3, 2)
@@ -362,7 +366,7 @@ def test_close_or_delete_a_whole_promise(client, world, session, fixed_today):  
     assert (event.kommun_code, event.user_id) == ("1880", world.user("analytiker").id)
 
 
-def test_another_kommuns_rows_are_not_found_and_not_touched(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_another_kommuns_rows_are_not_found_and_not_touched(client, world, session):  # type: ignore[no-untyped-def]
     other, mine = _build(session, kommun="1489"), _build(session)
     token = _analyst(client, world)
     gets = [f"{other.url}/andra", f"{other.url}/ta-bort",
@@ -400,7 +404,7 @@ def test_another_kommuns_rows_are_not_found_and_not_touched(client, world, sessi
     assert _changes(session, other.promise.id) == []
 
 
-def test_readers_are_refused_and_see_no_change_controls(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_readers_are_refused_and_see_no_change_controls(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     page = client.get(built.url).text
@@ -421,7 +425,7 @@ def test_readers_are_refused_and_see_no_change_controls(client, world, session, 
     assert token
 
 
-def test_csrf_is_required(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_csrf_is_required(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     _analyst(client, world)
     for url, data in ((f"{built.url}/ta-bort", {}),
@@ -439,7 +443,7 @@ def test_csrf_is_required(client, world, session, fixed_today):  # type: ignore[
     assert _counts(session, built.promise.id) == (1, 1, 1, 2, 2, 3, 2)
 
 
-def test_ids_too_large_for_the_database_are_not_found(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_ids_too_large_for_the_database_are_not_found(client, world, session):  # type: ignore[no-untyped-def]
     built = _build(session)
     token = _analyst(client, world)
     huge = "99999999999999999999"  # past 64 bits: SQLite cannot bind it

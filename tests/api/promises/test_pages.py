@@ -10,20 +10,23 @@ import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
-from api.promises import pages
+from api.core.clock import Clock
 from api.promises.models import Medborgarlofte
 from tests.api.promises.conftest import add_report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 NEW = {"titel": "Tryggare centrum", "lofte": "Vi genomför tio trygghetsvandringar.",
        "parter": "Örebro kommun och polisen", "startdatum": "2026-01-01",
        "slutdatum": "2027-12-31", "status": "aktivt", "intervall": "90", "omraden": ["1880A"]}
 
 
-@pytest.fixture()
-def fixed_today(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(pages, "_today", lambda request: date(2026, 11, 21))
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """Due dates and periods here are worked out by hand for 2026-11-21: the app's clock stands there."""
+    return Clock.fixed(date(2026, 11, 21))
 
 
 def _switch(client, user) -> None:  # type: ignore[no-untyped-def]
@@ -45,7 +48,7 @@ def _create(client, world) -> tuple[str, str]:  # type: ignore[no-untyped-def]
     return response.headers["location"].split("?")[0], token
 
 
-def test_follow_up_flow(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_follow_up_flow(client, world, session):  # type: ignore[no-untyped-def]
     url, token = _create(client, world)
     add_report(session, world, "klotter", date(2026, 2, 10), area="1880A", report_count=4)
     add_report(session, world, "klotter", date(2026, 8, 10), area="1880A", report_count=1)
@@ -96,7 +99,7 @@ def test_follow_up_flow(client, world, session, fixed_today):  # type: ignore[no
         assert 'method="post" action="/medborgarloften/' not in response.text
 
 
-def test_errors_sit_next_to_the_field_and_keep_input(client, world, fixed_today):  # type: ignore[no-untyped-def]
+def test_errors_sit_next_to_the_field_and_keep_input(client, world):  # type: ignore[no-untyped-def]
     login(client, world.user("analytiker").email, PASSWORD)
     token = csrf_from(client.get("/medborgarloften/ny").text)
     response = client.post("/medborgarloften/ny", data={
@@ -119,7 +122,7 @@ def test_errors_sit_next_to_the_field_and_keep_input(client, world, fixed_today)
     assert 'value="Webb"' in response.text
 
 
-def test_scoping_and_roles(client, world, session, fixed_today):  # type: ignore[no-untyped-def]
+def test_scoping_and_roles(client, world, session):  # type: ignore[no-untyped-def]
     other = Medborgarlofte(kommun_code="1489", title="Alingsås löfte", parties="x",
                            period_start_date=date(2026, 1, 1), period_end_date=date(2026, 12, 31))
     session.add(other)

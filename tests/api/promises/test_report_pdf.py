@@ -11,7 +11,8 @@ import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
-from api.promises import pages, report_pages, service
+from api.core.clock import Clock
+from api.promises import service
 from api.promises.models import (
     Atagande,
     AtagandeLog,
@@ -33,10 +34,10 @@ NOW = datetime(2026, 11, 21, 9, 5, tzinfo=UTC)  # 10:05 in Stockholm (CET)
 TEXT = "Vi ska minska klottret runt torget och genomföra tio trygghetsvandringar under året."
 
 
-@pytest.fixture()
-def fixed_clock(monkeypatch):  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(report_pages, "_now", lambda: NOW)
-    monkeypatch.setattr(pages, "_today", lambda request: TODAY)
+@pytest.fixture(scope="module")
+def clock() -> Clock:
+    """The report is counted by hand as of NOW: the app (and every row made here) reads that clock."""
+    return Clock.fixed(NOW)
 
 
 def _promise(session, world, kommun="1880"):  # type: ignore[no-untyped-def]
@@ -97,7 +98,7 @@ def _pdf(tmp_path, content: bytes) -> tuple[str, dict[str, str]]:  # type: ignor
     return " ".join(text.split()), {k.strip(): v.strip() for k, v in fields.items()}
 
 
-def test_report_holds_the_hand_counted_follow_up(client, world, session, fixed_clock, tmp_path):  # type: ignore[no-untyped-def]
+def test_report_holds_the_hand_counted_follow_up(client, world, session, tmp_path):  # type: ignore[no-untyped-def]
     promise = _build(session, world)
     login(client, world.user("analytiker").email, PASSWORD)
     response = client.get(f"/medborgarloften/{promise.id}/rapport.pdf")
@@ -142,7 +143,7 @@ def test_report_holds_the_hand_counted_follow_up(client, world, session, fixed_c
     assert audit["indikatorer"][0]["perioder"] == ["2026-Q1", "2026-Q3"]
 
 
-def test_chosen_period_reads_the_state_at_its_end(client, world, session, fixed_clock, tmp_path):  # type: ignore[no-untyped-def]
+def test_chosen_period_reads_the_state_at_its_end(client, world, session, tmp_path):  # type: ignore[no-untyped-def]
     promise = _build(session, world)
     login(client, world.user("polis").email, PASSWORD)
     response = client.get(f"/medborgarloften/{promise.id}/rapport.pdf?from=2026-07-01&to=2026-09-30")
@@ -165,7 +166,7 @@ def test_chosen_period_reads_the_state_at_its_end(client, world, session, fixed_
     assert (audit["fran"], audit["till"]) == ("2026-07-01", "2026-09-30")
 
 
-def test_roles_and_kommun_scope(client, world, session, fixed_clock):  # type: ignore[no-untyped-def]
+def test_roles_and_kommun_scope(client, world, session):  # type: ignore[no-untyped-def]
     promise = _build(session, world)
     other = _promise(session, world, kommun="1489")
     session.commit()
@@ -190,7 +191,7 @@ def test_roles_and_kommun_scope(client, world, session, fixed_clock):  # type: i
     ("from=2026-10-01&to=2026-09-30", "rapport_till", "Till och med kan inte vara före från och med."),
     ("from=0001-01-01&to=0001-01-02", "rapport_fran", "Från och med måste ligga mellan 2000-01-01 och 2099-12-31."),
 ])
-def test_bad_dates_give_the_page_with_a_swedish_error(client, world, session, fixed_clock,  # type: ignore[no-untyped-def]
+def test_bad_dates_give_the_page_with_a_swedish_error(client, world, session,  # type: ignore[no-untyped-def]
                                                       query, field, message):
     promise = _build(session, world)
     login(client, world.user("analytiker").email, PASSWORD)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -12,7 +12,7 @@ from sqlmodel import select
 from api.reports.models import Report
 from api.users import service as user_service
 
-TODAY = date.today()
+pytestmark = pytest.mark.dates
 
 
 @pytest.fixture()
@@ -28,16 +28,17 @@ def _post(client, token, payload, **headers):  # type: ignore[no-untyped-def]
     return client.post("/api/v1/reports", json=payload, headers={"Authorization": f"Bearer {token}", **headers})
 
 
-def _observation(**overrides):  # type: ignore[no-untyped-def]
-    base = {"kategori": "klotter", "datum": (TODAY - timedelta(days=1)).isoformat(), "x": 510_500, "y": 6_570_500}
+def _observation(today, **overrides):  # type: ignore[no-untyped-def]
+    """One observation dated yesterday (by the suite's clock), with `overrides`."""
+    base = {"kategori": "klotter", "datum": (today - timedelta(days=1)).isoformat(), "x": 510_500, "y": 6_570_500}
     base.update(overrides)
     return base
 
 
-def test_batch_is_stored_and_placed(client, token, session, world):
+def test_batch_is_stored_and_placed(client, token, session, world, test_today):
     response = _post(client, token, {"observationer": [
-        _observation(beskrivning="a"), _observation(x=511_500, y=6_571_500, beskrivning="b"),
-        _observation(plats="okänd gata", x=None, y=None, beskrivning="c"),
+        _observation(test_today, beskrivning="a"), _observation(test_today, x=511_500, y=6_571_500, beskrivning="b"),
+        _observation(test_today, plats="okänd gata", x=None, y=None, beskrivning="c"),
     ]})
     assert response.status_code == 201, response.text
     body = response.json()
@@ -47,9 +48,9 @@ def test_batch_is_stored_and_placed(client, token, session, world):
     assert {r.organisation_id for r in stored} == {world.organisations["1880"][1].id}
 
 
-def test_errors_are_422_with_field_code_and_swedish_message(client, token, session):
+def test_errors_are_422_with_field_code_and_swedish_message(client, token, session, test_today):
     response = _post(client, token, [
-        _observation(), _observation(datum=(TODAY + timedelta(days=3)).isoformat()), {"datum": "igår"},
+        _observation(test_today), _observation(test_today, datum=(test_today + timedelta(days=3)).isoformat()), {"datum": "igår"},
     ])
     assert response.status_code == 422
     errors = response.json()["errors"]
@@ -61,9 +62,9 @@ def test_errors_are_422_with_field_code_and_swedish_message(client, token, sessi
 
 
 @pytest.mark.parametrize("field", ["antal", "plats_id"])
-def test_numbers_beyond_any_real_value_are_422_naming_the_field(client, token, session, field):
+def test_numbers_beyond_any_real_value_are_422_naming_the_field(client, token, session, field, test_today):
     # 2^40 fits SQLite but not PostgreSQL's INTEGER: refused the same way on both, nothing stored.
-    response = _post(client, token, [_observation(), _observation(**{field: 2**40})])
+    response = _post(client, token, [_observation(test_today), _observation(test_today, **{field: 2**40})])
     assert response.status_code == 422, response.text
     errors = response.json()["errors"]
     assert [e["field"].rsplit(".", 1)[-1] for e in errors] == [field]
@@ -81,39 +82,39 @@ def test_malformed_bodies_never_500(client, token, body):
     assert response.json()["errors"]
 
 
-def test_outside_kommun_point_is_refused(client, token):
-    response = _post(client, token, _observation(x=340_500, y=6_420_500))  # Alingsås
+def test_outside_kommun_point_is_refused(client, token, test_today):
+    response = _post(client, token, _observation(test_today, x=340_500, y=6_420_500))  # Alingsås
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == "outside_kommun"
 
 
-def test_idempotency_key_returns_the_first_result(client, token, session):
-    first = _post(client, token, _observation(beskrivning="en gång"), **{"Idempotency-Key": "abc-1"})
-    again = _post(client, token, _observation(beskrivning="en gång"), **{"Idempotency-Key": "abc-1"})
+def test_idempotency_key_returns_the_first_result(client, token, session, test_today):
+    first = _post(client, token, _observation(test_today, beskrivning="en gång"), **{"Idempotency-Key": "abc-1"})
+    again = _post(client, token, _observation(test_today, beskrivning="en gång"), **{"Idempotency-Key": "abc-1"})
     assert first.status_code == again.status_code == 201
     assert again.json() == first.json()
     assert len(session.exec(select(Report).where(Report.source == "api")).all()) == 1
-    other = _post(client, token, _observation(beskrivning="annat"), **{"Idempotency-Key": "abc-1"})
+    other = _post(client, token, _observation(test_today, beskrivning="annat"), **{"Idempotency-Key": "abc-1"})
     assert other.status_code == 422 and other.json()["errors"][0]["code"] == "idempotency_key_reused"
 
 
-def test_external_id_is_stored_once_per_organisation(client, token, session):
-    first = _post(client, token, _observation(externt_id="FS-1", beskrivning="x"))
-    again = _post(client, token, _observation(externt_id="FS-1", beskrivning="x"))
+def test_external_id_is_stored_once_per_organisation(client, token, session, test_today):
+    first = _post(client, token, _observation(test_today, externt_id="FS-1", beskrivning="x"))
+    again = _post(client, token, _observation(test_today, externt_id="FS-1", beskrivning="x"))
     assert first.status_code == 201 and again.status_code == 200
     assert again.json()["rapporter"][0]["status"] == "fanns_redan"
     assert again.json()["rapporter"][0]["id"] == first.json()["rapporter"][0]["id"]
 
 
-def test_personnummer_is_masked_and_reported(client, token, session):
-    response = _post(client, token, _observation(beskrivning="Elev 20121212-1212 hotade vakten"))
+def test_personnummer_is_masked_and_reported(client, token, session, test_today):
+    response = _post(client, token, _observation(test_today, beskrivning="Elev 20121212-1212 hotade vakten"))
     assert response.json()["personnummer_maskerade"] == 1
     assert response.json()["meddelanden"]
     stored = session.exec(select(Report).where(Report.source == "api")).one()
     assert "20121212" not in stored.description
 
 
-def test_session_users_cannot_post_and_revoked_tokens_fail(client, token, session, world):
+def test_session_users_cannot_post_and_revoked_tokens_fail(client, token, session, world, test_today):
     from api.core.time import utcnow
     from api.users.models import ApiToken
 
@@ -121,7 +122,7 @@ def test_session_users_cannot_post_and_revoked_tokens_fail(client, token, sessio
     row.revoked_at = utcnow()
     session.add(row)
     session.commit()
-    assert _post(client, token, _observation()).status_code == 401
+    assert _post(client, token, _observation(test_today)).status_code == 401
 
 
 def test_openapi_documents_the_endpoint_with_examples(client):
@@ -133,7 +134,7 @@ def test_openapi_documents_the_endpoint_with_examples(client):
     assert "422" in operation["responses"]
 
 
-def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
+def test_ten_concurrent_identical_requests_store_one_row(tmp_path, test_today, clock):
     """Real server, real database, ten threads: exactly one report is stored."""
     import socket
     import time
@@ -147,7 +148,8 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
     from tests.conftest import database_url_for, drop_schema, make_test_settings
     from tests.factories import build_world
 
-    settings = make_test_settings(database_url_for(tmp_path, "concurrency_" + tmp_path.name[-8:]), tmp_path)
+    settings = make_test_settings(database_url_for(tmp_path, "concurrency_" + tmp_path.name[-8:]), tmp_path,
+                                  today=test_today)
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)
     with Session(database.engine) as s:
@@ -159,15 +161,15 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=database), host="127.0.0.1", port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
         time.sleep(0.02)
     try:
         for headers, payload in (
-            ({"Idempotency-Key": "samma"}, _observation(beskrivning="nyckel")),
-            ({}, _observation(externt_id="EXT-9", beskrivning="externt")),
+            ({"Idempotency-Key": "samma"}, _observation(test_today, beskrivning="nyckel")),
+            ({}, _observation(test_today, externt_id="EXT-9", beskrivning="externt")),
         ):
             barrier = threading.Barrier(10)
             statuses: list[int] = []

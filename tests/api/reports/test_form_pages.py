@@ -12,11 +12,12 @@ from sqlmodel import select
 from api.areas.models import Area, Place
 from api.audit.models import AuditEvent
 from api.categories.models import Category
-from api.core.time import local_today, utcnow
 from api.reports.form_service import week_of
 from api.reports.models import Nollrapport, Report
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 TOKEN = "0b5c6a52-0d2e-4c0e-9a57-6f1d2c3b4a59"
 
@@ -36,10 +37,6 @@ def reporter(client, world, session):  # type: ignore[no-untyped-def]
 
 def _area(session, code):  # type: ignore[no-untyped-def]
     return session.exec(select(Area).where(Area.code == code)).one()
-
-
-def _today():  # type: ignore[no-untyped-def]
-    return local_today("Europe/Stockholm", utcnow())
 
 
 def _lat_lon(x: float, y: float) -> tuple[str, str]:
@@ -63,11 +60,11 @@ def _reports(session, organisation_id):  # type: ignore[no-untyped-def]
     ).all()
 
 
-def test_multi_observation_post_stores_each_report_in_the_right_area(client, reporter, session):
-    today = _today().isoformat()
+def test_multi_observation_post_stores_each_report_in_the_right_area(client, reporter, session, test_today):
+    today = test_today.isoformat()
     lat, lon = _lat_lon(510_500.0, 6_571_500.0)  # inside square C
     data = {
-        "vecka": week_of(_today()).label, "inskick": TOKEN, "atgard": "skicka",
+        "vecka": week_of(test_today).label, "inskick": TOKEN, "atgard": "skicka",
         # Typed in lower case without the å: the alias "Skolgården" of Centrumskolan (area B).
         **_obs(0, kategori="klotter", nar="dag", datum=today, tid="21:30", plats_namn="skolgarden",
                beskrivning="Taggar på gaveln, anmälare 880320-0016", antal="3"),
@@ -88,7 +85,7 @@ def test_multi_observation_post_stores_each_report_in_the_right_area(client, rep
     assert first.observed_time.isoformat() == "21:30:00"
     assert first.place_id is not None and second.place_id is None
     assert round(second.x) == 510_500 and round(second.y) == 6_571_500
-    assert third.observed_period == "vecka" and third.observed_date == week_of(_today()).monday
+    assert third.observed_period == "vecka" and third.observed_date == week_of(test_today).monday
     assert {r.source for r in reports} == {"form"} and {r.review_status for r in reports} == {"ny"}
 
     receipt = client.get(response.headers["location"])
@@ -99,8 +96,8 @@ def test_multi_observation_post_stores_each_report_in_the_right_area(client, rep
     assert "Under veckan" in receipt.text and "Vid torget i Område D" in receipt.text
 
 
-def test_field_error_is_shown_next_to_the_field_and_keeps_what_was_typed(client, reporter, session):
-    today = _today()
+def test_field_error_is_shown_next_to_the_field_and_keeps_what_was_typed(client, reporter, session, test_today):
+    today = test_today
     data = {
         "vecka": week_of(today).label, "inskick": TOKEN, "atgard": "skicka",
         **_obs(0, kategori="klotter", nar="dag", datum=today.isoformat(), plats="Parkeringen"),
@@ -124,8 +121,8 @@ def test_field_error_is_shown_next_to_the_field_and_keeps_what_was_typed(client,
     assert _reports(session, reporter.organisations["1880"][0].id) == []  # all or nothing
 
 
-def test_a_date_outside_the_chosen_week_is_refused(client, reporter, session):
-    today = _today()
+def test_a_date_outside_the_chosen_week_is_refused(client, reporter, session, test_today):
+    today = test_today
     last_week = week_of(today - timedelta(days=7))
     data = {"vecka": last_week.label, "inskick": TOKEN,
             **_obs(0, kategori="klotter", nar="dag", datum=today.isoformat(), plats="Torget")}
@@ -134,9 +131,9 @@ def test_a_date_outside_the_chosen_week_is_refused(client, reporter, session):
     assert f"ligger inte i vecka {last_week.number}" in response.text
 
 
-def test_a_double_submit_stores_once_and_shows_the_same_receipt(client, reporter, session):
-    data = {"vecka": week_of(_today()).label, "inskick": TOKEN,
-            **_obs(0, kategori="klotter", nar="dag", datum=_today().isoformat(), plats="Torget")}
+def test_a_double_submit_stores_once_and_shows_the_same_receipt(client, reporter, session, test_today):
+    data = {"vecka": week_of(test_today).label, "inskick": TOKEN,
+            **_obs(0, kategori="klotter", nar="dag", datum=test_today.isoformat(), plats="Torget")}
     first, second = _post(client, data), _post(client, data)
     assert first.status_code == second.status_code == 303
     assert first.headers["location"] == second.headers["location"]
@@ -144,8 +141,8 @@ def test_a_double_submit_stores_once_and_shows_the_same_receipt(client, reporter
     assert "1 observation har sparats" in client.get(second.headers["location"]).text
 
 
-def test_add_another_observation_without_javascript_keeps_the_first(client, reporter):
-    data = {"vecka": week_of(_today()).label, "inskick": TOKEN, "atgard": "lagg_till",
+def test_add_another_observation_without_javascript_keeps_the_first(client, reporter, test_today):
+    data = {"vecka": week_of(test_today).label, "inskick": TOKEN, "atgard": "lagg_till",
             **_obs(0, kategori="klotter", nar="dag", datum="2026-01-01", plats="Torget")}
     response = _post(client, data)
     assert response.status_code == 200
@@ -154,9 +151,9 @@ def test_add_another_observation_without_javascript_keeps_the_first(client, repo
     assert "Ta bort observation 2" in response.text
 
 
-def test_nollrapport_is_stored_once_and_refused_after_observations(client, reporter, session):
+def test_nollrapport_is_stored_once_and_refused_after_observations(client, reporter, session, test_today):
     organisation_id = reporter.organisations["1880"][0].id
-    last_week = week_of(_today() - timedelta(days=7))
+    last_week = week_of(test_today - timedelta(days=7))
     first = _post(client, {"vecka": last_week.label}, "/rapportera/nollrapport")
     again = _post(client, {"vecka": last_week.label}, "/rapportera/nollrapport")
     assert first.headers["location"] == f"/rapportera/vecka/{last_week.label}?nollrapport=lamnad"
@@ -165,9 +162,9 @@ def test_nollrapport_is_stored_once_and_refused_after_observations(client, repor
     stored = session.exec(select(Nollrapport).where(Nollrapport.organisation_id == organisation_id))
     assert [(n.iso_week, n.kommun_code) for n in stored] == [(last_week.label, "1880")]
 
-    this_week = week_of(_today())
+    this_week = week_of(test_today)
     _post(client, {"vecka": this_week.label, "inskick": TOKEN,
-                   **_obs(0, kategori="klotter", nar="dag", datum=_today().isoformat(),
+                   **_obs(0, kategori="klotter", nar="dag", datum=test_today.isoformat(),
                           plats="Torget")})
     refused = _post(client, {"vecka": this_week.label, **_obs(0, plats="Utkast")},
                     "/rapportera/nollrapport")
@@ -178,10 +175,10 @@ def test_nollrapport_is_stored_once_and_refused_after_observations(client, repor
         Nollrapport.iso_week == this_week.label)).all() == []
 
 
-def _foreign_report(session, organisation_id, kommun="1880", status="ny"):  # type: ignore[no-untyped-def]
+def _foreign_report(session, organisation_id, day, kommun="1880", status="ny"):  # type: ignore[no-untyped-def]
     category = session.exec(select(Category).where(
         Category.kommun_code == kommun, Category.code == "klotter")).one()
-    report = Report(kommun_code=kommun, category_id=category.id, observed_date=_today(),
+    report = Report(kommun_code=kommun, category_id=category.id, observed_date=day,
                     source="form", organisation_id=organisation_id, review_status=status,
                     description=f"Hemlig text {organisation_id}")
     session.add(report)
@@ -189,36 +186,36 @@ def _foreign_report(session, organisation_id, kommun="1880", status="ny"):  # ty
     return report
 
 
-def test_other_organisations_reports_are_neither_visible_nor_editable(client, reporter, session):
-    housing = _foreign_report(session, reporter.organisations["1880"][1].id)
-    other_kommun = _foreign_report(session, reporter.organisations["1489"][0].id, kommun="1489")
-    week = client.get(f"/rapportera/vecka/{week_of(_today()).label}")
+def test_other_organisations_reports_are_neither_visible_nor_editable(client, reporter, session, test_today):
+    housing = _foreign_report(session, reporter.organisations["1880"][1].id, test_today)
+    other_kommun = _foreign_report(session, reporter.organisations["1489"][0].id, test_today, kommun="1489")
+    week = client.get(f"/rapportera/vecka/{week_of(test_today).label}")
     assert week.status_code == 200 and "Hemlig text" not in week.text
     for report in (housing, other_kommun):
         assert client.get(f"/rapportera/rapport/{report.id}").status_code == 404
         csrf = csrf_from(week.text)
         posted = client.post(f"/rapportera/rapport/{report.id}", data={
-            "csrf_token": csrf, **_obs(0, kategori="ran", nar="dag", datum=_today().isoformat(),
+            "csrf_token": csrf, **_obs(0, kategori="ran", nar="dag", datum=test_today.isoformat(),
                                        plats="Här")})
         assert posted.status_code == 404
     session.expire_all()
     assert session.get(Report, housing.id).description == housing.description
 
 
-def test_reviewed_report_is_read_only(client, reporter, session):
-    report = _foreign_report(session, reporter.organisations["1880"][0].id, status="godkand")
+def test_reviewed_report_is_read_only(client, reporter, session, test_today):
+    report = _foreign_report(session, reporter.organisations["1880"][0].id, test_today, status="godkand")
     page = client.get(f"/rapportera/rapport/{report.id}")
     assert "kan inte längre ändras" in page.text and 'name="obs-0-kategori"' not in page.text
     posted = client.post(f"/rapportera/rapport/{report.id}", data={
         "csrf_token": csrf_from(page.text),
-        **_obs(0, kategori="ran", nar="dag", datum=_today().isoformat(), plats="Här")})
+        **_obs(0, kategori="ran", nar="dag", datum=test_today.isoformat(), plats="Här")})
     assert posted.status_code == 409
     session.expire_all()
     assert session.get(Report, report.id).category_id == report.category_id
 
 
-def test_correction_is_validated_placed_and_audited(client, reporter, session):
-    report = _foreign_report(session, reporter.organisations["1880"][0].id)
+def test_correction_is_validated_placed_and_audited(client, reporter, session, test_today):
+    report = _foreign_report(session, reporter.organisations["1880"][0].id, test_today)
     page = client.get(f"/rapportera/rapport/{report.id}")
     assert 'value="klotter" data-help' in page.text and "selected" in page.text
     bad = client.post(f"/rapportera/rapport/{report.id}", data={
@@ -226,7 +223,7 @@ def test_correction_is_validated_placed_and_audited(client, reporter, session):
     assert bad.status_code == 422 and 'id="obs-0-datum-fel"' in bad.text
     good = client.post(f"/rapportera/rapport/{report.id}", data={
         "csrf_token": csrf_from(page.text),
-        **_obs(0, kategori="ran", nar="dag", datum=_today().isoformat(), plats_namn="ÄNGEN",
+        **_obs(0, kategori="ran", nar="dag", datum=test_today.isoformat(), plats_namn="ÄNGEN",
                beskrivning="Rättad")}, follow_redirects=False)
     assert good.status_code == 303
     session.expire_all()
@@ -239,9 +236,9 @@ def test_correction_is_validated_placed_and_audited(client, reporter, session):
     assert any(action == "report.read" for action, _ in actions)
 
 
-def test_form_posts_require_the_csrf_token(client, reporter, session):
-    data = {"vecka": week_of(_today()).label, "inskick": TOKEN,
-            **_obs(0, kategori="klotter", nar="dag", datum=_today().isoformat(), plats="Torget")}
+def test_form_posts_require_the_csrf_token(client, reporter, session, test_today):
+    data = {"vecka": week_of(test_today).label, "inskick": TOKEN,
+            **_obs(0, kategori="klotter", nar="dag", datum=test_today.isoformat(), plats="Torget")}
     assert client.post("/rapportera", data=data).status_code == 403
     assert client.post("/rapportera/nollrapport", data=data).status_code == 403
     assert _reports(session, reporter.organisations["1880"][0].id) == []
@@ -255,14 +252,14 @@ def test_place_suggestions_ignore_case_and_diacritics_and_know_aliases(client, r
         ("Centrumskolan", "Skolgården", "Område B")]
 
 
-def test_analyst_reports_on_behalf_of_an_organisation_of_the_kommun(client, world, session):
+def test_analyst_reports_on_behalf_of_an_organisation_of_the_kommun(client, world, session, test_today):
     login(client, world.user("analytiker").email, PASSWORD)
     housing = world.organisations["1880"][1]
     form = client.get(f"/rapportera?organisation={housing.id}")
     assert form.status_code == 200
     assert re.search(rf'<option value="{housing.id}" selected>Bostäder Örebro</option>', form.text)
-    data = {"vecka": week_of(_today()).label, "inskick": TOKEN,
-            **_obs(0, kategori="klotter", nar="dag", datum=_today().isoformat(), plats="Torget")}
+    data = {"vecka": week_of(test_today).label, "inskick": TOKEN,
+            **_obs(0, kategori="klotter", nar="dag", datum=test_today.isoformat(), plats="Torget")}
     unpicked = _post(client, data)
     assert unpicked.status_code == 422 and 'id="organisation-fel"' in unpicked.text
     assert 'value="Torget"' in unpicked.text

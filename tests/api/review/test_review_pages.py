@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from sqlmodel import select
 
 from api.audit.models import AuditEvent
@@ -14,6 +15,8 @@ from api.statistics.service import week_overview
 from tests.api.review.conftest import WEEK, area_id, category_id
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.dates
 
 MONDAY = date(2026, 11, 16)
 
