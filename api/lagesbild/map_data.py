@@ -17,9 +17,10 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from sqlmodel import Session
+from sqlmodel import Session, col, func, select
 
 from api.areas import service as area_service
+from api.areas.models import Area
 from api.lagesbild.snapshot import MapPoint
 
 SIMPLIFY_METRES = 25.0
@@ -42,28 +43,43 @@ class AreaGeoJson:
         return gzip.decompress(self.gzipped)
 
 
-_cache: dict[tuple[str, int, int], AreaGeoJson] = {}
+_cache: dict[tuple[str, ...], AreaGeoJson] = {}
 _cache_lock = threading.Lock()
+
+
+def _area_set_key(session: Session, kommun_code: str) -> tuple[str, ...]:
+    """What identifies the kommun's active areas without loading them: set id, its created_at, and
+    the number and highest id of its areas.
+
+    The id alone is not enough: a rolled-back import (or a deleted set, on SQLite) hands the same id
+    to other areas, and with a fixed clock (LAGESBILD_CLOCK_AT, the tests') every set has the same
+    created_at too; the areas' count and highest id then still differ.
+    """
+    area_set = area_service.active_area_set(session=session, kommun_code=kommun_code)
+    if area_set is None or area_set.id is None:
+        return (kommun_code, "0", "0", "0", "0")
+    count, last = session.exec(
+        select(func.count(col(Area.id)), func.max(col(Area.id))).where(Area.area_set_id == area_set.id)
+    ).one()
+    created = int(area_set.created_at.timestamp() * 1e6)
+    return (kommun_code, str(area_set.id), str(created), str(count), str(last or 0))
 
 
 def area_geojson(*, session: Session, kommun_code: str, cache_dir: Path | None = None) -> AreaGeoJson:
     """The kommun's active areas as simplified WGS84 GeoJSON, gzip-compressed and cached.
 
-    The cache key is the active area set's id: importing areas creates a new set, so a new id.
-    With `cache_dir` the result is also kept on disk, so a restart does not simplify again.
+    The cache key is the active area set (`_area_set_key`): importing areas creates a new set, so a
+    new key. With `cache_dir` the result is also kept on disk, so a restart does not simplify again.
+    In memory the key also names the database, so two installations in one process (tests) never
+    share an entry.
     """
-    area_set = area_service.active_area_set(session=session, kommun_code=kommun_code)
-    # created_at too: a rolled-back test (or a deleted set) can hand the same id to other areas.
-    key = (
-        kommun_code,
-        area_set.id if area_set and area_set.id is not None else 0,
-        int(area_set.created_at.timestamp() * 1e6) if area_set else 0,
-    )
+    key = _area_set_key(session, kommun_code)
+    database = session.get_bind().engine.url.render_as_string(hide_password=True)
     with _cache_lock:
-        cached = _cache.get(key)
+        cached = _cache.get((database, *key))
     if cached is not None:
         return cached
-    path = cache_dir / f"omraden-{key[0]}-{key[1]}-{key[2]}-v{CACHE_FORMAT}.geojson.gz" if cache_dir else None
+    path = cache_dir / f"omraden-{'-'.join(key)}-v{CACHE_FORMAT}.geojson.gz" if cache_dir else None
     if path is not None and path.exists():
         built = _from_gzip(path.read_bytes())
     else:
@@ -75,7 +91,7 @@ def area_geojson(*, session: Session, kommun_code: str, cache_dir: Path | None =
             temporary.write_bytes(built.gzipped)
             temporary.replace(path)  # atomic: a parallel worker never reads half a file
     with _cache_lock:
-        _cache[key] = built
+        _cache[(database, *key)] = built
     return built
 
 

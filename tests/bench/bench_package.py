@@ -39,6 +39,7 @@ from sqlalchemy import text
 from sqlmodel import Session, func, select
 
 from api.core import migrate
+from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.demo.loader import load_demo
@@ -118,7 +119,7 @@ def _generate(database: Database, data_dir: Path) -> tuple[list[tuple[str, float
     marks: list[tuple[int, float, float]] = []
     t0, c0 = time.perf_counter(), time.process_time()
     package = service.generate_package(
-        database=database, settings=settings, kommun_code=KOMMUN, period=PERIOD, created_by="bench",
+        database=database, settings=settings, kommun_code=KOMMUN, period=PERIOD, today=TODAY, created_by="bench",
         progress=lambda percent, _message: marks.append((percent, time.perf_counter(), time.process_time())),
     )
     t1, c1 = time.perf_counter(), time.process_time()
@@ -215,14 +216,10 @@ def _profile(database: Database, tmp: Path, top: int = 25) -> None:
 
 
 def main() -> None:
-    # The package evaluates insatser and återkoppling as of "today": pin it, like the tests do, and
-    # restore it afterwards (run_all runs other benches in the same process).
-    original = service.local_today
-    service.local_today = lambda *_args, **_kwargs: TODAY  # type: ignore[assignment]
-    try:
+    # The package evaluates insatser and återkoppling as of "today": TODAY, passed in (and the
+    # current clock while it runs, so the rows' timestamps agree).
+    with using_clock(Clock.fixed(TODAY)):
         _run()
-    finally:
-        service.local_today = original  # type: ignore[assignment]
 
 
 def _run() -> None:
