@@ -13,8 +13,11 @@ from api.core.deps import row_ids_in_range
 from api.core.errors import install_error_handlers
 from api.core.ratelimit import LoginLimiter
 from api.core.templating import make_templates
+from api.jobs.scheduler import scheduler_lifespan
+from api.reports.schemas import openapi_components
 from api.resources import frontend_path
 from api.routes import ROUTERS
+from api.schedule.jobs import JOBS
 
 
 def create_app(
@@ -40,9 +43,8 @@ def create_app(
     app.state.db = database or Database(make_engine(settings))
     app.state.templates = make_templates()
     app.state.login_limiter = LoginLimiter()
+    app.state.jobs = JOBS  # read by the scheduler lifespan and the Körningar page
     # The job scheduler starts with the app when enabled and no other process holds its lock.
-    from api.jobs.scheduler import scheduler_lifespan
-
     app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
@@ -58,8 +60,6 @@ def create_app(
 
 def _document_request_shapes(app: FastAPI) -> None:
     """Add the JSON API's request models (validated by ingest.form) to the OpenAPI components."""
-    from api.reports.schemas import openapi_components
-
     generate = app.openapi
 
     def openapi() -> dict:  # type: ignore[type-arg]

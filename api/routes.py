@@ -1,5 +1,6 @@
 """Every router of the application, in one explicit list."""
 
+from api.admin.kommun_settings_pages import router as kommun_settings_pages
 from api.admin.log_pages import router as admin_log_pages
 from api.admin.organisation_pages import router as admin_organisation_pages
 from api.admin.token_pages import router as admin_token_pages
@@ -11,7 +12,6 @@ from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
-from api.kommuner.settings_pages import router as kommun_settings_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
 from api.police.pages import router as police_pages
@@ -23,12 +23,12 @@ from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.statistics.api_routes import router as statistics_api
-from api.users.pages import router as user_pages
+from api.web.pages import router as web_pages
 
 ROUTERS = [
     start_pages,
     health_routes,
-    user_pages,
+    web_pages,
     report_api,
     statistics_api,
     report_form_pages,

@@ -7,9 +7,10 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from api.admin.log_query import local_time
 from api.audit import service as audit_service
-from api.audit.query import local_time
-from api.core.deps import Principal, _client_ip, allow, check_csrf
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
 
 Admin = Annotated[Principal, Depends(allow("admin"))]
 # Pages that show a secret once (a new API token, a generated password) must not be cached.

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
+from api.admin import log_query as audit_query
 from api.admin._common import Admin, audit
-from api.audit import query as audit_query
 from api.core.deps import ClockDep, SessionDep
-from api.core.templating import render
+from api.web.layout import render
 
 router = APIRouter()
 FILTER_FIELDS = ("fran", "till", "handelse", "anvandare")

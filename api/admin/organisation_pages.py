@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
 
 from api.admin._common import Admin, audit, form_values
-from api.core.deps import Principal, SessionDep
+from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.templating import render
 from api.organisations import service as organisation_service
 from api.organisations.models import ORGANISATION_TYPE_LABELS, Organisation, OrganisationType
 from api.users.models import ApiToken, User
+from api.users.principal import Principal
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -8,10 +8,11 @@ from sqlmodel import Session
 
 from api.admin import user_forms
 from api.admin._common import NO_STORE, Admin, audit, form_values, local, parse_id
-from api.core.deps import Principal, SessionDep
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.organisations import service as organisation_service
 from api.users import service as user_service
+from api.users.principal import Principal
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -14,13 +14,14 @@ from sqlmodel import Session, col, func, select
 from api.admin import user_forms
 from api.admin._common import Admin, audit, form_values, local
 from api.admin.user_pages import password_once
-from api.core.deps import Principal, SessionDep
+from api.core.deps import SessionDep
 from api.core.errors import AppError
-from api.core.templating import render
 from api.core.time import utcnow
 from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import User, UserSession
+from api.users.principal import Principal
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -1,36 +1,20 @@
-"""Request dependencies: the database session, who is asking (principal) and what they may do.
+"""Request dependencies that know no domain: the settings, the database session, ids in range.
 
-Every route declares the roles it allows with `allow(...)` (or `public`); the access table in
-docs/access.md is checked against these declarations by tests/api/test_access.py.
+Who is asking and what they may do (the principal, `allow(...)`, `public`, CSRF) is in api/web/deps.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from api.audit import service as audit_service
 from api.core.clock import Clock
 from api.core.config import Settings
-from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated, NotFound
-from api.core.security import csrf_token, csrf_valid
-from api.core.time import utcnow
-from api.users import service as user_service
-from api.users.models import Role, User, UserSession
-from ingest.records import MAX_ROW_ID  # noqa: F401 (re-exported: the bound for ids in URLs and forms)
-
-API_TOKEN_ROLE = "api_token"
-PUBLIC = "public"
-ANON_CSRF_COOKIE = "lagesbild_csrf"
-
-
-def session_cookie_name(settings: Settings) -> str:
-    # The __Host- prefix pins the cookie to this host over HTTPS; plain HTTP cannot carry it.
-    return "__Host-lagesbild" if settings.cookie_secure else "lagesbild_session"
+from api.core.errors import NotFound
+from ingest.records import MAX_ROW_ID
 
 
 def get_settings(request: Request) -> Settings:
@@ -53,147 +37,6 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 
 
-@dataclass
-class Principal:
-    """Who is asking: a logged-in user in their current kommun, or an organisation's API token."""
-
-    role: str
-    kommun_code: str
-    kommun_codes: list[str]
-    actor: str
-    user: User | None = None
-    user_session: UserSession | None = None
-    organisation_id: int | None = None
-    api_token_id: int | None = None
-    extras: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def user_id(self) -> int | None:
-        return self.user.id if self.user else None
-
-    @property
-    def role_label(self) -> str:
-        from api.users.models import ROLE_LABELS
-
-        return {role.value: label for role, label in ROLE_LABELS.items()}.get(self.role, self.role)
-
-
-def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
-
-
-def load_principal(request: Request, session: Session) -> Principal | None:
-    """The principal behind the request's session cookie or bearer token, if any."""
-    cached = getattr(request.state, "principal", None)
-    if cached is not None:
-        return cached  # type: ignore[no-any-return]
-    settings: Settings = request.app.state.settings
-    principal: Principal | None = None
-    authorization = request.headers.get("authorization", "")
-    if authorization.lower().startswith("bearer "):
-        principal = _principal_from_token(session, authorization[7:].strip())
-    else:
-        cookie = request.cookies.get(session_cookie_name(settings))
-        if cookie:
-            principal = _principal_from_cookie(session, cookie)
-    request.state.principal = principal
-    return principal
-
-
-def _principal_from_cookie(session: Session, cookie: str) -> Principal | None:
-    user_session = user_service.find_session(session=session, token=cookie)
-    if user_session is None:
-        return None
-    user = session.get(User, user_session.user_id)
-    if user is None or not user_service.may_sign_in(session=session, user=user):
-        return None
-    kommun_codes = user_service.granted_kommuner(session=session, user_id=user.id)  # type: ignore[arg-type]
-    if user_session.current_kommun_code not in kommun_codes:
-        return None
-    return Principal(
-        role=user.role,
-        kommun_code=user_session.current_kommun_code,
-        kommun_codes=kommun_codes,
-        actor=user.email,
-        user=user,
-        user_session=user_session,
-        organisation_id=user.organisation_id,
-    )
-
-
-def _principal_from_token(session: Session, token: str) -> Principal | None:
-    from api.organisations.models import Organisation
-
-    api_token = user_service.find_api_token(session=session, token=token)
-    if api_token is None:
-        return None
-    organisation = session.get(Organisation, api_token.organisation_id)
-    if organisation is None or not organisation.active:
-        return None
-    now = utcnow()
-    last = api_token.last_used_at
-    if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))).total_seconds() > 60:
-        api_token.last_used_at = now  # at most once a minute: no write contention under load
-        session.add(api_token)
-    return Principal(
-        role=API_TOKEN_ROLE,
-        kommun_code=organisation.kommun_code,
-        kommun_codes=[organisation.kommun_code],
-        actor=f"token:{api_token.id}",
-        organisation_id=organisation.id,
-        api_token_id=api_token.id,
-    )
-
-
-def _log_denied(request: Request, principal: Principal | None, reason: str) -> None:
-    # A separate transaction: the denial is kept even though the request itself fails. The
-    # request's own transaction ends first, so the two never wait on each other's lock (SQLite).
-    # Read the principal before the rollback: it expires the user row, and touching it afterwards would
-    # start a new transaction on the request's connection and hold the write lock the audit session needs.
-    actor = principal.actor if principal else "anonym"
-    user_id = principal.user_id if principal else None
-    kommun_code = principal.kommun_code if principal else None
-    request_session = getattr(request.state, "db_session", None)
-    if request_session is not None:
-        request_session.rollback()
-    with request.app.state.db.session() as audit_session:
-        audit_service.record(
-            session=audit_session,
-            action="access_denied",
-            actor=actor,
-            user_id=user_id,
-            kommun_code=kommun_code,
-            object_type="route",
-            object_id=f"{request.method} {request.url.path}"[:100],
-            purpose=reason,
-            ip=_client_ip(request),
-        )
-        audit_session.commit()
-
-
-def allow(*roles: str) -> Callable[..., Principal]:
-    """A dependency that admits only the given roles (API_TOKEN_ROLE for organisation tokens)."""
-    allowed = frozenset(roles)
-
-    def dependency(request: Request, session: SessionDep) -> Principal:
-        principal = load_principal(request, session)
-        if principal is None:
-            _log_denied(request, None, "ej inloggad")
-            raise NotAuthenticated()
-        if principal.role not in allowed:
-            _log_denied(request, principal, f"rollen {principal.role} saknar behörighet")
-            raise Forbidden()
-        # End the authentication transaction: it persists the token's last use and holds no
-        # read snapshot or lock while the route works (some routes write in their own session).
-        session.commit()
-        return principal
-
-    dependency.allowed_roles = allowed  # type: ignore[attr-defined]
-    return dependency
-
-
-
-
 def row_ids_in_range(request: Request) -> None:
     """Every route: a path id (``*_id``) that is a whole number outside 1..MAX_ROW_ID names nothing: 404."""
     for name, value in request.path_params.items():
@@ -202,39 +45,3 @@ def row_ids_in_range(request: Request) -> None:
         text = str(value).strip()
         if text.lstrip("+-").isdigit() and not 0 < int(text) <= MAX_ROW_ID:
             raise NotFound("Det du söker finns inte.")
-
-
-def public(request: Request) -> None:
-    """Marks a route as open to everyone, logged in or not (login page, health, static files)."""
-
-
-public.allowed_roles = frozenset({PUBLIC})  # type: ignore[attr-defined]
-
-ALL_USER_ROLES = tuple(role.value for role in Role)
-
-
-def csrf_binding(request: Request, principal: Principal | None) -> str:
-    """What a CSRF token is bound to: the login session, or the anonymous pre-login cookie."""
-    if principal is not None and principal.user_session is not None:
-        return principal.user_session.token_hash
-    return request.cookies.get(ANON_CSRF_COOKIE, "")
-
-
-def template_csrf_token(request: Request, principal: Principal | None) -> str:
-    settings: Settings = request.app.state.settings
-    binding = csrf_binding(request, principal) or getattr(request.state, "new_anon_csrf", "")
-    return csrf_token(settings.secret_key.get_secret_value(), binding) if binding else ""
-
-
-async def check_csrf(request: Request, principal: Principal | None) -> None:
-    """Refuse a form post whose CSRF token does not match the session (or pre-login cookie)."""
-    settings: Settings = request.app.state.settings
-    submitted = request.headers.get("x-csrf-token")
-    if submitted is None:
-        form = await request.form()
-        value = form.get("csrf_token")
-        submitted = value if isinstance(value, str) else None
-    binding = csrf_binding(request, principal)
-    if not binding or not csrf_valid(settings.secret_key.get_secret_value(), binding, submitted):
-        _log_denied(request, principal, "CSRF-kontroll misslyckades")
-        raise CsrfFailed()

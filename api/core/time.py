@@ -10,3 +10,4 @@ from api.core.clock import current_clock
 def utcnow() -> datetime:
     """Now, timezone-aware UTC, from the current clock (what every `_at` column stores)."""
     return current_clock().now()
+

@@ -9,12 +9,14 @@ from fastapi.responses import Response, StreamingResponse
 
 from api.areas import service as area_service
 from api.categories import service as category_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
-from api.core.templating import render
+from api.core.deps import ClockDep, SessionDep
 from api.exports import csv_export, geopackage, offline_html, pdf
 from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
 from api.lagesbild import map_data
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

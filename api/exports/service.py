@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 
 from analysis.weeks import parse_iso_week, week_end, week_start
 from api.audit import service as audit_service
-from api.core.deps import Principal
 from api.core.errors import NotFound
 from api.lagesbild import compose
 from api.lagesbild import service as lagesbild_service
@@ -19,6 +18,7 @@ from api.lagesbild.models import Lagesbild, LagesbildStatus
 from api.lagesbild.snapshot import LagesbildSnapshot
 from api.reports.models import Source
 from api.reports.query import ReportQuery
+from api.users.principal import Principal
 
 EXPORT_ACTION = "report.export"
 SOURCE_LABELS = {

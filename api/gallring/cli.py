@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
+from api.core.cli_support import work
 from api.core.config import Settings
+from api.gallring import service
+from api.kommuner import service as kommun_service
 
 
 def gallring_command(
@@ -16,14 +19,10 @@ def gallring_command(
         "--dry-run", help="Visa bara hur många rader som skulle gallras; inget ändras")] = False,
 ) -> None:
     """Gallra fritext enligt kommunens informationshanteringsplan (samma som det nattliga jobbet)."""
-    from api.cli import _work  # api.cli registers this command: keep lazy
-    from api.gallring import service
-    from api.kommuner import service as kommun_service
-
     settings = Settings()
     clock = settings.make_clock()
     today = clock.today()
-    with _work(write=not dry_run, settings=settings, clock=clock) as session:
+    with work(write=not dry_run, settings=settings, clock=clock) as session:
         if kommun is not None:
             codes = [kommun_service.resolve_kommun(session=session, code=kommun).code]
         else:

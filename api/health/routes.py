@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 
 from api.core import migrate
 from api.core.clock import Clock, current_clock
-from api.core.deps import public
 from api.health import service as health_service
+from api.web.deps import public
 
 router = APIRouter()
 

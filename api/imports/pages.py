@@ -13,12 +13,14 @@ from starlette.datastructures import UploadFile
 
 from api.audit import service as audit_service
 from api.categories import service as category_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError
-from api.core.templating import render
 from api.imports import service
 from api.imports.models import ImportBatch
 from api.organisations.models import Organisation
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 from ingest.tabular import ImportRejected
 
 router = APIRouter()

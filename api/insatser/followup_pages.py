@@ -10,14 +10,16 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, select
 
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
-from api.core.templating import render
 from api.insatser import service
 from api.insatser.effects import InsatsEvaluation, insats_evaluation, insatser_of_year
 from api.insatser.models import InsatsUppfoljning
 from api.review import service as review_service
 from api.users.models import User
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 Analyst = Annotated[Principal, Depends(allow("analytiker"))]

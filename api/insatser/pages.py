@@ -9,12 +9,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from api.audit import service as audit_service
-from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.insatser import service
 from api.insatser.models import INSATS_TYPE_LABELS
 from api.organisations import service as organisation_service
 from api.review import service as review_service
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 Analyst = Annotated[Principal, Depends(allow("analytiker"))]

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from api.core.deps import Principal, SessionDep, allow
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.jobs import service as job_service
-from api.jobs.registry import JOBS
+from api.jobs.registry import ScheduledJob
+from api.users.principal import Principal
+from api.web.deps import allow
+from api.web.layout import render
 
 router = APIRouter()
 
@@ -29,7 +31,8 @@ def runs_page(
 ) -> Response:
     settings = request.app.state.settings
     zone = ZoneInfo(settings.timezone)
-    titles = {job.name: job.title for job in JOBS}
+    installed: list[ScheduledJob] = request.app.state.jobs  # the app factory's list (api/schedule/jobs.py)
+    titles = {job.name: job.title for job in installed}
     runs = [
         {
             "title": titles.get(run.job, run.job),
@@ -45,7 +48,7 @@ def runs_page(
     jobs = [
         {"name": job.name, "title": job.title, "when": job.trigger.describe(settings),
          "enabled": job.enabled(settings)}
-        for job in JOBS
+        for job in installed
     ]
     scheduler_here = getattr(request.app.state, "scheduler", None) is not None
     return render(request, "jobs_runs.html",

@@ -1,6 +1,8 @@
-"""The scheduled jobs: an explicit list, not import side effects.
+"""What a scheduled job is (ScheduledJob, JobContext, JobOutcome, triggers, period labels) and lookups.
 
-Adding a job is one entry in `JOBS`, e.g. issue 5's Monday draft::
+The installation's jobs are an explicit list, not import side effects: `JOBS` in api/schedule/jobs.py,
+assembled at the top from each domain's jobs.py and passed down to the runner, the scheduler, the
+Körningar page and the command line. Adding a job is one entry there, e.g. issue 5's Monday draft::
 
     ScheduledJob("lagesbild_draft", "Utkast till veckans lägesbild", cron(day_of_week="mon", hour=6),
                  draft_job, per_kommun=True, period=previous_week, once_per_period=True),
@@ -111,6 +113,11 @@ def previous_week(local_now: datetime) -> str:
     return current_week(local_now - timedelta(days=7))
 
 
+def local_date(local_now: datetime) -> str:
+    """Period label for a nightly job: the local date, "2026-11-22"."""
+    return local_now.date().isoformat()
+
+
 def always(_settings: Settings) -> bool:
     return True
 
@@ -131,69 +138,15 @@ class ScheduledJob:
     once_per_period: bool = False
 
 
-def _police_feed(context: JobContext) -> JobOutcome:
-    from api.police import service as police_service  # police imports jobs.service: keep lazy
-
-    return police_service.poll_feed_job(context)
-
-
-def _police_feed_enabled(settings: Settings) -> bool:
-    return settings.police_feed_enabled
-
-
-def _always(settings: Settings) -> bool:
-    return True
-
-
-def _lagesbild_draft(context: JobContext) -> JobOutcome:
-    from api.lagesbild.jobs import draft_job  # lagesbild.jobs imports this module: keep lazy
-
-    return draft_job(context)
-
-
-def _gallring(context: JobContext) -> JobOutcome:
-    from api.gallring.jobs import gallring_job  # gallring.jobs imports this module: keep lazy
-
-    return gallring_job(context)
-
-
-def _local_date(local_now: datetime) -> str:
-    """Period label for a nightly job: the local date, "2026-11-22"."""
-    return local_now.date().isoformat()
-
-
-def _kvartalspaket(context: JobContext) -> JobOutcome:
-    from api.packages.jobs import package_job  # packages.jobs imports this module: keep lazy
-
-    return package_job(context)
-
-
-JOBS: list[ScheduledJob] = [
-    ScheduledJob(
-        "police_feed", "Polisens händelser (polisen.se)", every(setting="police_feed_interval_minutes"),
-        _police_feed, enabled=_police_feed_enabled,
-    ),
-    ScheduledJob("lagesbild_draft", "Utkast till förra veckans lägesbild", cron(day_of_week="mon", hour=6),
-                 _lagesbild_draft, enabled=_always, per_kommun=True, period=previous_week,
-                 once_per_period=True),
-    ScheduledJob("kvartalspaket", "Kvartalsanalysens paket för förra perioden",
-                 cron(month="1,4,5,7,9,10", day=2, hour=7), _kvartalspaket, enabled=_always,
-                 per_kommun=True, period=lambda now: now.strftime("%Y-%m"), once_per_period=True),
-    ScheduledJob("gallring", "Gallring av fritext enligt informationshanteringsplanen",
-                 cron(hour=2, minute=30), _gallring, enabled=_always, per_kommun=True, period=_local_date,
-                 once_per_period=True),
-]
-
-
-def get_job(name: str, jobs: list[ScheduledJob] | None = None) -> ScheduledJob:
-    """The registered job with this name."""
-    for job in JOBS if jobs is None else jobs:
+def get_job(name: str, jobs: list[ScheduledJob]) -> ScheduledJob:
+    """The job with this name among `jobs`."""
+    for job in jobs:
         if job.name == name:
             return job
-    known = ", ".join(j.name for j in (JOBS if jobs is None else jobs))
+    known = ", ".join(j.name for j in jobs)
     raise NotFound(f"Jobbet '{name}' finns inte. Kända jobb: {known}.")
 
 
-def enabled_jobs(settings: Settings, jobs: list[ScheduledJob] | None = None) -> list[ScheduledJob]:
-    """The jobs this installation's settings switch on."""
-    return [job for job in (JOBS if jobs is None else jobs) if job.enabled(settings)]
+def enabled_jobs(settings: Settings, jobs: list[ScheduledJob]) -> list[ScheduledJob]:
+    """The jobs among `jobs` that this installation's settings switch on."""
+    return [job for job in jobs if job.enabled(settings)]

@@ -33,9 +33,9 @@ def run_job(
     clock: Clock | None = None,
     http_transport: Any = None,
     force: bool = False,
-    jobs: list[ScheduledJob] | None = None,
+    jobs: list[ScheduledJob],
 ) -> JobRun:
-    """Run the named job once for a period (default: derived from now) and return its job_run row.
+    """Run the job of `jobs` with this name once for a period (default: from now); return its job_run row.
 
     The clock (default: `settings.make_clock()`) is the job's `context.clock` and the current clock
     for the whole run, so the job's dates and its rows' `created_at` agree, in whatever thread.

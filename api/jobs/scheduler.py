@@ -12,7 +12,7 @@ takes `SchedulerLock` first and starts its scheduler only when it got it:
   operating system releases it when the process ends, even on a crash (POSIX only).
 
 Locks are not retried by the web process: a worker that did not get the lock runs no scheduler.
-`lagesbild scheduler` waits for the lock instead (a hot standby), see api/jobs/cli.py.
+`lagesbild scheduler` waits for the lock instead (a hot standby), see api/schedule/cli.py.
 
 The process holding the lock writes a heartbeat every minute (api/jobs/heartbeat.py), which
 `/healthz` reports, so monitoring sees a scheduler that has stopped.
@@ -44,6 +44,7 @@ from api.core.db import Database
 from api.jobs.heartbeat import HeartbeatThread
 from api.jobs.registry import ScheduledJob, enabled_jobs, get_job
 from api.jobs.runner import run_job
+from api.kommuner import service as kommun_service
 
 logger = logging.getLogger(__name__)
 
@@ -126,15 +127,13 @@ class SchedulerLock:
 
 
 def run_scheduled(database: Database, settings: Settings, name: str,
-                  jobs: list[ScheduledJob] | None = None, clock: Clock | None = None) -> None:
+                  jobs: list[ScheduledJob], clock: Clock | None = None) -> None:
     """What the scheduler calls: the job once, or once per kommun for per-kommun jobs."""
     job = get_job(name, jobs)
     clock = clock or settings.make_clock()
     if not job.per_kommun:
         run_job(database, settings, name, jobs=jobs, clock=clock)
         return
-    from api.kommuner import service as kommun_service
-
     with database.session() as session:
         codes = [k.code for k in kommun_service.list_kommuner(session=session)]
     for code in codes:
@@ -142,10 +141,10 @@ def run_scheduled(database: Database, settings: Settings, name: str,
 
 
 def build_scheduler(
-    database: Database, settings: Settings, *, jobs: list[ScheduledJob] | None = None,
+    database: Database, settings: Settings, *, jobs: list[ScheduledJob],
     clock: Clock | None = None, scheduler_class: type[BaseScheduler] = BackgroundScheduler,
 ) -> BaseScheduler:
-    """A scheduler (not started) with every job these settings enable, in local time, on `clock`."""
+    """A scheduler (not started) with every job of `jobs` these settings enable, in local time, on `clock`."""
     clock = clock or settings.make_clock()
     scheduler = scheduler_class(
         timezone=settings.timezone,
@@ -180,7 +179,7 @@ class RunningScheduler:
 
 
 def start_scheduler(
-    database: Database, settings: Settings, *, jobs: list[ScheduledJob] | None = None,
+    database: Database, settings: Settings, *, jobs: list[ScheduledJob],
     clock: Clock | None = None,
 ) -> RunningScheduler | None:
     """Start a background scheduler if the lock is free; None when another process holds it."""
@@ -208,9 +207,12 @@ def start_scheduler(
 
 @asynccontextmanager
 async def scheduler_lifespan(app: Any) -> AsyncIterator[None]:
-    """The web app's lifespan: run the scheduler in this process when enabled and the lock is free."""
+    """The web app's lifespan: run the scheduler in this process when enabled and the lock is free.
+
+    The app factory puts the installation's jobs in `app.state.jobs`.
+    """
     settings: Settings = app.state.settings
-    running = (start_scheduler(app.state.db, settings, clock=app.state.clock)
+    running = (start_scheduler(app.state.db, settings, jobs=app.state.jobs, clock=app.state.clock)
                if settings.scheduler_enabled else None)
     app.state.scheduler = running
     try:

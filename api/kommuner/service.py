@@ -6,14 +6,13 @@ import re
 
 from sqlmodel import Session, select
 
+from api.categories import service as category_service
 from api.core.errors import AppError, NotFound
 from api.kommuner.models import Kommun
 
 
 def add_kommun(*, session: Session, code: str, name: str, period_kind: str = "kvartal") -> Kommun:
     """Add a kommun by SCB code and seed its category taxonomy."""
-    from api.categories import service as category_service
-
     if not re.fullmatch(r"\d{4}", code):
         raise AppError(f"Kommunkoden ska vara SCB:s fyrsiffriga kod, inte '{code}'.")
     if period_kind not in ("kvartal", "tertial"):

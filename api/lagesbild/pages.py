@@ -17,9 +17,8 @@ from sqlmodel import Session, select
 
 from analysis.weeks import parse_iso_week, shift_week
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
-from api.core.templating import render
 from api.lagesbild import compose as compose_module
 from api.lagesbild import map_data
 from api.lagesbild import service as lagesbild_service
@@ -28,6 +27,9 @@ from api.lagesbild.snapshot import LagesbildSnapshot
 from api.lagesbild.summary import week_number
 from api.organisations.models import Organisation
 from api.reports.query import ReportQuery, categories_frame
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

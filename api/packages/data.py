@@ -36,9 +36,11 @@ from analysis.wording import plural
 from api.areas.service import load_areas_frame
 from api.insatser.service import active_insatser
 from api.organisations.models import Organisation
-from api.promises.follow_up import aterkoppling_overview
+from api.promises.follow_up import aterkoppling_overview, manual_indicator, report_indicator
+from api.promises.service import indicators
 from api.reports.models import Nollrapport
 from api.reports.query import ReportQuery, categories_frame, reports_frame
+from api.users.principal import Principal
 
 #: Fixed seed so that regenerating a package gives the same Gi* classes.
 HOTSPOT_SEED = 20260101
@@ -249,10 +251,6 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
 
 def _indicator_lines(session: Session, promise: Any, kommun_code: str, as_of: date) -> list[str]:
     """One Swedish sentence per indicator of the löfte: recent level against baseline and target."""
-    from api.core.deps import Principal
-    from api.promises.follow_up import manual_indicator, report_indicator
-    from api.promises.service import indicators
-
     # Report-based indicators read through the one query object, scoped like an analyst's view.
     reader = Principal(role="analytiker", kommun_code=kommun_code, kommun_codes=[kommun_code],
                        actor="system")

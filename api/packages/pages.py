@@ -16,13 +16,15 @@ from api.audit import service as audit_service
 from api.core.clock import Clock, using_clock
 from api.core.config import Settings
 from api.core.db import Database
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
-from api.core.templating import render
 from api.exports import service as export_service
 from api.exports.pdf import local_time
 from api.packages import selection, service
 from api.packages.models import AnalysisPackage
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -7,7 +7,6 @@ network. Sections follow the analysis meeting's agenda (sammanfattning first, bi
 from __future__ import annotations
 
 import base64
-import math
 from typing import Any
 
 import pandas as pd
@@ -15,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.effects import INSUFFICIENT
 from analysis.wording import plural
-from api.core.pdf import html_to_pdf
+from api.core.pdf import html_to_pdf, number, percent, signed
 from api.packages import charts
 from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
 from api.packages.selection import PackageFilter, describe
@@ -36,29 +35,6 @@ def _env() -> Environment:
     env.filters["signed"] = signed
     env.filters["plural"] = plural  # {{ n|plural("rapport", "rapporter") }}: "1 rapport", "2 rapporter"
     return env
-
-
-def number(value: Any, decimals: int = 0) -> str:
-    """A number in Swedish style: space as thousands separator, comma as decimal mark."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = f"{float(value):,.{decimals}f}".replace(",", " ").replace(".", ",")
-    return text.replace("-", "−")
-
-
-def percent(value: Any, decimals: int = 0) -> str:
-    """A change in percent, signed (e.g. "+25 %"); "–" when the base was 0."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    return f"{signed(value, decimals)} %"
-
-
-def signed(value: Any, decimals: int = 0) -> str:
-    """A signed number ("+2", "−1", "0")."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    text = number(abs(float(value)), decimals)
-    return f"+{text}" if float(value) > 0 else (f"−{text}" if float(value) < 0 else text)
 
 
 def _uri(png: bytes) -> str:

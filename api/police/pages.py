@@ -10,9 +10,11 @@ from starlette.datastructures import UploadFile
 
 from api.audit import service as audit_service
 from api.categories import service as category_service
-from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.police import service as police_service
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -8,8 +8,6 @@ per-organisation dedup makes every re-import and re-upload store nothing new.
 from __future__ import annotations
 
 import csv
-import logging
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,24 +17,16 @@ from sqlmodel import Session, col, select
 from api.areas import service as area_service
 from api.categories import service as category_service
 from api.jobs import service as job_service
-from api.jobs.registry import JobContext, JobOutcome
 from api.kommuner import service as kommun_service
 from api.organisations.models import Organisation, OrganisationType
 from api.police.models import PoliceTypeMapping
 from api.reports import service as report_service
 from api.reports.models import Report
 from ingest.police_feed import parse_police_events
-from ingest.police_feed_client import (
-    PoliceFeedClient,
-    PoliceFeedError,
-    RateLimitExceeded,
-    RateLimitLedger,
-)
+from ingest.police_feed_client import RateLimitLedger
 from ingest.police_summary import parse_police_summary
 from ingest.police_types import DEFAULT_POLICE_TYPE_MAPPING
 from ingest.records import RowError
-
-logger = logging.getLogger(__name__)
 
 FEED_ORGANISATION = "Polisen – händelser (polisen.se)"
 SUMMARY_ORGANISATION = "Kommunpolisen – veckosammanställning"
@@ -163,41 +153,6 @@ def feed_ledger(*, session: Session, now, exclude_run_id: int | None = None) -> 
             session=session, job=FEED_JOB, since=now - timedelta(hours=25),
             exclude_run_id=exclude_run_id,
         )
-    )
-
-
-def ascii_header(value: str) -> str:
-    """An HTTP header value in ASCII: "brottsförebyggande" → "brottsforebyggande"."""
-    # HTTP headers are ASCII; the default User-Agent in Settings has Swedish letters.
-    decomposed = unicodedata.normalize("NFKD", value)
-    return "".join(c for c in decomposed if c.isascii() and c.isprintable())
-
-
-def poll_feed_job(context: JobContext) -> JobOutcome:
-    """Scheduled job: fetch the feed once (within its terms of use) and import it for every kommun."""
-    settings = context.settings
-    if not settings.police_feed_enabled:
-        # Contacting polisen.se is the installation's choice, also for a manual run.
-        return JobOutcome("skipped", "Polisens händelseflöde är avstängt "
-                                     "(LAGESBILD_POLICE_FEED_ENABLED=false).")
-    now = context.clock.now()
-    client = PoliceFeedClient(
-        settings.police_feed_url, ascii_header(settings.police_feed_user_agent), clock=context.clock.now,
-        ledger=feed_ledger(session=context.session, now=now, exclude_run_id=context.run_id),
-        transport=context.http_transport,
-    )
-    try:
-        events = client.fetch_events()
-    except RateLimitExceeded as exc:
-        return JobOutcome("skipped", f"Inget anrop: {exc}.")
-    except PoliceFeedError as exc:
-        raise RuntimeError(f"Polisens händelseflöde: {exc}") from exc
-    imports = import_feed(session=context.session, data=events)
-    for item in imports:
-        logger.info("Polisens händelser %s: %s", item.kommun_code, describe_feed_imports([item]))
-    return JobOutcome(
-        "succeeded", f"Hämtade {len(events)} händelser. " + describe_feed_imports(imports),
-        artefact=settings.police_feed_url,
     )
 
 

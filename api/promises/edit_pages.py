@@ -13,11 +13,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.core.deps import Principal, SessionDep, check_csrf
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.promises import editing, pages, service
 from api.promises.models import Medborgarlofte
 from api.promises.pages import Analyst
+from api.users.principal import Principal
+from api.web.deps import check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 BASE = "/medborgarloften/{promise_id}"

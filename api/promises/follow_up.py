@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 
 from analysis.indicators import IndicatorResult, assess_indicator, medborgarlofte_indicator
 from analysis.periods import format_period, parse_period, period_dates
-from api.core.deps import Principal
 from api.promises.models import (
     Atagande,
     AtagandeLog,
@@ -27,6 +26,7 @@ from api.promises.models import (
 )
 from api.promises.service import KIND, ataganden, indicators, list_promises
 from api.reports.query import ReportQuery, reports_frame
+from api.users.principal import Principal
 
 
 @dataclass(frozen=True)

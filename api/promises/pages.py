@@ -10,11 +10,13 @@ from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
-from api.core.templating import render
+from api.core.deps import ClockDep, SessionDep
 from api.promises import follow_up, service
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES, Medborgarlofte
 from api.review import service as review_service
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 Analyst = Annotated[Principal, Depends(allow("analytiker"))]

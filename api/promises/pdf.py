@@ -20,8 +20,7 @@ import numpy as np  # noqa: E402
 from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E402
 
 from analysis.effects import INSUFFICIENT  # noqa: E402
-from api.core.pdf import html_to_pdf  # noqa: E402
-from api.packages.pdf import number  # noqa: E402
+from api.core.pdf import html_to_pdf, number  # noqa: E402
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES  # noqa: E402
 from api.promises.report import IndicatorReport, PromiseReport  # noqa: E402
 from api.promises.service import PERIODS  # noqa: E402

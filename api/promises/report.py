@@ -24,12 +24,12 @@ from sqlmodel import Session
 
 from analysis.effects import INSUFFICIENT
 from analysis.periods import parse_period, period_dates
-from api.core.deps import Principal
 from api.kommuner.models import Kommun
 from api.promises import follow_up
 from api.promises.follow_up import AterkopplingStatus, Completion, FollowUp, IndicatorView
 from api.promises.models import Aterkoppling, Medborgarlofte
 from api.review import service as review_service
+from api.users.principal import Principal
 
 Errors = dict[str, str]
 FROM_FIELD, TO_FIELD = "rapport_fran", "rapport_till"

@@ -8,10 +8,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow
+from api.core.deps import ClockDep, SessionDep
 from api.exports.pdf import local_time
 from api.promises import pages, report, service
 from api.promises.pdf import build_promise_report_pdf
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow
 
 router = APIRouter()
 Reader = Annotated[Principal, Depends(allow("analytiker", "granskare", "polis"))]

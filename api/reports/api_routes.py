@@ -10,9 +10,11 @@ from fastapi.responses import JSONResponse
 
 from api.areas import service as area_service
 from api.categories import service as category_service
-from api.core.deps import ALL_USER_ROLES, API_TOKEN_ROLE, ClockDep, Principal, SessionDep, allow
+from api.core.deps import ClockDep, SessionDep
 from api.reports import api_service
 from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
+from api.users.principal import API_TOKEN_ROLE, Principal
+from api.web.deps import ALL_USER_ROLES, allow
 
 router = APIRouter(prefix="/api/v1", tags=["API"])
 

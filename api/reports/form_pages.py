@@ -12,22 +12,15 @@ from sqlmodel import Session
 
 from api.areas import service as area_service
 from api.audit import service as audit_service
-from api.core.deps import (
-    ALL_USER_ROLES,
-    API_TOKEN_ROLE,
-    ClockDep,
-    Principal,
-    SessionDep,
-    _client_ip,
-    allow,
-    check_csrf,
-)  # fmt: skip
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.templating import render
 from api.organisations import service as organisation_service
 from api.reports import form_input, form_places
 from api.reports import form_service as service
 from api.reports.form_input import FormErrors
+from api.users.principal import API_TOKEN_ROLE, Principal
+from api.web.deps import ALL_USER_ROLES, _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 Reporter = Annotated[Principal, Depends(allow("inrapportor"))]

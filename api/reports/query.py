@@ -16,8 +16,8 @@ from sqlmodel import Session
 
 from api.areas.models import Area
 from api.categories.models import Category
-from api.core.deps import Principal
 from api.reports.models import Report
+from api.users.principal import Principal
 
 COUNTED_STATUSES = ("ny", "godkand")
 

@@ -25,6 +25,7 @@ from api.areas.models import Area, Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.core.time import utcnow
+from api.reports import area_moves
 from api.reports.models import Report
 from ingest.personnummer import mask_personnummer
 from ingest.placement import assign_areas
@@ -353,8 +354,6 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
     (placed by area code) take the new area with the same code, or go to kommun level when the new
     set has no such code. Returns the number of reports whose area changed.
     """
-    from api.reports import area_moves
-
     session.flush()
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     area_ids = {str(code): int(area_id) for code, area_id in zip(areas.area_code, areas.area_id, strict=True)}

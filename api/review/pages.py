@@ -11,12 +11,14 @@ from sqlmodel import Session
 
 from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, Principal, SessionDep, _client_ip, allow, check_csrf
+from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError, NotFound
-from api.core.templating import render
 from api.organisations import service as organisation_service
 from api.review import service
 from api.review.service import InboxFilter
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 Analyst = Annotated[Principal, Depends(allow("analytiker"))]

@@ -21,6 +21,7 @@ from api.core.errors import AppError, NotFound
 from api.core.time import utcnow
 from api.organisations.models import Organisation
 from api.reports.models import Report, ReviewStatus, Source
+from api.reports.query import ReportQuery, reports_frame
 from ingest.records import MAX_ROW_ID
 
 KOMMUNNIVA = "kommun"  # the area choice "kommunnivå": a report placed in no area
@@ -362,7 +363,5 @@ def undo_merge(*, session: Session, kommun_code: str, report_id: int, user_id: i
 
 def counted_total(*, session: Session, kommun_code: str, monday: date) -> int:
     """What the week's lägesbild counts: the one query object's frame, report counts summed."""
-    from api.reports.query import ReportQuery, reports_frame
-
     frame = reports_frame(session=session, query=ReportQuery.for_weeks(kommun_code, monday))
     return int(frame["report_count"].sum())

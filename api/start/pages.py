@@ -7,9 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.core.deps import ALL_USER_ROLES, ClockDep, Principal, SessionDep, allow, load_principal, public
-from api.core.templating import render
+from api.core.deps import ClockDep, SessionDep
 from api.start import service as start_service
+from api.users.principal import Principal
+from api.web.deps import ALL_USER_ROLES, allow, load_principal, public
+from api.web.layout import render
 
 router = APIRouter()
 

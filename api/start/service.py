@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 from sqlmodel import Session, col, func, select
 
-from api.core.deps import Principal
 from api.organisations.models import Organisation
 from api.reports.models import Nollrapport, Report
+from api.users.principal import Principal
 
 
 def week_summary(*, session: Session, principal: Principal, today: date) -> dict[str, object]:

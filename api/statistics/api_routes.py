@@ -14,8 +14,10 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.audit import service as audit_service
-from api.core.deps import Principal, SessionDep, allow
+from api.core.deps import SessionDep
 from api.statistics import counts as counts_service
+from api.users.principal import Principal
+from api.web.deps import allow
 
 router = APIRouter(prefix="/api/v1", tags=["API"])
 

@@ -9,9 +9,10 @@ import pytest
 from fastapi.routing import APIRoute
 from starlette.routing import Mount, Route
 
-from api.core.deps import API_TOKEN_ROLE, PUBLIC
 from api.routes import ROUTERS
 from api.users import service as user_service
+from api.users.principal import API_TOKEN_ROLE
+from api.web.deps import PUBLIC
 from tests.conftest import login
 from tests.factories import PASSWORD
 

@@ -158,8 +158,7 @@ def test_slices_cover_every_row(session, aged):  # type: ignore[no-untyped-def]
 
 
 def test_nightly_job_per_kommun(database, session, aged, test_settings):  # type: ignore[no-untyped-def]
-    from api.jobs.registry import get_job
-    from api.jobs.runner import run_job
+    from api.schedule.jobs import get_job, run_job
 
     _set_retention(session, "1880", 12)
     job = get_job("gallring")

@@ -9,7 +9,9 @@ from fastapi import APIRouter, Depends
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from api.core.deps import API_TOKEN_ROLE, SessionDep, allow
+from api.core.deps import SessionDep
+from api.users.principal import API_TOKEN_ROLE
+from api.web.deps import allow
 from tests.api.test_access import SAMPLE_PATH_VALUES, read_access_table
 from tests.conftest import csrf_from, login
 from tests.factories import PASSWORD

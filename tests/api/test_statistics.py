@@ -80,7 +80,7 @@ def test_week_counts_alert_status_and_completeness(session, world, klotter):
 
 
 def test_scoping_limits_an_inrapportor_to_own_organisation(session, world, klotter):
-    from api.core.deps import Principal
+    from api.users.principal import Principal
 
     school, housing = (o.id for o in world.organisations["1880"])
     _add(session, klotter.id, WEEK_MONDAY, square="A", org=school)

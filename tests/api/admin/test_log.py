@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from api.admin.log_query import AuditFilter, audit_csv_chunks
 from api.audit.models import AuditEvent
-from api.audit.query import AuditFilter, audit_csv_chunks
 from tests.api.admin.helpers import as_admin, events
 
 BASE = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # 10:00 in Stockholm (CET)

@@ -10,12 +10,12 @@ from sqlmodel import col, select
 
 from api.areas.models import Area
 from api.categories.models import Category
-from api.core.deps import Principal
 from api.demo.loader import load_demo
 from api.promises.follow_up import aterkoppling_overview, follow_up_view
 from api.promises.models import Medborgarlofte
 from api.promises.service import ataganden, indicators, list_promises
 from api.reports.models import Report
+from api.users.principal import Principal
 
 DEMO_TODAY = date(2026, 11, 18)
 VIVALLA_AND_NEIGHBOURS = ["1880R018", "1880R022", "1880R029"]  # Lundby, Nya Hjärsta-Nyponlunden, Vivalla

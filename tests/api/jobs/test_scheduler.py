@@ -11,9 +11,10 @@ from typer.testing import CliRunner
 
 from api.cli import app as cli_app
 from api.core.db import Database, make_engine
-from api.jobs.registry import JOBS, JobOutcome, ScheduledJob, cron
-from api.jobs.scheduler import SchedulerLock, build_scheduler
+from api.jobs.registry import JobOutcome, ScheduledJob, cron
+from api.jobs.scheduler import SchedulerLock
 from api.main import create_app
+from api.schedule.jobs import JOBS, build_scheduler
 from tests.conftest import database_url_for, login, make_test_settings, set_cli_environment
 from tests.factories import PASSWORD
 

@@ -9,9 +9,8 @@ from sqlmodel import select
 
 from api.core.clock import Clock
 from api.jobs.models import JobRun
-from api.jobs.registry import get_job
-from api.jobs.runner import run_job
 from api.lagesbild.models import Lagesbild
+from api.schedule.jobs import get_job, run_job
 from tests.api.lagesbild.helpers import week_of_reports
 
 pytestmark = pytest.mark.dates

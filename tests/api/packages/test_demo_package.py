@@ -22,11 +22,11 @@ from sqlmodel import select
 from analysis.effects import INSUFFICIENT
 from analysis.weeks import week_end, week_start
 from api.core.clock import Clock
+from api.core.pdf import number, percent
 from api.demo.loader import DEMO_PASSWORDS, load_demo
 from api.insatser.effects import insats_evaluation
 from api.insatser.models import Insats
 from api.packages import service
-from api.packages.pdf import number, percent
 from api.promises.models import Medborgarlofte
 from api.reports.query import categories_frame
 from tests.api.packages.test_pdf import HEADINGS, needs_poppler

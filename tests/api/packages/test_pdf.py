@@ -7,9 +7,10 @@ import subprocess
 
 import pytest
 
+from api.core.pdf import number, percent
 from api.packages import charts
 from api.packages.data import package_data
-from api.packages.pdf import build_package_pdf, number, percent, top_changes
+from api.packages.pdf import build_package_pdf, top_changes
 from tests.api.packages.conftest import PERIOD, TODAY
 
 needs_poppler = pytest.mark.skipif(

@@ -151,7 +151,7 @@ def test_default_period_is_the_last_finished_quarter_or_tertial():  # type: igno
 def test_scheduled_job_generates_last_quarter_once(database, session, settings):  # type: ignore[no-untyped-def]
     from datetime import UTC, datetime
 
-    from api.jobs.runner import run_job
+    from api.schedule.jobs import run_job
 
     clock = Clock.fixed(datetime(2026, 10, 2, 5, 0, tzinfo=UTC))  # 07:00 in Stockholm
     run = run_job(database, settings, "kvartalspaket", kommun_code="1880", clock=clock)
@@ -185,7 +185,7 @@ def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, sett
 
     from sqlmodel import select
 
-    from api.jobs.runner import run_job
+    from api.schedule.jobs import run_job
 
     _set_period_kind(session, "1489", "tertial")  # 1880 stays kvartal (the default)
     october = Clock.fixed(datetime(2026, 10, 2, 5, 0, tzinfo=UTC))

@@ -12,10 +12,10 @@ from sqlmodel import Session, select
 from api.categories.models import Category
 from api.core.clock import Clock
 from api.jobs.models import JobRun
-from api.jobs.runner import run_job
 from api.organisations.models import Organisation
 from api.police import service as police_service
 from api.reports.models import Report
+from api.schedule.jobs import run_job
 from tests.api.police.conftest import FEED_FIXTURE
 
 pytestmark = pytest.mark.dates

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from api.core.deps import Principal
 from api.promises import follow_up, service
+from api.users.principal import Principal
 from tests.api.promises.conftest import add_report
 
 TODAY = date(2026, 11, 21)

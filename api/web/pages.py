@@ -9,12 +9,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.audit import service as audit_service
-from api.core.deps import (
+from api.core.deps import SessionDep, SettingsDep
+from api.core.errors import AppError, RateLimited
+from api.core.security import new_token
+from api.core.time import utcnow
+from api.users import service as user_service
+from api.users.principal import Principal
+from api.web.deps import (
     ALL_USER_ROLES,
     ANON_CSRF_COOKIE,
-    Principal,
-    SessionDep,
-    SettingsDep,
     _client_ip,
     allow,
     check_csrf,
@@ -22,11 +25,7 @@ from api.core.deps import (
     public,
     session_cookie_name,
 )
-from api.core.errors import AppError, RateLimited
-from api.core.security import new_token
-from api.core.templating import render
-from api.core.time import utcnow
-from api.users import service as user_service
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.core.deps import Principal, SessionDep, _client_ip, allow, check_csrf
-from api.core.templating import render
+from api.core.deps import SessionDep
 from api.gallring import service as gallring_service
 from api.kommuner import settings_service as service
+from api.users.principal import Principal
+from api.web.deps import _client_ip, allow, check_csrf
+from api.web.layout import render
 
 router = APIRouter()
 

@@ -12,6 +12,9 @@ from rich.table import Table
 
 from api.core.config import Settings
 from api.core.db import Database, make_engine
+from api.core.errors import AppError
+from api.jobs.service import STATUS_LABELS
+from api.schedule.jobs import JOBS, run_job, start_scheduler
 
 jobs_app = typer.Typer(help="Schemalagda jobb och deras körningar.", no_args_is_help=True)
 console = Console()
@@ -30,8 +33,6 @@ def scheduler_command(
     once: Annotated[bool, typer.Option("--no-wait", help="Avsluta om en annan schemaläggare körs")] = False,
 ) -> None:
     """Kör schemaläggaren i en egen process (produktion; stäng av den i webbservern)."""
-    from api.jobs.scheduler import start_scheduler
-
     settings = Settings()
     clock = settings.make_clock()
     database = _database(settings)
@@ -59,8 +60,6 @@ def scheduler_command(
 @jobs_app.command("list")
 def jobs_list() -> None:
     """Lista jobben och om de är aktiverade."""
-    from api.jobs.registry import JOBS
-
     settings = Settings()
     table = Table(title="Schemalagda jobb")
     for column in ("Namn", "Beskrivning", "När", "Aktiverat"):
@@ -79,9 +78,6 @@ def jobs_run(
     force: Annotated[bool, typer.Option("--force", help="Kör även om perioden redan är klar")] = False,
 ) -> None:
     """Kör ett jobb nu (körningen sparas och syns under Körningar)."""
-    from api.core.errors import AppError
-    from api.jobs.runner import run_job
-
     settings = Settings()
     database = _database(settings)
     try:
@@ -90,8 +86,6 @@ def jobs_run(
     except AppError as exc:
         console.print(f"[red]Fel:[/red] {exc.message}")
         raise typer.Exit(code=1) from None
-    from api.jobs.service import STATUS_LABELS
-
     console.print(f"{run.job} {run.period}: {STATUS_LABELS.get(run.status, run.status)}. {run.message}")
     if run.status == "failed":
         raise typer.Exit(code=1)
