@@ -11,7 +11,8 @@ from api.core.db import Database, make_engine
 from api.core.deps import row_ids_in_range
 from api.core.errors import install_error_handlers
 from api.core.ratelimit import LoginLimiter
-from api.core.templating import FRONTEND, make_templates
+from api.core.templating import make_templates
+from api.resources import frontend_path
 from api.routes import ROUTERS
 
 
@@ -37,7 +38,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     install_error_handlers(app)
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
-    app.mount("/static", StaticFiles(directory=str(FRONTEND / "static")), name="static")
+    app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])
     _document_request_shapes(app)

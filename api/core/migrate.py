@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
 
-ROOT = Path(__file__).resolve().parents[2]
+from api.resources import migrations_path
 
 
 def alembic_config(engine: Engine) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "migrations"))
+    """Alembic's configuration in code: the installed script directory, no alembic.ini needed.
+
+    The checkout's alembic.ini is only for developers running `alembic revision` at its top.
+    """
+    config = Config()
+    # ConfigParser interpolates "%": a path holding one must be escaped.
+    config.set_main_option("script_location", str(migrations_path()).replace("%", "%%"))
     config.attributes["engine"] = engine
     return config
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from fastapi import Request
@@ -12,12 +11,11 @@ from sqlmodel import Session, select
 
 from api.core.deps import Principal, template_csrf_token
 from api.kommuner.models import Kommun
-
-FRONTEND = Path(__file__).resolve().parents[2] / "frontend"
+from api.resources import frontend_path
 
 
 def make_templates() -> Jinja2Templates:
-    templates = Jinja2Templates(directory=str(FRONTEND / "templates"))
+    templates = Jinja2Templates(directory=str(frontend_path("templates")))
     templates.env.globals["nav_items"] = []
     templates.env.globals["flash_messages"] = []
     templates.env.globals["kommun_names"] = {}

@@ -17,13 +17,13 @@ from api.kommuner import service as kommun_service
 from api.kommuner.models import Kommun
 from api.organisations import service as organisation_service
 from api.reports.models import Nollrapport, Report
+from api.resources import package_path
 from api.users import service as user_service
 from api.users.models import Role, User
 
 if TYPE_CHECKING:  # the generator pulls in geopandas: import it only when loading
     from api.demo._plan import PlantedInsats
 
-DATA = Path(__file__).parent / "data"
 DEMO_KOMMUN = ("1880", "Örebro")
 DEMO_SEED = 2026
 
@@ -44,6 +44,11 @@ _DEMO_NAMES = {
 }
 
 
+def _data(name: str) -> Path:
+    """A file of the demo data shipped in the package (api/demo/data, see SOURCES.md there)."""
+    return package_path("api.demo", "data", name)
+
+
 def load_demo(
     *, session: Session, today: date | None = None, progress: Callable[[str], object] = print,
     period_kind: str = "kvartal",
@@ -60,14 +65,14 @@ def load_demo(
     kommun_service.add_kommun(session=session, code=code, name=name, period_kind=period_kind)
     progress("Läser in områden (RegSO 2025, Källa: SCB) …")
     areas = area_service.read_area_file(
-        DATA / "orebro_regso_2025.gpkg", code_field="regsokod", name_field="regsonamn"
+        _data("orebro_regso_2025.gpkg"), code_field="regsokod", name_field="regsonamn"
     )
     area_service.import_area_set(
         session=session, kommun_code=code, areas=areas, name="RegSO 2025",
         source="Källa: SCB, RegSO 2025 (CC0)",
     )
     area_service.import_places_csv(
-        session=session, kommun_code=code, text=(DATA / "orebro_places.csv").read_text("utf-8")
+        session=session, kommun_code=code, text=_data("orebro_places.csv").read_text("utf-8")
     )
     progress("Skapar organisationer och användare …")
     organisations = _create_organisations(session=session, kommun_code=code)
@@ -146,7 +151,7 @@ def _load_reports(
             "active": [c.active for c in categories],
         }
     )
-    places = pd.read_csv(DATA / "orebro_places.csv", sep=";", dtype=str).fillna("")
+    places = pd.read_csv(_data("orebro_places.csv"), sep=";", dtype=str).fillna("")
     demo = generate_demo_reports(
         areas=areas[["area_code", "area_name", "geometry"]],
         places=places,

@@ -8,23 +8,31 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 from jinja2 import Environment
 from markupsafe import Markup
 
-from api.core.templating import FRONTEND
 from api.exports.pdf import COMPLETENESS_LABELS, STATUS_COLOURS, STATUS_LABELS, area_status, local_time
 from api.exports.service import WeekExport
+from api.resources import frontend_path
 
-LEAFLET = FRONTEND / "static" / "vendor" / "leaflet"
 # Leaflet's CSS points at marker and layer-control images; this map uses neither, and a relative
 # url() in a file:// page would be a stray request.
 _CSS_IMAGE_URL = re.compile(r"url\(images/[^)]*\)")
 
 
-def _read(path: Path) -> str:
-    return path.read_text("utf-8")
+def _read_leaflet(name: str) -> str:
+    return frontend_path("static", "vendor", "leaflet", name).read_text("utf-8")
+
+
+def leaflet_css() -> Markup:
+    """The vendored Leaflet stylesheet for a <style> element, without its image URLs."""
+    return Markup(_CSS_IMAGE_URL.sub("none", _read_leaflet("leaflet.css")))
+
+
+def leaflet_js() -> Markup:
+    """The vendored Leaflet script for an inline <script> element."""
+    return _inline_script(_read_leaflet("leaflet.js"))
 
 
 def _inline_script(text: str) -> Markup:
@@ -69,8 +77,8 @@ def render(
         published_local=local_time(snapshot.published_at, timezone),
         week_number=int(snapshot.week[-2:]),
         attributions=list(dict.fromkeys([*snapshot.attributions, "Källa: SCB"])),
-        leaflet_css=Markup(_CSS_IMAGE_URL.sub("none", _read(LEAFLET / "leaflet.css"))),
-        leaflet_js=_inline_script(_read(LEAFLET / "leaflet.js")),
+        leaflet_css=leaflet_css(),
+        leaflet_js=leaflet_js(),
         areas_json=_inline_script(area_geojson.decode("utf-8")),
         data_json=_inline_script(json.dumps(map_data(export), ensure_ascii=False)),
         tile_url=online_tiles,

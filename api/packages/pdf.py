@@ -16,10 +16,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from analysis.effects import INSUFFICIENT
 from analysis.wording import plural
 from api.core.pdf import html_to_pdf
-from api.core.templating import FRONTEND
 from api.packages import charts
 from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
 from api.packages.selection import PackageFilter, describe
+from api.resources import frontend_path
 
 TOP_CHANGES = 15
 # The PDF is read at the meeting: the areas most in need. A large kommun has 1 000+ areas, whose full list
@@ -29,7 +29,7 @@ KIND_NAMES = {"Q": "kvartal", "T": "tertial", "M": "månad"}
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(FRONTEND / "templates")),
+    env = Environment(loader=FileSystemLoader(str(frontend_path("templates"))),
                       autoescape=select_autoescape(["html"]))
     env.filters["num"] = number
     env.filters["pct"] = percent

@@ -16,10 +16,9 @@ from collections.abc import Mapping
 import geopandas as gpd
 import pandas as pd
 from jinja2 import Environment
-from markupsafe import Markup
 
 from api.exports import csv_export
-from api.exports.offline_html import _CSS_IMAGE_URL, LEAFLET, _inline_script, _read
+from api.exports.offline_html import _inline_script, leaflet_css, leaflet_js
 
 #: ZIP entry time: fixed, so the file's bytes depend only on its contents.
 ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -68,8 +67,8 @@ def map_html(
     return env.get_template("package_karta.html").render(
         title=title,
         period=period,
-        leaflet_css=Markup(_CSS_IMAGE_URL.sub("none", _read(LEAFLET / "leaflet.css"))),
-        leaflet_js=_inline_script(_read(LEAFLET / "leaflet.js")),
+        leaflet_css=leaflet_css(),
+        leaflet_js=leaflet_js(),
         areas_json=_inline_script(area_geojson.decode("utf-8")),
         data_json=_inline_script(json.dumps(dict(counts), ensure_ascii=False)),
         tile_url=online_tiles,

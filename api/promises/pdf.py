@@ -21,11 +21,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape  # noqa: E40
 
 from analysis.effects import INSUFFICIENT  # noqa: E402
 from api.core.pdf import html_to_pdf  # noqa: E402
-from api.core.templating import FRONTEND  # noqa: E402
 from api.packages.pdf import number  # noqa: E402
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES  # noqa: E402
 from api.promises.report import IndicatorReport, PromiseReport  # noqa: E402
 from api.promises.service import PERIODS  # noqa: E402
+from api.resources import frontend_path  # noqa: E402
 
 SOURCE = "Källa: Lägesbild; områden Källa: SCB"
 LINE, MUTED, TARGET, SHADE = "#0b4f8a", "#4a5360", "#8a6d00", "#eef1f5"
@@ -77,7 +77,7 @@ def _value(value: Any) -> str:
 
 def render_html(report: PromiseReport) -> str:
     """The print HTML of the report (what WeasyPrint turns into the PDF)."""
-    env = Environment(loader=FileSystemLoader(str(FRONTEND / "templates")),
+    env = Environment(loader=FileSystemLoader(str(frontend_path("templates"))),
                       autoescape=select_autoescape(["html"]))
     env.filters["value"] = _value
     charts = [_uri(indicator_png(item)) if len(item.rows) >= 2 else "" for item in report.indicators]

@@ -33,7 +33,6 @@ from api.categories.models import Category
 from api.core import migrate
 from api.core.config import Settings
 from api.core.db import Database, make_engine
-from api.core.templating import FRONTEND
 from api.kommuner import service as kommun_service
 from api.lagesbild import compose, map_data
 from api.lagesbild import service as lagesbild_service
@@ -41,6 +40,7 @@ from api.main import create_app
 from api.organisations import service as organisation_service
 from api.reports.models import Report
 from api.reports.query import ReportQuery, reports_frame
+from api.resources import frontend_path
 from api.statistics import service as statistics_service
 from api.statistics.service import LOOKBACK_WEEKS
 from api.users import service as user_service
@@ -200,7 +200,7 @@ def main() -> None:
                   f"{len(offline.content) / 1e6:.2f} MB, built in {offline_seconds:.2f} s (limit 6 MB)")
         html_gz = len(gzip.compress(html, 6))
         geo_gz = len(map_data.area_geojson(session=Session(database.engine), kommun_code="1880").gzipped)
-        assets = {path: len(gzip.compress((FRONTEND / "static" / path).read_bytes(), 6)) for path in ASSETS}
+        assets = {path: len(gzip.compress(frontend_path("static", path).read_bytes(), 6)) for path in ASSETS}
         total = html_gz + geo_gz + sum(assets.values())
         print(f"first load compressed: HTML {html_gz / 1e3:.0f} kB (raw {len(html) / 1e3:.0f} kB), "
               f"area GeoJSON {geo_gz / 1e3:.0f} kB, JS/CSS {sum(assets.values()) / 1e3:.0f} kB; "

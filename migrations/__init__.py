@@ -1,0 +1,1 @@
+"""Alembic migrations; installed as the package `api.resources.migrations` (see api/resources)."""
