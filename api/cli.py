@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlmodel import Session
 
+from api.backup.cli import backup_command, restore_command
 from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.errors import AppError
@@ -44,6 +45,8 @@ app.command("import")(import_command)
 app.command("scheduler")(scheduler_command)
 app.command("package")(package_command)
 app.command("gallring")(gallring_command)
+app.command("backup")(backup_command)
+app.command("restore")(restore_command)
 
 console = Console()
 KommunOption = Annotated[

@@ -5,7 +5,7 @@ from api.audit.models import AuditEvent
 from api.categories.models import Category
 from api.imports.models import ImportBatch, ImportTemplate
 from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfoljning
-from api.jobs.models import JobRun
+from api.jobs.models import JobRun, SchedulerHeartbeat
 from api.kommuner.models import Kommun
 from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.organisations.models import Organisation
@@ -53,6 +53,7 @@ __all__ = [
     "Place",
     "PoliceTypeMapping",
     "Report",
+    "SchedulerHeartbeat",
     "User",
     "UserKommun",
     "UserSession",

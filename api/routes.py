@@ -6,6 +6,7 @@ from api.admin.token_pages import router as admin_token_pages
 from api.admin.user_account_pages import router as admin_user_account_pages
 from api.admin.user_pages import router as admin_user_pages
 from api.exports.pages import router as export_pages
+from api.health.routes import router as health_routes
 from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
@@ -26,6 +27,7 @@ from api.users.pages import router as user_pages
 
 ROUTERS = [
     start_pages,
+    health_routes,
     user_pages,
     report_api,
     statistics_api,

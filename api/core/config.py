@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
 
+    pg_bin_dir: Path | None = Field(
+        default=None,
+        description="Directory of pg_dump/pg_restore for backup and restore; unset = found on PATH",
+    )
+
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
         secret = self.secret_key.get_secret_value()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import CheckConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.time import utcnow
@@ -22,3 +23,19 @@ class JobRun(SQLModel, table=True):
     artefact: str = Field(default="", max_length=1000)
     message: str = Field(default="", max_length=4000)
     triggered_by: str = Field(default="scheduler", max_length=200)
+
+
+class SchedulerHeartbeat(SQLModel, table=True):
+    """The running scheduler's sign of life: one row per installation, rewritten every minute.
+
+    `/healthz` reports its age; the row stays when the scheduler stops, so the age keeps growing.
+    """
+
+    __tablename__ = "scheduler_heartbeat"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: int = Field(default=1, primary_key=True)
+    host: str = Field(default="", max_length=255)
+    pid: int = 0
+    started_at: datetime
+    beat_at: datetime

@@ -13,6 +13,9 @@ takes `SchedulerLock` first and starts its scheduler only when it got it:
 
 Locks are not retried by the web process: a worker that did not get the lock runs no scheduler.
 `lagesbild scheduler` waits for the lock instead (a hot standby), see api/jobs/cli.py.
+
+The process holding the lock writes a heartbeat every minute (api/jobs/heartbeat.py), which
+`/healthz` reports, so monitoring sees a scheduler that has stopped.
 """
 
 from __future__ import annotations
@@ -30,8 +33,10 @@ from apscheduler.schedulers.base import BaseScheduler
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from api.core.clock import Clock
 from api.core.config import Settings
 from api.core.db import Database
+from api.jobs.heartbeat import HeartbeatThread
 from api.jobs.registry import ScheduledJob, enabled_jobs, get_job
 from api.jobs.runner import run_job
 
@@ -150,14 +155,17 @@ def build_scheduler(
 
 @dataclass
 class RunningScheduler:
-    """A started scheduler and the lock it holds."""
+    """A started scheduler, the lock it holds and its heartbeat."""
 
     scheduler: BaseScheduler
     lock: SchedulerLock
+    heartbeat: HeartbeatThread | None = None
 
     def stop(self) -> None:
-        """Stop the scheduler (waiting for a running job) and release the lock."""
+        """Stop the scheduler (waiting for a running job) and its heartbeat, and release the lock."""
         try:
+            if self.heartbeat is not None:
+                self.heartbeat.stop()
             if self.scheduler.running:
                 self.scheduler.shutdown(wait=True)
         finally:
@@ -165,29 +173,38 @@ class RunningScheduler:
 
 
 def start_scheduler(
-    database: Database, settings: Settings, *, jobs: list[ScheduledJob] | None = None
+    database: Database, settings: Settings, *, jobs: list[ScheduledJob] | None = None,
+    clock: Clock | None = None,
 ) -> RunningScheduler | None:
     """Start a background scheduler if the lock is free; None when another process holds it."""
     lock = SchedulerLock(database, settings)
     if not lock.acquire():
         logger.info("Schemaläggaren körs redan i en annan process; startar ingen här.")
         return None
+    scheduler: BaseScheduler | None = None
     try:
         scheduler = build_scheduler(database, settings, jobs=jobs)
         scheduler.start()
+        running_scheduler = scheduler
+        heartbeat = HeartbeatThread(database, clock or settings.make_clock(),
+                                    alive=lambda: bool(running_scheduler.running))
+        heartbeat.start()
     except Exception:
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=False)
         lock.release()
         raise
     logger.info("Schemaläggaren startad med jobben: %s",
                 ", ".join(j.id for j in scheduler.get_jobs()) or "inga")
-    return RunningScheduler(scheduler, lock)
+    return RunningScheduler(scheduler, lock, heartbeat)
 
 
 @asynccontextmanager
 async def scheduler_lifespan(app: Any) -> AsyncIterator[None]:
     """The web app's lifespan: run the scheduler in this process when enabled and the lock is free."""
     settings: Settings = app.state.settings
-    running = start_scheduler(app.state.db, settings) if settings.scheduler_enabled else None
+    clock = getattr(app.state, "clock", None)
+    running = start_scheduler(app.state.db, settings, clock=clock) if settings.scheduler_enabled else None
     app.state.scheduler = running
     try:
         yield

@@ -35,8 +35,3 @@ def start(
         request, "start.html", {"summary": summary, "tasks": tasks}, principal=principal,
         session=session,
     )
-
-
-@router.get("/healthz", dependencies=[Depends(public)])
-def health() -> dict[str, str]:
-    return {"status": "ok"}
