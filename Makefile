@@ -1,17 +1,54 @@
 # Lägesbild: two commands do all set-up. `make demo` runs the product, `make test` runs the tests.
-PYTHON ?= python3.11
-VENV := .venv
+#
+# Python 3.11, 3.12 or 3.13: the newest found as python3.X on the PATH, then under ~/.pyenv/versions
+# (tools/find-python). Choose with
+#   make test PY=3.11                  that version only, in its own venv .venv-3.11
+#   make test PYTHON=/usr/bin/python3  that interpreter, in .venv (or VENV=…)
+#   make test-nobrowser PY=3.13        the whole suite except the browser (e2e) tests
+#   make test TESTS=tests/analysis     the checks and only these tests
+# Dependencies come only from uv.lock (exact versions with hashes, installed by the pinned uv of
+# requirements-uv.txt); `make lock` updates it after a change to pyproject.toml, `make lock UPGRADE=1`
+# moves every package to its newest allowed version. See README, "Dependencies".
+SUPPORTED := 3.13 3.12 3.11
+PY ?=
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell sh tools/find-python $(or $(PY),$(SUPPORTED)))
+endif
+PYVER := $(if $(PYTHON),$(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null))
+VENV ?= $(if $(PY),.venv-$(PY),.venv)
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+STAMP := $(VENV)/.installed-$(PYVER)
+UV_ENV := .uv
+UV := $(UV_ENV)/bin/uv
+CODE := api analysis ingest
+TESTS ?= tests
 
-.PHONY: demo test test-pg bench lint browser clean
+# uv never downloads a Python of its own, and also trusts the system's certificate store (a
+# TLS-inspecting proxy's CA); SSL_CERT_FILE is honoured as well.
+export UV_PYTHON_DOWNLOADS := never
+UV_SYSTEM_CERTS ?= 1
+export UV_SYSTEM_CERTS
 
-$(STAMP): pyproject.toml
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Lägesbild behöver Python 3.11 ($(PYTHON) saknas)"; exit 1; }
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+.PHONY: demo test test-nobrowser bench lint lock browser clean check-python
+
+check-python:
+	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
+	@case "$(PYVER)" in 3.11|3.12|3.13) ;; *) echo "$(PYTHON) är $(if $(PYVER),Python $(PYVER),ingen fungerande Python); Lägesbild behöver Python 3.11, 3.12 eller 3.13."; exit 1;; esac
+
+# The installer, pinned with hashes, in a venv of its own (uv sync keeps the project venv exactly to
+# the lock, so uv cannot live there). Needs the venv module with ensurepip: python3-venv on Debian/Ubuntu.
+$(UV): requirements-uv.txt | check-python
+	@rm -rf $(UV_ENV)
+	@$(PYTHON) -m venv $(UV_ENV) || { rm -rf $(UV_ENV); echo "Kunde inte skapa en virtuell miljö med $(PYTHON): modulen venv eller ensurepip saknas. På Debian/Ubuntu installerar du paketet python3-venv (för just denna version: python$(PYVER)-venv), t.ex. sudo apt-get install python3-venv"; exit 1; }
+	$(UV_ENV)/bin/pip install -qq --require-hashes --no-deps -r requirements-uv.txt
+	@touch $@
+
+# The venv, exactly as uv.lock says (runtime and the dev extra, the project itself editable). Made
+# again whenever uv.lock, pyproject.toml or the Python version changes.
+$(STAMP): uv.lock pyproject.toml $(UV) | check-python
+	@$(UV) lock --check --offline --python $(PYTHON) >/dev/null 2>&1 || { echo "uv.lock stämmer inte med pyproject.toml: kör make lock och checka in uv.lock."; exit 1; }
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --extra dev --python $(PYTHON)
+	@touch $@
 
 demo: $(STAMP)
 	$(BIN)/lagesbild demo
@@ -20,17 +57,30 @@ demo: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium saknas: webbläsartesterna hoppas över"; }
 
-test: $(STAMP) browser
+# Import contract, ruff, mypy, the test suite ($(1): extra pytest arguments) and the doctests.
+define run_tests
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2 --dist loadfile tests
+	$(BIN)/ruff check $(CODE) tests
+	$(BIN)/mypy $(CODE)
+	$(BIN)/pytest -n 2 --dist loadfile $(1) $(TESTS)
 	$(BIN)/pytest -q --doctest-modules analysis ingest
+endef
+
+test: $(STAMP) browser
+	$(call run_tests)
+
+test-nobrowser: $(STAMP)
+	$(call run_tests,-m "not e2e")
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
 
 lint: $(STAMP)
-	$(BIN)/ruff check api analysis ingest tests
-	$(BIN)/mypy api analysis ingest
+	$(BIN)/ruff check $(CODE) tests
+	$(BIN)/mypy $(CODE)
+
+lock: $(UV)
+	$(UV) lock $(if $(filter 1 yes true,$(UPGRADE)),--upgrade) --python $(PYTHON)
 
 clean:
-	rm -rf $(VENV) var/*.db var/*.db-*
+	rm -rf .venv .venv-3.* $(UV_ENV) var/*.db var/*.db-*
