@@ -7,8 +7,8 @@
 
 ARG BASE_IMAGE=debian:bookworm-slim
 FROM ${BASE_IMAGE}
-ENV LANG=C.UTF-8 \
-    DEBIAN_FRONTEND=noninteractive
+ARG DEBIAN_FRONTEND=noninteractive
+ENV LANG=C.UTF-8
 # postgresql-common's postinst would create a cluster in the image: create none.
 RUN install -d /etc/postgresql-common/createcluster.d \
  && echo "create_main_cluster = false" > /etc/postgresql-common/createcluster.d/no-main-cluster.conf \
