@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser bench lint lock browser clean check-python
+.PHONY: demo test test-nobrowser bench lint lock browser wheel-smoke clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -74,6 +74,10 @@ test-nobrowser: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
+
+# Build the wheel, install it in a fresh virtualenv outside the checkout, migrate, load the demo, serve, log in.
+wheel-smoke:
+	PYTHON=$(PYTHON) bash .ci/wheel-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE) tests

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tomllib
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -50,7 +51,7 @@ def _git_files() -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]:
     source = tmp_path_factory.mktemp("source")
     for name in _git_files():
         (source / name).parent.mkdir(parents=True, exist_ok=True)
@@ -63,7 +64,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     )
     assert result.returncode == 0, f"building the wheel failed (setuptools>=77 in the venv?):\n{result.stderr}"
     (built,) = dist.glob("lagesbild-*.whl")
-    return zipfile.ZipFile(built)
+    with zipfile.ZipFile(built) as archive:
+        yield archive
 
 
 def test_every_package_of_the_checkout_is_listed_in_pyproject():
