@@ -69,8 +69,11 @@ class HeartbeatThread:
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
-        """Beat now (in the caller's thread, so a failure is seen at once), then in the background."""
-        beat(database=self.database, clock=self.clock, started_at=self.clock.now())
+        """Beat now (so `/healthz` sees the new scheduler at once), then in the background."""
+        try:
+            beat(database=self.database, clock=self.clock, started_at=self.clock.now())
+        except Exception:  # noqa: BLE001 - the jobs run regardless; health shows the missing beat
+            logger.exception("Schemaläggarens första livstecken kunde inte skrivas.")
         self._thread = threading.Thread(target=self._run, name="scheduler-heartbeat", daemon=True)
         self._thread.start()
 
