@@ -57,10 +57,12 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[zipfile.ZipFile]
         (source / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, source / name)
     dist = tmp_path_factory.mktemp("dist")
+    # The build backend called directly (what `pip wheel --no-build-isolation` does): the venv that
+    # uv sync makes from the lock has no pip.
     result = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
-         "--wheel-dir", str(dist), str(source)],
-        capture_output=True, text=True,
+        [sys.executable, "-c", "import sys; from setuptools import build_meta; build_meta.build_wheel(sys.argv[1])",
+         str(dist)],
+        cwd=source, capture_output=True, text=True,
     )
     assert result.returncode == 0, f"building the wheel failed (setuptools>=77 in the venv?):\n{result.stderr}"
     (built,) = dist.glob("lagesbild-*.whl")
