@@ -13,7 +13,7 @@ from api.core.clock import Clock
 from api.core.db import Database, make_engine
 from api.jobs import heartbeat
 from api.jobs.models import SchedulerHeartbeat
-from api.jobs.scheduler import start_scheduler
+from api.schedule.jobs import start_scheduler
 from tests.conftest import database_url_for, drop_schema, make_test_settings
 
 START = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
