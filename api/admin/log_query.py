@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
 from api.audit.models import AuditEvent
+from api.core.time import local_time as core_local_time
 from api.exports.csv_export import Column, header_line, neutralise
 from api.users.models import UserKommun
 
@@ -184,12 +185,8 @@ def actions_in_log(*, session: Session, kommun_code: str) -> list[str]:
 
 
 def local_time(moment: datetime | None, timezone: str) -> str:
-    """A stored UTC moment as local "ÅÅÅÅ-MM-DD TT:MM:SS"."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M:%S")
+    """A stored UTC moment as local "ÅÅÅÅ-MM-DD TT:MM:SS" (the log shows seconds)."""
+    return core_local_time(moment, timezone, seconds=True)
 
 
 def _cells(event: AuditEvent, timezone: str) -> list[str]:

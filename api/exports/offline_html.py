@@ -12,7 +12,8 @@ import re
 from jinja2 import Environment
 from markupsafe import Markup
 
-from api.exports.pdf import COMPLETENESS_LABELS, STATUS_COLOURS, STATUS_LABELS, area_status, local_time
+from api.core.time import local_time
+from api.exports.pdf import COMPLETENESS_LABELS, STATUS_COLOURS, STATUS_LABELS, area_status
 from api.exports.service import WeekExport
 from api.resources import frontend_path
 

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import matplotlib
@@ -21,6 +19,7 @@ from jinja2 import Environment  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from api.core.pdf import html_to_pdf  # noqa: E402
+from api.core.time import local_time
 from api.exports.service import WeekExport  # noqa: E402
 
 STATUS_COLOURS = {"grön": "#1e7b3a", "gul": "#f2c500", "orange": "#e06c00", "röd": "#b3001b"}
@@ -66,15 +65,6 @@ def status_map_png(areas: gpd.GeoDataFrame, statuses: dict[str, str], *, width_c
         return buffer.getvalue()
     finally:
         plt.close(figure)
-
-
-def local_time(moment: datetime | None, timezone: str) -> str:
-    """A UTC moment as local "ÅÅÅÅ-MM-DD TT:MM" (empty when missing)."""
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 def render_html(

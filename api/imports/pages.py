@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,6 +14,7 @@ from api.audit import service as audit_service
 from api.categories import service as category_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError
+from api.core.time import local_time
 from api.imports import service
 from api.imports.models import ImportBatch
 from api.organisations.models import Organisation
@@ -42,11 +42,8 @@ def _scope_org(principal: Principal) -> int | None:
     return principal.organisation_id if principal.role == "inrapportor" else None
 
 
-def _local_time(request: Request, value) -> str:  # type: ignore[no-untyped-def]
-    if value is None:
-        return ""
-    zone = ZoneInfo(request.app.state.settings.timezone)
-    return value.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+def _local_time(request: Request, value: datetime | None) -> str:
+    return local_time(value, request.app.state.settings.timezone)
 
 
 def _size_mb() -> str:

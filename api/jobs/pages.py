@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from api.core.deps import SessionDep
+from api.core.time import local_time
 from api.jobs import service as job_service
 from api.jobs.registry import ScheduledJob
 from api.users.principal import Principal
@@ -19,10 +18,6 @@ from api.web.layout import render
 router = APIRouter()
 
 
-def _local(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S") if moment else ""
-
-
 @router.get("/korningar")
 def runs_page(
     request: Request,
@@ -30,7 +25,6 @@ def runs_page(
     principal: Annotated[Principal, Depends(allow("analytiker", "admin"))],
 ) -> Response:
     settings = request.app.state.settings
-    zone = ZoneInfo(settings.timezone)
     installed: list[ScheduledJob] = request.app.state.jobs  # the app factory's list (api/schedule/jobs.py)
     titles = {job.name: job.title for job in installed}
     runs = [
@@ -38,8 +32,8 @@ def runs_page(
             "title": titles.get(run.job, run.job),
             "period": run.period,
             "status": job_service.STATUS_LABELS.get(run.status, run.status),
-            "started": _local(run.started_at, zone),
-            "finished": _local(run.finished_at, zone),
+            "started": local_time(run.started_at, settings.timezone, seconds=True),
+            "finished": local_time(run.finished_at, settings.timezone, seconds=True),
             "triggered_by": run.triggered_by,
             "message": run.message,
         }

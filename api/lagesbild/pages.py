@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -19,6 +17,7 @@ from analysis.weeks import parse_iso_week, shift_week
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
+from api.core.time import local_time
 from api.lagesbild import compose as compose_module
 from api.lagesbild import map_data
 from api.lagesbild import service as lagesbild_service
@@ -260,20 +259,12 @@ def _render_page(  # type: ignore[no-untyped-def]
             "map_json": json.dumps(map_payload(snapshot), ensure_ascii=False).replace("</", "<\\/"),
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,
-            "published_local": _local(lagesbild.published_at, settings.timezone),
+            "published_local": local_time(lagesbild.published_at, settings.timezone),
         },
         principal=principal,
         session=session,
         status_code=status_code,
     )
-
-
-def _local(moment: datetime | None, timezone: str) -> str:
-    if moment is None:
-        return ""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-    return moment.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
 
 
 async def _draft_input(request: Request) -> lagesbild_service.DraftInput:

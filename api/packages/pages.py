@@ -18,8 +18,8 @@ from api.core.config import Settings
 from api.core.db import Database
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
+from api.core.time import local_time
 from api.exports import service as export_service
-from api.exports.pdf import local_time
 from api.packages import selection, service
 from api.packages.models import AnalysisPackage
 from api.users.principal import Principal

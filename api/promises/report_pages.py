@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
-from api.exports.pdf import local_time
+from api.core.time import local_time
 from api.promises import pages, report, service
 from api.promises.pdf import build_promise_report_pdf
 from api.users.principal import Principal
