@@ -125,11 +125,22 @@ def page(browser):  # type: ignore[no-untyped-def]
 def axe_violations(page) -> list[dict]:  # type: ignore[no-untyped-def]
     """WCAG 2.1 A/AA violations found by axe-core (bundled with axe-playwright-python, no CDN)."""
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error as PlaywrightError
 
-    results = Axe().run(
-        page, options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-    )
-    return list(results.response["violations"])
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    # A click that navigates returns before the new document exists; axe run in between finds no
+    # document ("reading 'documentElement'"). Wait for the page to load, and once more if it was
+    # replaced while axe ran.
+    for attempt in range(3):
+        page.wait_for_load_state("load")
+        try:
+            results = Axe().run(page, options=options)
+        except PlaywrightError as error:
+            if attempt == 2 or ("documentElement" not in str(error) and "destroyed" not in str(error)):
+                raise
+            continue
+        return list(results.response["violations"])
+    raise AssertionError("unreachable")
 
 
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]

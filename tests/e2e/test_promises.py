@@ -29,6 +29,7 @@ def test_analyst_creates_and_follows_up_a_promise(live_server, page, clock):
     page.goto(f"{live_server}/medborgarloften")
     assert axe_violations(page) == []
     page.click("text=Nytt medborgarlöfte")
+    page.wait_for_url("**/medborgarloften/ny")
     assert axe_violations(page) == []
     # A missing title is named next to the field and what was typed is kept.
     page.fill("#lofte", "Vi genomför tio trygghetsvandringar i centrum under 2026.")
