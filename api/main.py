@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import Depends, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from api.core.clock import Clock, ClockMiddleware
@@ -53,9 +54,26 @@ def create_app(
     app.add_middleware(ClockMiddleware, clock=app.state.clock)
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
+        _document_only_the_json_api(router)
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])
     _document_request_shapes(app)
     return app
+
+
+def is_documented_path(path: str) -> bool:
+    """True for the routes in the OpenAPI document: the JSON API under /api/ and /healthz."""
+    return path.startswith("/api/") or path == "/healthz"
+
+
+def _document_only_the_json_api(router: APIRouter) -> None:
+    """Leave the HTML pages (forms for people, with CSRF and redirects) out of the OpenAPI document.
+
+    The document is for system integrations; a page documented as JSON was wrong for every client
+    that read it (issue 11). New pages stay out without anyone having to remember a flag.
+    """
+    for route in router.routes:
+        if isinstance(route, APIRoute) and not is_documented_path(route.path):
+            route.include_in_schema = False
 
 
 def _document_request_shapes(app: FastAPI) -> None:

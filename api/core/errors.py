@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -91,6 +92,34 @@ def validation_errors_sv(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
     return items
 
 
+class FieldErrorOut(BaseModel):
+    """One refused value: where (a field, parameter or header), a stable code, a Swedish message."""
+
+    field: str = Field(description="Fältet, parametern eller huvudet, t.ex. `observationer[0].datum`; tomt för hela begäran")
+    code: str = Field(description="Felkod för maskiner, t.ex. `future_date`, `missing`, `json_invalid`")
+    message: str = Field(description="Meddelande på svenska")
+    row: int | None = Field(default=None, description="Observationens nummer (1, 2, …) när felet gäller en rad")
+
+
+class ErrorOut(BaseModel):
+    """The body of every JSON error (401, 403, 404, 405, 422 …): a Swedish summary and, for 422, the fields."""
+
+    detail: str = Field(description="Sammanfattning på svenska")
+    errors: list[FieldErrorOut] = Field(default_factory=list, description="Felen fält för fält (vid 422)")
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# What every JSON API route may answer besides success; routes add their own 422 description and example.
+API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _error_response("Inte inloggad: API-nyckel (`Authorization: Bearer …`) eller inloggning saknas eller gäller inte"),
+    403: _error_response("Rollen eller API-nyckeln har inte behörighet till anropet"),
+    422: _error_response("Ogiltiga uppgifter: en lista med fält, felkod och meddelande på svenska"),
+}
+
+
 def _wants_html(request: Request) -> bool:
     """Pages answer with HTML; everything under /api/ answers with JSON."""
     return not request.url.path.startswith("/api/")
@@ -159,5 +188,7 @@ def install_error_handlers(app: FastAPI) -> None:
                 "error.html",
                 {"status_code": exc.status_code, "message": message},
                 status_code=exc.status_code,
+                headers=exc.headers,
             )
-        return JSONResponse({"detail": message}, status_code=exc.status_code)
+        # A 405 keeps Starlette's `Allow` header (RFC 9110): the client learns which methods exist.
+        return JSONResponse({"detail": message}, status_code=exc.status_code, headers=exc.headers)

@@ -11,14 +11,16 @@ from fastapi.responses import JSONResponse
 from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import ClockDep, SessionDep
+from api.core.errors import API_ERROR_RESPONSES, ErrorOut
 from api.reports import api_service
 from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
 from api.users.principal import API_TOKEN_ROLE, Principal
 from api.web.deps import ALL_USER_ROLES, allow
 
-router = APIRouter(prefix="/api/v1", tags=["API"])
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=API_ERROR_RESPONSES)
 
 _ERROR_RESPONSE = {
+    "model": ErrorOut,
     "description": "Ogiltiga uppgifter: en lista med fält, felkod och meddelande på svenska",
     "content": {"application/json": {"example": {
         "detail": "Rapporten kunde inte tas emot. Se fel nedan.",
@@ -44,7 +46,7 @@ _ERROR_RESPONSE = {
                 "schema": {"anyOf": [
                     {"$ref": "#/components/schemas/ObservationIn"},
                     {"$ref": "#/components/schemas/SubmissionIn"},
-                    {"type": "array", "items": {"$ref": "#/components/schemas/ObservationIn"}},
+                    {"type": "array", "minItems": 1, "items": {"$ref": "#/components/schemas/ObservationIn"}},
                 ]},
                 "examples": SUBMISSION_EXAMPLES,
             }},

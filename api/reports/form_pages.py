@@ -13,7 +13,7 @@ from sqlmodel import Session
 from api.areas import service as area_service
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
-from api.core.errors import AppError, NotFound
+from api.core.errors import API_ERROR_RESPONSES, AppError, NotFound
 from api.organisations import service as organisation_service
 from api.reports import form_input, form_places
 from api.reports import form_service as service
@@ -313,7 +313,8 @@ async def edit_submit(request: Request, session: SessionDep, principal: Reporter
     return RedirectResponse(f"/rapportera/vecka/{week.label}?andrad={report.id}", status_code=303)
 
 
-@router.get("/api/v1/places", summary="Platser i kommunens ortregister (autokomplettering)")
+@router.get("/api/v1/places", summary="Platser i kommunens ortregister (autokomplettering)",
+            responses=API_ERROR_RESPONSES)
 def places(session: SessionDep,
            principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES, API_TOKEN_ROLE))],
            q: str = "", limit: int = 8) -> list[dict[str, object]]:

@@ -26,7 +26,7 @@ class ObservationIn(BaseModel):
 
 
 class SubmissionIn(BaseModel):
-    observationer: list[ObservationIn]
+    observationer: list[ObservationIn] = Field(min_length=1)
 
 
 SUBMISSION_EXAMPLES = {

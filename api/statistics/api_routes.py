@@ -15,11 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
+from api.core.errors import API_ERROR_RESPONSES, ErrorOut
 from api.statistics import counts as counts_service
 from api.users.principal import Principal
 from api.web.deps import allow
 
-router = APIRouter(prefix="/api/v1", tags=["API"])
+router = APIRouter(prefix="/api/v1", tags=["API"], responses=API_ERROR_RESPONSES)
 
 PURPOSE = "antal via API"
 
@@ -104,7 +105,7 @@ def _invalid(errors: list[counts_service.ParamError]) -> JSONResponse:
     responses={
         200: {"model": CountsOut, "description": "Antal per grupp; grupper med 0 rapporter utelämnas",
               "content": {"application/json": {"example": _EXAMPLE}}},
-        422: {"description": "Ogiltig parameter: en lista med parameter, felkod och meddelande på svenska",
+        422: {"model": ErrorOut, "description": "Ogiltig parameter: en lista med parameter, felkod och meddelande på svenska",
               "content": {"application/json": {"example": _ERROR_EXAMPLE}}},
     },
 )
