@@ -95,7 +95,9 @@ def validation_errors_sv(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
 class FieldErrorOut(BaseModel):
     """One refused value: where (a field, parameter or header), a stable code, a Swedish message."""
 
-    field: str = Field(description="Fältet, parametern eller huvudet, t.ex. `observationer[0].datum`; tomt för hela begäran")
+    field: str = Field(
+        description="Fältet, parametern eller huvudet, t.ex. `observationer[0].datum`; tomt för hela begäran"
+    )
     code: str = Field(description="Felkod för maskiner, t.ex. `future_date`, `missing`, `json_invalid`")
     message: str = Field(description="Meddelande på svenska")
     row: int | None = Field(default=None, description="Observationens nummer (1, 2, …) när felet gäller en rad")
@@ -114,7 +116,9 @@ def _error_response(description: str) -> dict[str, Any]:
 
 # What every JSON API route may answer besides success; routes add their own 422 description and example.
 API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: _error_response("Inte inloggad: API-nyckel (`Authorization: Bearer …`) eller inloggning saknas eller gäller inte"),
+    401: _error_response(
+        "Inte inloggad: API-nyckel (`Authorization: Bearer …`) eller inloggning saknas eller gäller inte"
+    ),
     403: _error_response("Rollen eller API-nyckeln har inte behörighet till anropet"),
     422: _error_response("Ogiltiga uppgifter: en lista med fält, felkod och meddelande på svenska"),
 }

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.records import MAX_INVOLVED, MAX_ROW_ID
 
 
 class ObservationIn(BaseModel):
     """One observation. Give a place as lat/lon, x/y (SWEREF 99 TM), plats_id or plats."""
+
+    model_config = ConfigDict(extra="forbid")  # ingest.form refuses unknown fields: say so in the schema
 
     kategori: str = Field(description="Kategorikod eller namn, t.ex. 'klotter'")
     datum: str = Field(description="ÅÅÅÅ-MM-DD, eller 'under veckan' tillsammans med vecka")
@@ -26,6 +28,8 @@ class ObservationIn(BaseModel):
 
 
 class SubmissionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     observationer: list[ObservationIn] = Field(min_length=1)
 
 

@@ -105,7 +105,8 @@ def _invalid(errors: list[counts_service.ParamError]) -> JSONResponse:
     responses={
         200: {"model": CountsOut, "description": "Antal per grupp; grupper med 0 rapporter utelämnas",
               "content": {"application/json": {"example": _EXAMPLE}}},
-        422: {"model": ErrorOut, "description": "Ogiltig parameter: en lista med parameter, felkod och meddelande på svenska",
+        422: {"model": ErrorOut,
+              "description": "Ogiltig parameter: en lista med parameter, felkod och meddelande på svenska",
               "content": {"application/json": {"example": _ERROR_EXAMPLE}}},
     },
 )
