@@ -56,6 +56,12 @@ def create_app(
     for router in ROUTERS:
         _document_only_the_json_api(router)
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])
+    # Every route's path pattern and methods: a 405 names all methods of the path, not only those of the
+    # first route that matched it (GET and POST /login are two routes).
+    app.state.route_methods = [
+        (route.path_regex, frozenset(route.methods or ()))
+        for router in ROUTERS for route in router.routes if isinstance(route, APIRoute)
+    ]
     _document_request_shapes(app)
     return app
 

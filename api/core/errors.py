@@ -124,6 +124,15 @@ API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _allow_header(request: Request) -> dict[str, str]:
+    """`Allow` with every method of every route on the request's path (RFC 9110), when the app lists them."""
+    routes = getattr(request.app.state, "route_methods", None)
+    if not routes:
+        return {}
+    methods = {m for pattern, route_methods in routes if pattern.match(request.url.path) for m in route_methods}
+    return {"Allow": ", ".join(sorted(methods))} if methods else {}
+
+
 def _wants_html(request: Request) -> bool:
     """Pages answer with HTML; everything under /api/ answers with JSON."""
     return not request.url.path.startswith("/api/")
@@ -185,6 +194,8 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         messages = {404: "Sidan finns inte.", 405: "Metoden är inte tillåten."}
         message = messages.get(exc.status_code, str(exc.detail))
+        if exc.status_code == 405:
+            exc.headers = {**(exc.headers or {}), **_allow_header(request)}
         if _wants_html(request):
             templates = request.app.state.templates
             return templates.TemplateResponse(
