@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser pytest wheel-smoke bench lint lock browser clean check-python
+.PHONY: demo test test-nobrowser pytest wheel-smoke bench fuzz lint lock browser clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -83,6 +83,21 @@ wheel-smoke: $(UV)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
+
+# Schemathesis over the OpenAPI document (tests/api/test_openapi_fuzz.py, in-process, the demo kommun, an
+# API token and an analyst's session) with many more cases than the short run in the suite: FUZZ_EXAMPLES
+# per operation and phase, on SQLite and then on PostgreSQL when LAGESBILD_TEST_DATABASE_URL is set.
+# FUZZ_SEED=n generates other cases than the fixed seed of CI.
+FUZZ_EXAMPLES ?= 300
+FUZZ_ENV = LAGESBILD_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(if $(FUZZ_SEED),LAGESBILD_FUZZ_SEED=$(FUZZ_SEED))
+fuzz: $(STAMP)
+	env -u LAGESBILD_TEST_DATABASE_URL $(FUZZ_ENV) $(BIN)/pytest -p no:xdist -q -s tests/api/test_openapi_fuzz.py
+	@if [ -n "$$LAGESBILD_TEST_DATABASE_URL" ]; then \
+	  echo "PostgreSQL: $$LAGESBILD_TEST_DATABASE_URL"; \
+	  $(FUZZ_ENV) $(BIN)/pytest -p no:xdist -q -s tests/api/test_openapi_fuzz.py; \
+	else \
+	  echo "LAGESBILD_TEST_DATABASE_URL saknas: körningen mot PostgreSQL hoppas över (se README, Tester)"; \
+	fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(CODE) tests
