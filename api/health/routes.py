@@ -22,7 +22,8 @@ def _head_revision(request: Request) -> str | None:
     return head
 
 
-@router.get("/healthz", dependencies=[Depends(public)])
+@router.get("/healthz", dependencies=[Depends(public)],
+            responses={503: {"description": "Databasen svarar inte eller är inte på senaste migreringen"}})
 def healthz(request: Request) -> JSONResponse:
     """200 `ok`/`degraded` while the database answers at the newest migration; 503 `fel` otherwise."""
     clock: Clock = getattr(request.app.state, "clock", None) or current_clock()

@@ -13,7 +13,7 @@ from api.categories import service as category_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import API_ERROR_RESPONSES, ErrorOut
 from api.reports import api_service
-from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn
+from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn, SubmissionOut
 from api.users.principal import API_TOKEN_ROLE, Principal
 from api.web.deps import ALL_USER_ROLES, allow
 
@@ -52,7 +52,9 @@ _ERROR_RESPONSE = {
             }},
         }
     },
-    responses={200: {"description": "Allt fanns redan (upprepad begäran)"}, 422: _ERROR_RESPONSE},
+    responses={201: {"model": SubmissionOut, "description": "Lagrat"},
+               200: {"model": SubmissionOut, "description": "Allt fanns redan (upprepad begäran)"},
+               422: _ERROR_RESPONSE},
 )
 async def submit_reports(
     request: Request,

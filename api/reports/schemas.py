@@ -33,6 +33,27 @@ class SubmissionIn(BaseModel):
     observationer: list[ObservationIn] = Field(min_length=1)
 
 
+class StoredReportOut(BaseModel):
+    """What became of one observation of the request, in input order."""
+
+    rad: int = Field(description="Observationens nummer i begäran (1, 2, …)")
+    id: int = Field(description="Rapportens id")
+    status: str = Field(description="`skapad`, eller `fanns_redan` för en upprepad observation")
+    omrade: str | None = Field(description="Områdeskod där rapporten placerades, eller null (kommunnivå)")
+    misstankt_dubblett_av: int | None = Field(description="Id för en rapport som den troligen är en dubblett av")
+
+
+class SubmissionOut(BaseModel):
+    """The answer to a stored submission (201 when something new was stored, 200 when all existed)."""
+
+    mottagna: int
+    skapade: int
+    fanns_redan: int
+    personnummer_maskerade: int
+    meddelanden: list[str]
+    rapporter: list[StoredReportOut]
+
+
 SUBMISSION_EXAMPLES = {
     "en": {
         "summary": "En observation",
