@@ -10,7 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from api.core.clock import Clock, ClockMiddleware
 from api.core.config import Settings
 from api.core.db import Database, make_engine
-from api.core.deps import row_ids_in_range
+from api.core.deps import row_ids_in_range, single_query_values
 from api.core.errors import install_error_handlers
 from api.core.ratelimit import LoginLimiter
 from api.core.templating import make_templates
@@ -55,7 +55,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
         _document_only_the_json_api(router)
-        app.include_router(router, dependencies=[Depends(row_ids_in_range)])
+        app.include_router(router, dependencies=[Depends(row_ids_in_range), Depends(single_query_values)])
     # Every route's path pattern and methods: a 405 names all methods of the path, not only those of the
     # first route that matched it (GET and POST /login are two routes).
     app.state.route_methods = [

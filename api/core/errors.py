@@ -73,6 +73,7 @@ _PYDANTIC_MESSAGES_SV = {
     "model_attributes_type": "Fel format.",
     "enum": "Ogiltigt val.",
     "literal_error": "Ogiltigt val.",
+    "multiple_values": "Parametern får bara anges en gång.",
 }
 
 

@@ -101,3 +101,21 @@ def test_405_names_the_allowed_methods(client):  # type: ignore[no-untyped-def]
     page = client.delete("/login")
     assert page.status_code == 405
     assert sorted(page.headers["allow"].split(", ")) == ["GET", "POST"]
+
+
+def test_a_query_parameter_taken_once_may_not_be_repeated(client, session, world):  # type: ignore[no-untyped-def]
+    # Found by `make fuzz`: FastAPI used the last of ?limit=…&limit=… where the document allows one value.
+    headers = {"Authorization": f"Bearer {_token(session, world)}"}
+    response = client.get("/api/v1/places?q=a&limit=true&limit=6", headers=headers)
+    assert response.status_code == 422
+    assert response.json()["errors"] == [
+        {"field": "limit", "code": "multiple_values", "message": "Parametern får bara anges en gång."}]
+    assert client.get("/api/v1/places?q=a&limit=6", headers=headers).status_code == 200
+    # A parameter documented as a list may repeat (counts' category and area).
+    login(client, world.user("analytiker").email, PASSWORD)
+    counts = client.get("/api/v1/counts?from=2026-07-01&to=2026-09-30&category=klotter&category=skadegorelse")
+    assert counts.status_code == 200, counts.text
+    assert counts.json()["filter"]["category"] == ["klotter", "skadegorelse"]
+    twice = client.get("/api/v1/counts?from=2026-07-01&from=2026-07-02&to=2026-09-30")
+    assert twice.status_code == 422
+    assert twice.json()["errors"][0]["field"] == "from"
