@@ -41,7 +41,9 @@ from tests.conftest import _worker, database_url_for, drop_schema, login, make_t
 
 EXAMPLES = int(os.environ.get("LAGESBILD_FUZZ_EXAMPLES", "25"))
 
-# Checks left out here because another branch of issue 11 fixes what they find (the integrator re-enables):
+# Checks left out because another branch of issue 11 fixes what they find (the integrator re-enables them).
+# None today: the input branch's 500s are kept out of the generated cases instead, see
+# `_without_input_branch_findings` and `_distinct_observations`.
 EXCLUDED_CHECKS: list[str] = []
 # Operations that refuse some schema-valid input with 422 after checking it against the kommun's data.
 BUSINESS_RULE_422 = [("POST", "/api/v1/reports"), ("GET", "/api/v1/counts")]
@@ -263,11 +265,3 @@ def test_every_operation_with_an_analysts_session(seeded_app: FastAPI, analyst_h
     assert result.answered("GET /api/v1/counts", 200) > 0, result.statuses
     assert result.answered("GET /api/v1/places", 200) > 0, result.statuses
     assert result.answered("POST /api/v1/reports", 403) > 0, result.statuses
-
-
-def test_the_document_holds_the_json_api_only(seeded_app: FastAPI) -> None:
-    paths = sorted(seeded_app.openapi()["paths"])
-    assert paths == ["/api/v1/areas", "/api/v1/categories", "/api/v1/counts", "/api/v1/places",
-                     "/api/v1/reports", "/healthz"]
-
-
