@@ -58,7 +58,10 @@ def serve(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
-        proxy_headers=True,
+        # X-Forwarded-Proto/-For are read only from LAGESBILD_TRUSTED_PROXIES, the same proxies whose
+        # X-Forwarded-For api.core.client_address reads (uvicorn's own default trusts 127.0.0.1).
+        proxy_headers=bool(settings.trusted_proxy_networks),
+        forwarded_allow_ips=[str(network) for network in settings.trusted_proxy_networks],
     )
 
 

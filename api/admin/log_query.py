@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "login_failed": "Misslyckad inloggning",
     "login_locked": "Inloggning spärrad",
     "login_rate_limited": "För många inloggningsförsök",
+    "login_throttled": "Inloggning fördröjd efter misslyckade försök",
     "logout": "Utloggning",
     "access_denied": "Nekad åtkomst",
     "report.read": "Läsning av rapporter",

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_limit
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.core.client_address import IPNetwork, parse_networks
 from api.core.clock import Clock, clock_from_settings
 
 PLACEHOLDER_SECRET = "change-me-development-only"
@@ -46,7 +48,19 @@ class Settings(BaseSettings):
 
     cookie_secure: bool = True
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
-    login_rate_limit: str = "10/minute"
+    login_rate_limit: str = Field(
+        default="10/minute", description="Login attempts per real client address (see trusted_proxies)"
+    )
+    login_account_rate_limit: str = Field(
+        default="30/minute", description="Login attempts per account, from all addresses together"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Addresses/CIDRs of the reverse proxies in front of the app, comma-separated; only a request "
+            "from one of them has its client address read from X-Forwarded-For. Unset = trust none."
+        ),
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -76,6 +90,26 @@ class Settings(BaseSettings):
                 "ange t.ex. Europe/Stockholm och 2026-12-31 eller 2026-12-31T08:30"
             ) from exc
         return self
+
+    @model_validator(mode="after")
+    def _check_limits_and_proxies(self) -> Settings:
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ValueError(f"LAGESBILD_TRUSTED_PROXIES: {exc}.") from exc
+        for name in ("login_rate_limit", "login_account_rate_limit"):
+            try:
+                parse_limit(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(
+                    f"LAGESBILD_{name.upper()} kan inte tolkas ({exc}); ange t.ex. 10/minute"
+                ) from exc
+        return self
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        """LAGESBILD_TRUSTED_PROXIES as networks (empty: X-Forwarded-For is never read)."""
+        return parse_networks(self.trusted_proxies)
 
     def make_clock(self) -> Clock:
         """The installation's clock (fixed when LAGESBILD_CLOCK_AT is set)."""

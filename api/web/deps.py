@@ -13,6 +13,7 @@ from fastapi import Request
 from sqlmodel import Session
 
 from api.audit import service as audit_service
+from api.core.client_address import client_address
 from api.core.config import Settings
 from api.core.deps import SessionDep
 from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated
@@ -33,7 +34,10 @@ def session_cookie_name(settings: Settings) -> str:
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The real client's address: X-Forwarded-For is read only from LAGESBILD_TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else ""
+    settings: Settings = request.app.state.settings
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxy_networks)
 
 
 def load_principal(request: Request, session: Session) -> Principal | None:

@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep, SettingsDep
-from api.core.errors import AppError, RateLimited
+from api.core.errors import AppError
 from api.core.security import new_token
 from api.core.time import utcnow
+from api.users import login_throttle
 from api.users import service as user_service
 from api.users.principal import Principal
 from api.web.deps import (
@@ -78,17 +79,18 @@ async def login(
 ) -> Response:
     await check_csrf(request, None)
     ip = _client_ip(request)
-    limiter = request.app.state.login_limiter
-    if not limiter.hit(settings.login_rate_limit, ip):
-        audit_service.record(session=session, action="login_rate_limited", actor=email[:200], ip=ip)
-        session.commit()
-        raise RateLimited()
     next_url = _safe_next(next)
-    failures = user_service.recent_failed_logins(session=session, email=email, now=utcnow())
-    if failures >= user_service.MAX_FAILED_LOGINS_PER_ACCOUNT:
-        audit_service.record(session=session, action="login_locked", actor=email[:200], ip=ip)
+    refusal = login_throttle.login_refusal(
+        session=session, limiter=request.app.state.login_limiter, address_limit=settings.login_rate_limit,
+        account_limit=settings.login_account_rate_limit, email=user_service.normalise_email(email)[:200],
+        address=ip, now=utcnow(),
+    )
+    if refusal is not None:
+        audit_service.record(session=session, action=refusal.action, actor=email[:200], ip=ip)
         session.commit()
-        raise RateLimited()
+        response = _login_form(request, next_url=next_url, error=refusal.message, email=email, status_code=429)
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
     user = user_service.authenticate(session=session, email=email, password=password)
     if user is None:
         audit_service.record(

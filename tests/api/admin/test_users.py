@@ -11,6 +11,7 @@ from sqlmodel import select
 from api.audit import service as audit_service
 from api.core.security import verify_password
 from api.core.time import utcnow
+from api.users import login_throttle
 from api.users import service as user_service
 from api.users.models import User, UserSession
 from tests.api.admin.helpers import as_admin, events, post
@@ -174,8 +175,8 @@ def test_deactivated_user_cannot_log_in_and_loses_sessions(client, world, sessio
 
 def test_unlock_a_locked_account(client, world, session):
     target = world.user("polis")
-    for _ in range(user_service.MAX_FAILED_LOGINS_PER_ACCOUNT):
-        audit_service.record(session=session, action="login_failed", actor=target.email)
+    for _ in range(login_throttle.FREE_FAILURES):
+        audit_service.record(session=session, action="login_failed", actor=target.email, ip="testclient")
     session.commit()
     assert _login_status(client, target.email, PASSWORD) == 429
     csrf = as_admin(client, world)
@@ -191,17 +192,23 @@ def test_unlock_a_locked_account(client, world, session):
 def test_unlock_only_clears_failures_before_it(session, world):
     target = world.user("polis")
     now = utcnow()
-    audit_service.record(session=session, action="login_failed", actor=target.email)
+    for _ in range(login_throttle.FREE_FAILURES):
+        audit_service.record(session=session, action="login_failed", actor=target.email, ip="198.51.100.1")
+    session.flush()
+    assert user_service.locked_user_ids(session=session, users=[target], now=now) == {target.id}
     audit_service.record(session=session, action=user_service.UNLOCK_ACTION, actor="admin@1880.example",
                          object_type="user", object_id=target.id)
     session.flush()
     later = now + timedelta(seconds=5)
     for _ in range(3):
-        event = audit_service.record(session=session, action="login_failed", actor=target.email)
+        event = audit_service.record(session=session, action="login_failed", actor=target.email,
+                                     ip="198.51.100.1")
         event.occurred_at = later
     session.flush()
-    assert user_service.recent_failed_logins(session=session, email=target.email, now=later) == 3
+    counted = login_throttle.failures(session=session, email=target.email, address="198.51.100.1", now=later)
+    assert counted.count == 3
     assert user_service.locked_user_ids(session=session, users=[target], now=later) == set()
+    assert not user_service.is_locked(session=session, user=target, now=later)
 
 
 def test_reset_password_generated_and_chosen(client, world, session):
