@@ -162,7 +162,7 @@ async def reset_password(request: Request, session: SessionDep, principal: Admin
     values = await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
-    password = user_forms.check_password(values, errors)
+    password = user_forms.check_password(values, errors, email=user.email, name=user.name)
     if errors:
         return _detail_page(request, session, principal, user, errors=errors, status_code=422)
     generated = not password

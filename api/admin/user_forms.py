@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from api.admin._common import parse_id
-from api.core.security import MIN_PASSWORD_LENGTH
 from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import ROLE_LABELS, Role, User
+from api.users.password_policy import password_problem
 
 ROLES = {role.value: label for role, label in ROLE_LABELS.items()}
-MAX_PASSWORD_LENGTH = 200
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -72,11 +71,11 @@ def check_email(session: Session, values: dict[str, str], errors: dict[str, str]
     return email
 
 
-def check_password(values: dict[str, str], errors: dict[str, str]) -> str:
-    """The admin's chosen password, or "" to generate one (errors are added to `errors`)."""
+def check_password(values: dict[str, str], errors: dict[str, str], *, email: str, name: str) -> str:
+    """The admin's chosen password for the user with this e-mail and name, or "" to generate one (errors
+    are added to `errors`; the policy is api.users.password_policy)."""
     password = values.get("losenord", "")
-    if password and len(password) < MIN_PASSWORD_LENGTH:
-        errors["losenord"] = f"Lösenord: minst {MIN_PASSWORD_LENGTH} tecken, eller lämna tomt för ett slumpat."
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors["losenord"] = f"Lösenord: högst {MAX_PASSWORD_LENGTH} tecken."
+    problem = password_problem(password, email=email, name=name) if password else None
+    if problem:
+        errors["losenord"] = f"Lösenord: {problem} Eller lämna fältet tomt för ett slumpat lösenord."
     return password

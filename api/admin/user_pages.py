@@ -54,7 +54,7 @@ async def create_user(request: Request, session: SessionDep, principal: Admin) -
     errors: dict[str, str] = {}
     account = user_forms.check_account(session, principal.kommun_code, values, errors)
     email = user_forms.check_email(session, values, errors)
-    password = user_forms.check_password(values, errors)
+    password = user_forms.check_password(values, errors, email=email, name=values.get("namn", ""))
     if errors or account is None:
         values.pop("losenord", None)  # a password is never sent back to the browser
         return _new_page(request, session, principal, values=values, errors=errors, status_code=422)

@@ -10,7 +10,6 @@ from sqlmodel import Session, col, func, select
 from api.audit.models import AuditEvent
 from api.core.errors import AppError, NotFound
 from api.core.security import (
-    MIN_PASSWORD_LENGTH,
     hash_password,
     new_token,
     token_hash,
@@ -20,6 +19,7 @@ from api.core.time import utcnow
 from api.organisations.models import Organisation
 from api.users import login_throttle
 from api.users.models import ApiToken, Role, User, UserKommun, UserSession
+from api.users.password_policy import password_problem
 
 # Argon2 verification of a dummy hash keeps the time of an unknown e-mail close to a wrong password.
 _DUMMY_HASH = hash_password("dummy-password-for-timing")
@@ -43,8 +43,9 @@ def create_user(
 ) -> User:
     """Create an active user granted the given kommuner."""
     role = Role(role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AppError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    problem = password_problem(password, email=normalise_email(email), name=name)
+    if problem:
+        raise AppError(problem)
     if role == Role.inrapportor and organisation_id is None:
         raise AppError("En inrapportör måste höra till en organisation.")
     if not kommun_codes:
@@ -237,8 +238,9 @@ def account_change_problem(
 
 def set_password(*, session: Session, user: User, password: str) -> None:
     """Replace the user's password (argon2 hash; the clear text is never stored)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AppError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise AppError(problem)
     user.password_hash = hash_password(password)
     session.add(user)
 

@@ -6,6 +6,7 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from api.audit import service as audit_service
@@ -230,6 +231,35 @@ def test_reset_password_generated_and_chosen(client, world, session):
     chosen = post(client, f"/admin/anvandare/{target.id}/losenord", csrf, losenord="valt-av-admin-42")
     assert chosen.status_code == 303
     assert _login_status(client, target.email, "valt-av-admin-42") == 303
+
+
+@pytest.mark.parametrize(("password", "problem"), [
+    ("aaaaaaaaaa", "minst 12 tecken (det har 10)"),
+    ("1234567890", "minst 12 tecken (det har 10)"),
+    ("password12", "minst 12 tecken (det har 10)"),
+    ("aaaaaaaaaaaa", "upprepade tecken"),
+    ("password1234", "ett av de vanligaste lösenorden"),
+    ("nina@skolan.example", "får inte innehålla din e-postadress"),
+    ("Nina Nyberg 1990", "får inte innehålla ditt namn"),
+])
+def test_admin_cannot_set_a_weak_password(client, world, session, password, problem):
+    csrf = as_admin(client, world)
+    response = _new_user(client, csrf, losenord=password)
+    assert response.status_code == 422
+    error = response.text.split('id="losenord-fel"')[1].split("</")[0]
+    assert problem in error and "lämna fältet tomt för ett slumpat lösenord" in error
+    assert password not in response.text  # the message never repeats the password
+    assert session.exec(select(User).where(User.email == "nina@skolan.example")).first() is None
+
+
+def test_reset_refuses_the_users_own_email_as_password(client, world, session):
+    target = world.user("granskare")
+    csrf = as_admin(client, world)
+    response = post(client, f"/admin/anvandare/{target.id}/losenord", csrf, losenord=target.email.upper())
+    assert response.status_code == 422
+    assert "Lösenordet får inte innehålla din e-postadress." in response.text
+    session.refresh(target)
+    assert verify_password(PASSWORD, target.password_hash)
 
 
 def test_revoke_all_sessions_logs_the_user_out(client, world, session, app):
