@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import threading
-from typing import Any
+from typing import Any, cast
 
 from zxcvbn import zxcvbn
 
@@ -74,7 +74,7 @@ def _containment_problem(password: str, email: str, name: str) -> str | None:
 
 def _estimate(password: str, user_inputs: list[str]) -> dict[str, Any]:
     with _ZXCVBN_LOCK:
-        return zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=user_inputs)
+        return cast(dict[str, Any], zxcvbn(password[:_ESTIMATED_LENGTH], user_inputs=user_inputs))
 
 
 def _weakness(result: dict[str, Any], personal: set[str]) -> str:
