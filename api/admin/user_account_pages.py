@@ -150,7 +150,7 @@ async def activate_user(request: Request, session: SessionDep, principal: Admin,
 async def unlock_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
-    # The unlock is itself the record the lock check reads (see user_service.recent_failed_logins).
+    # The unlock is itself the record the delay check reads (see api.users.login_throttle.failures).
     audit(request, session, principal, user_service.UNLOCK_ACTION, object_type="user", object_id=user_id,
           details={"epost": user.email})
     session.commit()

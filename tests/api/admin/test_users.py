@@ -181,10 +181,10 @@ def test_unlock_a_locked_account(client, world, session):
     session.commit()
     assert _login_status(client, target.email, PASSWORD) == 429
     csrf = as_admin(client, world)
-    assert "Spärrad" in client.get("/admin/anvandare").text
+    assert "Fördröjd" in client.get("/admin/anvandare").text
     assert "Lås upp kontot" in client.get(f"/admin/anvandare/{target.id}").text
     assert post(client, f"/admin/anvandare/{target.id}/las-upp", csrf).status_code == 303
-    assert "Spärrad" not in client.get("/admin/anvandare").text
+    assert "Fördröjd" not in client.get("/admin/anvandare").text
     [event] = events(session, "user.unlock")
     assert (event.object_type, event.object_id, event.kommun_code) == ("user", str(target.id), "1880")
     assert _login_status(client, target.email, PASSWORD) == 303
