@@ -50,6 +50,7 @@ def serve(
     """Starta webbservern."""
     import uvicorn
 
+    from api.core.client_address import uvicorn_proxy_options
     from api.main import create_app
 
     settings = Settings()
@@ -58,10 +59,8 @@ def serve(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
-        # X-Forwarded-Proto/-For are read only from LAGESBILD_TRUSTED_PROXIES, the same proxies whose
-        # X-Forwarded-For api.core.client_address reads (uvicorn's own default trusts 127.0.0.1).
-        proxy_headers=bool(settings.trusted_proxy_networks),
-        forwarded_allow_ips=[str(network) for network in settings.trusted_proxy_networks],
+        # X-Forwarded-Proto/-For only from LAGESBILD_TRUSTED_PROXIES, as api.core.client_address reads them.
+        **uvicorn_proxy_options(settings.trusted_proxy_networks),
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -21,6 +22,12 @@ def parse_networks(text: str) -> tuple[IPNetwork, ...]:
         except ValueError as exc:
             raise ValueError(f"'{entry}' är varken en IP-adress eller ett nät (CIDR)") from exc
     return tuple(networks)
+
+
+def uvicorn_proxy_options(trusted: Sequence[IPNetwork]) -> dict[str, Any]:
+    """uvicorn's proxy settings for these trusted proxies: X-Forwarded-Proto/-For are read from them
+    only (uvicorn's own default trusts 127.0.0.1 whatever the installation says)."""
+    return {"proxy_headers": bool(trusted), "forwarded_allow_ips": [str(network) for network in trusted]}
 
 
 def _address(text: str) -> IPAddress | None:

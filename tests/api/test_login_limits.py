@@ -212,3 +212,60 @@ def test_trusted_proxies_setting_is_checked_and_named(test_settings: Settings) -
         Settings(**{**test_settings.model_dump(), "trusted_proxies": "10.0.0.0/8,proxy.lan"})
     with pytest.raises(ValidationError, match="LAGESBILD_LOGIN_ACCOUNT_RATE_LIMIT"):
         Settings(**{**test_settings.model_dump(), "login_account_rate_limit": "många"})
+
+
+# --- through a real uvicorn server, configured as `lagesbild serve` configures it --------------------------
+
+@pytest.mark.parametrize(("trusted", "recorded"), [("127.0.0.1", "203.0.113.44"), ("", "127.0.0.1")])
+def test_real_server_reads_forwarded_for_only_from_trusted_proxies(
+    tmp_path, test_today, clock, trusted, recorded,
+):  # type: ignore[no-untyped-def]
+    import socket
+    import threading
+    import time
+
+    import httpx
+    import uvicorn
+    from sqlmodel import Session
+
+    from api.core import migrate
+    from api.core.client_address import uvicorn_proxy_options
+    from api.core.clock import using_clock
+    from api.core.db import Database, make_engine
+    from tests.conftest import database_url_for, drop_schema, make_test_settings
+    from tests.factories import build_world
+
+    settings = make_test_settings(database_url_for(tmp_path, "proxy_" + tmp_path.name[-8:]), tmp_path,
+                                  today=test_today)
+    # Plain HTTP on loopback: the cookies may not be Secure here.
+    settings = settings.model_copy(update={"trusted_proxies": trusted, "cookie_secure": False})
+    database = Database(make_engine(settings))
+    migrate.upgrade(database.engine)
+    with using_clock(clock), Session(database.engine) as session:
+        build_world(session)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(
+        create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port, log_level="warning",
+        **uvicorn_proxy_options(settings.trusted_proxy_networks)))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        for _ in range(200):
+            if server.started:
+                break
+            time.sleep(0.05)
+        headers = {"X-Forwarded-For": "198.51.100.99, 203.0.113.44"}
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as http:
+            token = csrf_from(http.get("/login").text)
+            response = http.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303
+        with Session(database.engine) as session:
+            [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "login")).all()
+        assert event.ip == recorded
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        database.engine.dispose()
+        drop_schema(settings.resolved_database_url)
