@@ -59,6 +59,7 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         proxy_headers=True,
+        server_header=False,  # no "server: uvicorn" banner
     )
 
 
