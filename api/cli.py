@@ -59,6 +59,7 @@ def serve(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
+        server_header=False,  # no "server: uvicorn" banner
         # X-Forwarded-Proto/-For only from LAGESBILD_TRUSTED_PROXIES, as api.core.client_address reads them.
         **uvicorn_proxy_options(settings.trusted_proxy_networks),
     )

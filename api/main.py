@@ -12,6 +12,7 @@ from api.core.db import Database, make_engine
 from api.core.deps import row_ids_in_range
 from api.core.errors import install_error_handlers
 from api.core.ratelimit import LoginLimiter
+from api.core.security_headers import SecurityHeadersMiddleware
 from api.core.templating import make_templates
 from api.jobs.scheduler import scheduler_lifespan
 from api.reports.schemas import openapi_components
@@ -51,6 +52,10 @@ def create_app(
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Outermost of ours: column defaults (created_at …) read the app's clock in every request.
     app.add_middleware(ClockMiddleware, clock=app.state.clock)
+    # Outermost: every response the app answers, error pages and static files included.
+    app.add_middleware(
+        SecurityHeadersMiddleware, tile_url=settings.map_tile_url, https=settings.served_over_https
+    )
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
         app.include_router(router, dependencies=[Depends(row_ids_in_range)])

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     period_kind: Literal["kvartal", "tertial"] = "kvartal"
 
     cookie_secure: bool = True
+    served_over_https: bool = Field(
+        default=False,
+        description="The site is served over HTTPS (e.g. behind a TLS proxy): send HSTS on every response",
+    )
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
     login_rate_limit: str = Field(
         default="10/minute", description="Login attempts per real client address (see trusted_proxies)"
