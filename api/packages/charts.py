@@ -1,4 +1,4 @@
-"""Static PNG charts for the kvartalsanalys package: Gi* map, KDE map and weekly trends.
+"""Static PNG charts for the kvartalsanalys package: hotspot map, KDE map and weekly trends.
 
 Drawn with matplotlib (Agg) from the areas in EPSG:3006: no tiles, no network, and the same input
 always gives the same bytes (fixed sizes, no timestamps in the PNG metadata).
@@ -7,6 +7,7 @@ always gives the same bytes (fixed sizes, no timestamps in the PNG metadata).
 from __future__ import annotations
 
 import io
+import textwrap
 
 import geopandas as gpd
 import matplotlib
@@ -16,14 +17,18 @@ import pandas as pd
 matplotlib.use("Agg")  # no display on a server; must precede pyplot
 
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.patches import Patch  # noqa: E402
+from matplotlib.patches import Patch, PathPatch  # noqa: E402
+from matplotlib.path import Path as MplPath  # noqa: E402
 from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from analysis.density import DensitySurface  # noqa: E402
 
-HOTSPOT_COLOURS = {"hot": "#b3001b", "cold": "#1f5fa8", "ns": "#e3e6ea"}
-HOTSPOT_LABELS = {"hot": "Hotspot (signifikant fler)", "cold": "Coldspot (signifikant färre)",
-                  "ns": "Inte signifikant"}
+#: Fill by the area layer (`excess_class`); the cluster layer (`in_cluster`) is a thick outline.
+HOTSPOT_COLOURS = {"hot": "#b3001b", "ns": "#e3e6ea"}
+HOTSPOT_LABELS = {"hot": "Förhöjt område", "ns": "Inte förhöjt"}
+CLUSTER_EDGE = "#1b1f24"
+CLUSTER_LABEL = "I kluster (tjock kant)"
+NOT_ADJUSTED_SV = "Antal händelser, inte justerade för områdenas storlek (befolkning)."
 TEXT_COLOUR = "#1b1f24"
 MUTED = "#4a5360"
 MAX_LABELLED_AREAS = 40
@@ -52,28 +57,49 @@ def _labels(axes, areas: gpd.GeoDataFrame) -> None:  # type: ignore[no-untyped-d
 
 def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
                     *, width_cm: float = 16.0) -> bytes:
-    """The areas coloured by Gi* class (hot / cold / not significant) with a legend."""
+    """The areas filled by the area-excess layer, areas marked in a cluster outlined thickly.
+
+    `hotspots` is `analysis.hotspot_layers.hotspot_layers`' frame (indexed by area code). Without a
+    population the counts are not rates, and the map says so under the legend.
+    """
     size = width_cm / 2.54
     figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
     try:
+        codes = areas["area_code"] if len(areas) else pd.Series([], dtype=object)
+        if hotspots is not None:
+            classes = hotspots["excess_class"].reindex(codes).fillna("ns")
+            marked = hotspots["in_cluster"].reindex(codes).fillna(False).astype(bool)
+        else:
+            classes = pd.Series("ns", index=codes)
+            marked = pd.Series(False, index=codes)
         if len(areas):
-            classes = (hotspots["hotspot_class"].reindex(areas["area_code"]).fillna("ns")
-                       if hotspots is not None else pd.Series("ns", index=areas["area_code"]))
             colours = [HOTSPOT_COLOURS.get(c, HOTSPOT_COLOURS["ns"]) for c in classes]
             areas.plot(ax=axes, color=colours, edgecolor="white", linewidth=0.8)
             areas.boundary.plot(ax=axes, color=TEXT_COLOUR, linewidth=0.3)
+            if marked.any():
+                areas[marked.to_numpy()].boundary.plot(ax=axes, color=CLUSTER_EDGE, linewidth=2.0)
             _labels(axes, areas)
         axes.set_axis_off()
         axes.set_aspect("equal")
         handles = [Patch(facecolor=colour, edgecolor=TEXT_COLOUR, label=HOTSPOT_LABELS[key])
                    for key, colour in HOTSPOT_COLOURS.items()]
-        axes.legend(handles=handles, title="Getis-Ord Gi*", loc="upper left",
+        handles.append(Patch(facecolor="white", edgecolor=CLUSTER_EDGE, linewidth=2.0,
+                             label=CLUSTER_LABEL))
+        per_capita = hotspots is not None and bool(hotspots["population"].notna().any())
+        axes.legend(handles=handles, title="Områden", loc="upper left",
                     bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7, title_fontsize=8)
+        if not per_capita:
+            axes.annotate("\n".join(_wrap(NOT_ADJUSTED_SV, 30)), xy=(1.02, 0.55),
+                          xycoords="axes fraction", ha="left", va="top", fontsize=6, color=MUTED)
         _source(axes)
         figure.tight_layout()
         return _png(figure)
     finally:
         plt.close(figure)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width)
 
 
 def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
@@ -87,6 +113,9 @@ def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
             density = np.where(surface.density > 0, surface.density, np.nan)
             image = axes.imshow(density, extent=(xmin, xmax, ymin, ymax), origin="upper",
                                 cmap="YlOrRd", interpolation="nearest")
+            if len(areas):
+                # Clipped to the areas' outline: no surface over the neighbouring kommuner.
+                image.set_clip_path(PathPatch(_outline_path(areas), transform=axes.transData))
             bar = figure.colorbar(image, ax=axes, fraction=0.035, pad=0.02)
             bar.set_label("rapporter per km²", fontsize=7)
             bar.ax.tick_params(labelsize=6)
@@ -100,6 +129,16 @@ def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
         return _png(figure)
     finally:
         plt.close(figure)
+
+
+def _outline_path(areas: gpd.GeoDataFrame) -> MplPath:
+    """The union of the areas as one matplotlib path (outer rings and holes)."""
+    union = areas.geometry.union_all()
+    polygons = list(getattr(union, "geoms", [union]))
+    rings = [ring for poly in polygons if poly.geom_type == "Polygon"
+             for ring in (poly.exterior, *poly.interiors)]
+    return MplPath.make_compound_path(*[MplPath(np.asarray(ring.coords)[:, :2], closed=True)
+                                        for ring in rings])
 
 
 def trend_png(weekly: pd.DataFrame, category_name: str, *, width_cm: float = 16.0) -> bytes:
