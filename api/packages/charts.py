@@ -46,13 +46,61 @@ def _source(axes, text: str = "Källa: SCB") -> None:  # type: ignore[no-untyped
                   fontsize=7, color=MUTED)
 
 
-def _labels(axes, areas: gpd.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
+def _labels(axes, areas: gpd.GeoDataFrame, fontsize: float = 6) -> None:  # type: ignore[no-untyped-def]
     if len(areas) > MAX_LABELLED_AREAS:
         return
     for name, point in zip(areas["area_name"], areas.representative_point(), strict=True):
-        axes.annotate(str(name), xy=(point.x, point.y), ha="center", va="center", fontsize=6,
+        axes.annotate(str(name), xy=(point.x, point.y), ha="center", va="center", fontsize=fontsize,
                       color=TEXT_COLOUR, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
-                                               "ec": "none", "alpha": 0.8})
+                                               "ec": "none", "alpha": 0.8}, annotation_clip=True)
+
+
+#: The inset shows the smaller half of the areas when their bounding box covers less than this
+#: share of the whole map: at kommun scale they are then too small to see (Örebro's central RegSO).
+INSET_MAX_SHARE = 0.05
+INSET_MIN_AREAS = 6
+
+
+def core_bounds(areas: gpd.GeoDataFrame) -> tuple[float, float, float, float] | None:
+    """The bounding box (with a 5 % margin) of the smaller half of the areas, if it needs an inset.
+
+    The rule: the areas at or below the median area; an inset when their box covers less than
+    `INSET_MAX_SHARE` of the box of all areas. None for fewer than `INSET_MIN_AREAS` areas.
+    """
+    if len(areas) < INSET_MIN_AREAS:
+        return None
+    size = areas.geometry.area
+    xmin, ymin, xmax, ymax = areas[size <= size.median()].total_bounds
+    x0, y0, x1, y1 = areas.total_bounds
+    if (xmax - xmin) * (ymax - ymin) > INSET_MAX_SHARE * (x1 - x0) * (y1 - y0):
+        return None
+    pad = 0.05 * max(xmax - xmin, ymax - ymin)
+    return xmin - pad, ymin - pad, xmax + pad, ymax + pad
+
+
+def _with_inset(figure, axes, areas: gpd.GeoDataFrame, draw) -> None:  # type: ignore[no-untyped-def]
+    """Draw the map with `draw(ax, labelled_areas)`, plus an inset of the urban core if needed."""
+    core = core_bounds(areas) if len(areas) else None
+    if core is None:
+        draw(axes, areas)
+        return
+    xmin, ymin, xmax, ymax = core
+    centre = areas.representative_point()
+    inside = ((centre.x >= xmin) & (centre.x <= xmax) & (centre.y >= ymin) & (centre.y <= ymax))
+    draw(axes, areas[~inside.to_numpy()])  # the core's names go in the inset
+    inset = axes.inset_axes((1.04, 0.0, 0.5, 0.5))
+    draw(inset, areas[inside.to_numpy()])
+    inset.set_xlim(xmin, xmax)
+    inset.set_ylim(ymin, ymax)
+    inset.set_aspect("equal")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    inset.set_xlabel("")
+    inset.set_ylabel("")
+    inset.set_title("Tätorten förstorad", fontsize=7, color=MUTED)
+    axes.indicate_inset_zoom(inset, edgecolor=MUTED)
+    # Room on the right for the legend and the inset (tight_layout does not see the inset).
+    figure.subplots_adjust(left=0.08, right=0.62, top=0.97, bottom=0.03)
 
 
 def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
@@ -60,7 +108,8 @@ def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
     """The areas filled by the area-excess layer, areas marked in a cluster outlined thickly.
 
     `hotspots` is `analysis.hotspot_layers.hotspot_layers`' frame (indexed by area code). Without a
-    population the counts are not rates, and the map says so under the legend.
+    population the counts are not rates, and the map says so under the legend. Small central
+    areas get an inset (`core_bounds`).
     """
     size = width_cm / 2.54
     figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
@@ -72,13 +121,17 @@ def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
         else:
             classes = pd.Series("ns", index=codes)
             marked = pd.Series(False, index=codes)
-        if len(areas):
+
+        def draw(ax, labelled: gpd.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
             colours = [HOTSPOT_COLOURS.get(c, HOTSPOT_COLOURS["ns"]) for c in classes]
-            areas.plot(ax=axes, color=colours, edgecolor="white", linewidth=0.8)
-            areas.boundary.plot(ax=axes, color=TEXT_COLOUR, linewidth=0.3)
+            areas.plot(ax=ax, color=colours, edgecolor="white", linewidth=0.8)
+            areas.boundary.plot(ax=ax, color=TEXT_COLOUR, linewidth=0.3)
             if marked.any():
-                areas[marked.to_numpy()].boundary.plot(ax=axes, color=CLUSTER_EDGE, linewidth=2.0)
-            _labels(axes, areas)
+                areas[marked.to_numpy()].boundary.plot(ax=ax, color=CLUSTER_EDGE, linewidth=2.0)
+            _labels(ax, labelled, 6 if ax is axes else 4.5)
+
+        if len(areas):
+            _with_inset(figure, axes, areas, draw)
         axes.set_axis_off()
         axes.set_aspect("equal")
         handles = [Patch(facecolor=colour, edgecolor=TEXT_COLOUR, label=HOTSPOT_LABELS[key])
@@ -89,10 +142,11 @@ def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
         axes.legend(handles=handles, title="Områden", loc="upper left",
                     bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7, title_fontsize=8)
         if not per_capita:
-            axes.annotate("\n".join(_wrap(NOT_ADJUSTED_SV, 30)), xy=(1.02, 0.55),
+            axes.annotate("\n".join(_wrap(NOT_ADJUSTED_SV, 30)), xy=(1.02, 0.72),
                           xycoords="axes fraction", ha="left", va="top", fontsize=6, color=MUTED)
         _source(axes)
-        figure.tight_layout()
+        if not axes.child_axes:
+            figure.tight_layout()
         return _png(figure)
     finally:
         plt.close(figure)
@@ -104,28 +158,39 @@ def _wrap(text: str, width: int) -> list[str]:
 
 def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
                     *, width_cm: float = 16.0) -> bytes:
-    """The kernel density surface (reports per km²) under the area boundaries."""
+    """The kernel density surface (reports per km²) clipped to the areas, under their boundaries."""
     size = width_cm / 2.54
     figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
     try:
-        if surface is not None:
-            xmin, ymin, xmax, ymax = surface.bounds
-            density = np.where(surface.density > 0, surface.density, np.nan)
-            image = axes.imshow(density, extent=(xmin, xmax, ymin, ymax), origin="upper",
-                                cmap="YlOrRd", interpolation="nearest")
+        images = []
+
+        def draw(ax, labelled: gpd.GeoDataFrame) -> None:  # type: ignore[no-untyped-def]
+            if surface is not None:
+                xmin, ymin, xmax, ymax = surface.bounds
+                density = np.where(surface.density > 0, surface.density, np.nan)
+                image = ax.imshow(density, extent=(xmin, xmax, ymin, ymax), origin="upper",
+                                  cmap="YlOrRd", interpolation="nearest")
+                if len(areas):
+                    # Clipped to the areas' outline: no surface over the neighbouring kommuner.
+                    image.set_clip_path(PathPatch(_outline_path(areas), transform=ax.transData))
+                images.append(image)
             if len(areas):
-                # Clipped to the areas' outline: no surface over the neighbouring kommuner.
-                image.set_clip_path(PathPatch(_outline_path(areas), transform=axes.transData))
-            bar = figure.colorbar(image, ax=axes, fraction=0.035, pad=0.02)
+                areas.boundary.plot(ax=ax, color=TEXT_COLOUR, linewidth=0.4)
+                _labels(ax, labelled, 6 if ax is axes else 4.5)
+
+        if len(areas):
+            _with_inset(figure, axes, areas, draw)
+        else:
+            draw(axes, areas)
+        if images:
+            bar = figure.colorbar(images[0], ax=axes, fraction=0.035, pad=0.02, location="left")
             bar.set_label("rapporter per km²", fontsize=7)
             bar.ax.tick_params(labelsize=6)
-        if len(areas):
-            areas.boundary.plot(ax=axes, color=TEXT_COLOUR, linewidth=0.4)
-            _labels(axes, areas)
         axes.set_axis_off()
         axes.set_aspect("equal")
         _source(axes)
-        figure.tight_layout()
+        if not axes.child_axes:
+            figure.tight_layout()
         return _png(figure)
     finally:
         plt.close(figure)

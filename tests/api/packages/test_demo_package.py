@@ -202,8 +202,15 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     _check_category_table(_section(text, "Per kategori, hela kommunen", "Största förändringarna"),
                           comparison, category_names)
     _check_ranking(_section(text, "3. Områden rangordnade", "4. Förändringar"), ranking, comparison, session)
-    _check_top_changes(_section(text, "Största förändringarna", "5. Hotspotkarta"), comparison)
+    _check_top_changes(_section(text, "Största förändringarna", "5. Förhöjda områden"), comparison)
     _check_insatser_and_loften(text, session)
+    # The PDF's hotspot section agrees with hotspots_omrade.csv: the marked areas, or none.
+    marked = hotspots[(hotspots.forhojt != "Inte förhöjt") | (hotspots.i_kluster == "ja")]
+    section5 = " ".join(_section(text, "5. Förhöjda områden", "6. Trender").split())
+    if marked.empty:
+        assert "Inget område är förhöjt och inget kluster hittades under perioden." in section5
+    else:
+        assert all(str(name) in section5 for name in marked.omradesnamn)
 
     # --- the app's own page for the package shows the same numbers -------------------------------
     from api.packages.models import AnalysisPackage
@@ -219,6 +226,9 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     assert f"{int(comparison.antal_fjolar.sum())} under 2025-Q3 (samma period i fjol)" in shown
     first = ranking.iloc[0]
     assert f"1 {first.omradesnamn} {first.poang:.1f}".replace(".", ",") in shown
+    assert "Förhöjda områden och kluster" in shown and "Framväxande hotspots (senaste 12 månaderna)" in shown
+    if marked.empty:
+        assert "Inget område är förhöjt och inget kluster hittades under perioden." in shown
 
 
 def _check_pages(pages: list[str], page_count: int) -> None:
