@@ -146,7 +146,9 @@ def _hotspot_view(hotspots: pd.DataFrame | None) -> dict[str, object]:
     """The areas marked by either hotspot layer, and those with an emerging-hotspot pattern."""
     if hotspots is None or hotspots.empty:  # an old package, or fewer than 3 areas
         return {"has_hotspots": False, "hotspots": [], "emerging": [], "patterns": {}}
-    hotspots = hotspots.fillna({"forhojt": "", "kluster": "", "monster_12_man": ""})
+    hotspots = hotspots.copy()
+    for column in ("forhojt", "kluster", "monster_12_man"):  # an all-empty column reads as float
+        hotspots[column] = hotspots[column].astype(object).where(hotspots[column].notna(), "")
     marked = hotspots[(hotspots["forhojt"] != "Inte förhöjt") | (hotspots["i_kluster"] == "ja")]
     marked = marked.sort_values(["p_forhojt", "antal"], ascending=[True, False], kind="stable")
     emerging = hotspots[hotspots["monster_12_man"].isin(PATTERN_ORDER)].copy()
