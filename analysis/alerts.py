@@ -15,8 +15,9 @@ the kommun's common value (:func:`analysis.dispersion.pooled_dispersion`).
 
 **Season and trend.** When the cube reaches back to the ``n_weeks`` before the same week last year
 (:func:`alert_history_window`, about 64 weeks), the expected count is the recent mean times last
-year's ratio between that week (± 2) and its 12 predecessors, per category over all areas,
-shrunk towards the kommun's ratio (:func:`analysis.baselines.seasonal_ratios`). The week's share
+year's ratio between that week (± 2) and its 12 predecessors, per category over the kommun,
+shrunk towards the ratio of all categories (:func:`analysis.baselines.seasonal_ratios`).
+Kommun-level cells (no area) get a dispersion of their own, estimated from their history. The week's share
 of the window becomes ``r/(n + r)`` instead of ``1/(n + 1)``.
 
 A cell alerts when the exact one-sided p-value ``P(X ≥ x)`` is below ``alpha``; by default
@@ -217,9 +218,10 @@ def weekly_alerts(
         raise ValueError("alpha måste ligga mellan 0 och 1")
 
     theta_cat = np.zeros(n_cat)
+    theta_kommun = np.zeros(n_cat)
     ratio_cat = np.ones(n_cat)
     if method == "betabinomial":
-        theta_cat = _category_dispersion(cube, week, n_weeks)
+        theta_cat, theta_kommun = _category_dispersion(cube, week, n_weeks)
         ratios = seasonal_ratios(
             cube, week, n_weeks=n_weeks, last_year_halfwidth=last_year_halfwidth,
             dispersion=theta_cat,
@@ -236,7 +238,9 @@ def weekly_alerts(
             ratio_cat = ratios
     elif seasonal:
         raise ValueError("säsongsjustering finns bara med metoden 'betabinomial'")
-    theta = np.tile(theta_cat, n_rows)
+    theta = np.tile(theta_cat, n_areas)
+    if include_kommun_level:
+        theta = np.concatenate([theta, theta_kommun])
     ratio = np.tile(ratio_cat, n_rows)
     share = ratio / (n_weeks + ratio)
     # The new test reports the exact p-value P(X ≥ x), which is valid (never below its nominal
@@ -315,15 +319,22 @@ def alert_history_window(
     return ordinal_to_label(first), label
 
 
-def _category_dispersion(cube: CountCube, week: str, n_weeks: int) -> np.ndarray:
-    """θ per category from the areas' ``n_weeks`` before ``week`` (kommun level left out)."""
+def _category_dispersion(
+    cube: CountCube, week: str, n_weeks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """θ per category for the area cells and, separately, for the kommun-level cells.
+
+    Reports without an area are a different stream (police summaries, unplaced events), so their
+    dispersion is estimated from their own history, the categories shrunk towards each other.
+    """
     n_areas, n_cat = len(cube.areas), len(cube.categories)
-    if n_areas == 0:
-        return np.zeros(n_cat)
     pos = week_ordinal(parse_iso_week(week).label) - week_ordinal(cube.weeks[0])
+    kommun = pooled_dispersion(cube.kommun_level[:, pos - n_weeks : pos], np.arange(n_cat)).theta
+    if n_areas == 0:
+        return np.zeros(n_cat), kommun
     history = cube.values[:, :, pos - n_weeks : pos].reshape(n_areas * n_cat, n_weeks)
     groups = np.tile(np.arange(n_cat), n_areas)
-    return pooled_dispersion(history, groups).theta
+    return pooled_dispersion(history, groups).theta, kommun
 
 
 def _short(name: str) -> str:

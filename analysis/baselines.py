@@ -170,9 +170,9 @@ def seasonal_ratios(
 ) -> np.ndarray | None:
     """Per category: how much higher the week ran than its ``n_weeks`` predecessors last year.
 
-    For category ``j``, summed over the areas, ``r_j`` is the mean count over the same week last
-    year and its neighbours (``± last_year_halfwidth``) divided by the mean over the ``n_weeks``
-    weeks before that week last year. A season (summer, skollov, autumn darkness) and a steady
+    For category ``j``, summed over the kommun (areas and kommun level), ``r_j`` is the mean count
+    over the same week last year and its neighbours (``± last_year_halfwidth``) divided by the
+    mean over the ``n_weeks`` weeks before that week last year. A season (summer, skollov, autumn darkness) and a steady
     trend both show up as ``r ≠ 1`` and, unlike this year's level, repeat from year to year, so
     ``r_j`` times this year's recent mean is the expected count this week. Each category's
     ``log r_j`` is shrunk towards the kommun's common ratio by normal–normal empirical Bayes
@@ -222,7 +222,8 @@ def seasonal_ratios(
     h = last_year_halfwidth
     if ly - n_weeks < 0 or ly + h >= week_ordinal(label) - first:
         return None
-    values = cube.values.astype(np.float64)
+    # Areas and the kommun-level row together: the category's season in the whole kommun.
+    values = np.concatenate([cube.values, cube.kommun_level[None, :, :]], axis=0).astype(np.float64)
     now = values[:, :, ly - h : ly + h + 1]
     before = values[:, :, ly - n_weeks : ly]
     a_sum, b_sum = now.sum(axis=(0, 2)), before.sum(axis=(0, 2))

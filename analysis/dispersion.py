@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 from scipy.special import betaln, gammaln
+from scipy.stats import binom
 
 #: Largest dispersion considered (shape k = 0.02); beyond it the weekly counts say almost nothing.
 THETA_MAX = 50.0
@@ -120,11 +121,12 @@ def pooled_dispersion(history, groups=None) -> Dispersion:
 def betabinom_midp(x, t, a, b, *, mid: bool = True) -> np.ndarray:
     """One-sided mid-p ``P(X > x) + ½·P(X = x)`` for ``X ~ BetaBinomial(t, a, b)``, vectorised.
 
-    ``a = inf`` (with ``a/(a+b)`` given through ``b`` as a share) is not supported: pass a
-    binomial's share through :func:`binomial_or_betabinom_midp` instead. Exact summation of the
-    probability mass by its ratio recurrence, from ``x`` outwards in whichever direction is
-    shorter, so it needs no special function beyond ``betaln`` and stays fast for tens of
-    thousands of cells (``scipy.stats.betabinom.sf`` sums the whole support per cell).
+    With ``mid=False`` the exact p-value ``P(X ≥ x)``. The probability mass is summed by its
+    ratio recurrence from ``x`` outwards, up the upper tail when ``x`` is at or above the mean and
+    down the lower one otherwise, so it needs no special function beyond ``betaln``, keeps tail
+    probabilities far below 1e-12 (``scipy.stats.betabinom.sf`` is ``1 - cdf``) and stays fast
+    for tens of thousands of cells (scipy sums the support cell by cell: 0.5 s for 19 500 cells,
+    here about 0.01 s).
 
     Examples
     --------
@@ -179,7 +181,7 @@ def _tail_sum(x, t, a, b, p_x, *, up: bool) -> np.ndarray:
 
 
 def binomial_or_betabinom_midp(x, t, share, theta, n_weeks, *, mid: bool = True) -> np.ndarray:
-    """Mid-p of ``x`` of ``t`` when the week's expected share is ``share``, dispersion ``theta``.
+    """Mid-p (``mid=False``: exact p) of ``x`` of ``t`` for the week's share ``share``, dispersion ``theta``.
 
     The beta-binomial has ``a = share·n/θ`` and ``b = (1 - share)·n/θ``, with ``n`` the weeks in
     the window (this week included): for independent negative-binomial weeks of equal mean and
@@ -195,8 +197,6 @@ def binomial_or_betabinom_midp(x, t, share, theta, n_weeks, *, mid: bool = True)
     ...     7, 24, 1 / 13, 0.0, 13))
     True
     """
-    from scipy.stats import binom
-
     x, t, share, theta = np.broadcast_arrays(
         *(np.asarray(v, dtype=np.float64) for v in (x, t, share, theta))
     )

@@ -18,9 +18,10 @@ from the lower half of the areas so that hot areas cannot hide themselves):
   marked, so a hot area does not colour its ordinary neighbours.
 
 Why not Gi*: Gi* with esda's conditional permutation holds the area's own value fixed, so a single
-hot area is never a hotspot and its ordinary neighbours are; on Örebro's 36 RegSO 15–19 % of its
-"hot" labels fell on areas that were not elevated. :func:`analysis.hotspots.getis_ord_hotspots`
-remains for comparison. Figures for both layers: docs/statistics.md.
+hot area is never a hotspot and its ordinary neighbours may be. On Örebro's 36 RegSO with a planted
+3× cluster of 5 areas it marked most of the cluster on 4.5 % of maps and 37 % of its marks fell on
+areas that were not elevated; a single 5× area was never marked (tests/bench/sim_hotspots.py).
+:func:`analysis.hotspots.getis_ord_hotspots` remains for comparison. Figures for both layers: docs/statistics.md.
 
 With ``population`` the test is on rates (an area's exposure is its share of the population) and
 the output has ``rate_per_1000`` (händelser per 1 000 invånare).

@@ -5,6 +5,7 @@ from scipy.stats import binom
 
 from analysis.alerts import (
     ALERT_HELP_TEXT_SV,
+    alert_history_window,
     alert_midp,
     alert_sentence,
     format_decimal,
@@ -160,6 +161,73 @@ def test_real_police_events_smoke():
     for week in cube.weeks[12:]:
         out = weekly_alerts(cube, week, include_kommun_level=True)
         weeks_alerting.append(len(out))
-        assert all(s.endswith("per vecka") for s in out["sentence"])
+        assert all(s.endswith(("per vecka", "per vecka den här tiden på året")) for s in out["sentence"])
     # alpha = 1/types: on these sparse, mostly stable series alerts stay rare
     assert np.mean(weeks_alerting) <= 1.0
+
+
+def test_alert_history_window_reaches_the_weeks_before_last_years_week():
+    assert alert_history_window("2026-W47") == ("2025-W35", "2026-W47")
+    # 2026 has 53 weeks: week 53 maps to 2025-W52, whose 12 predecessors start at 2025-W40
+    assert alert_history_window("2026-W53")[0] == "2025-W40"
+
+
+def test_seasonal_ratio_scales_the_expected_count_and_the_sentence_says_so():
+    """Every summer week runs at twice the spring level, last year and this year alike."""
+    weeks = week_range("2025-W01", "2026-W30")
+    level = np.array([4 if int(w[-2:]) >= 27 else 2 for w in weeks])
+    values = np.tile(level, (3, 1, 1)).astype(np.int64)  # 3 areas, 1 category
+    values[0, 0, -1] = 9  # this week: 9 in area 0, where the season expects 2 × 2 = 4
+    cube = _cube(values, areas=["A", "B", "C"], categories=["klotter"], weeks=weeks)
+    week = weeks[-1]  # 2026-W30: the 12 weeks before it are W18–W29, four of them summer
+    out = weekly_alerts(cube, week, all_cells=True, alpha=0.01)
+    # last year: W28–W32 at 4 against W18–W29 with W27–W29 at 4: (4) / ((9·2 + 3·4)/12) = 1.6
+    assert out["seasonal_ratio"].iloc[0] == pytest.approx(1.6)
+    a = out.set_index("area_code").loc["A"]
+    assert a["previous_mean"] == pytest.approx(30 / 12)
+    assert a["expected"] == pytest.approx(1.6 * 30 / 12)
+    flat = weekly_alerts(cube, week, all_cells=True, alpha=0.01, seasonal=False)
+    assert (flat["seasonal_ratio"] == 1.0).all()
+    assert a["p_value"] > flat.set_index("area_code").loc["A", "p_value"]
+    alert = weekly_alerts(cube, week, alpha=0.05)
+    assert alert["sentence"].iloc[0].endswith("per vecka den här tiden på året")
+
+
+def test_seasonal_and_method_errors_are_named():
+    cube = _cube(np.ones((1, 1, 20)))
+    with pytest.raises(ValueError, match="säsongsjusterade larm .* behöver räkningen från"):
+        weekly_alerts(cube, cube.weeks[-1], seasonal=True)
+    with pytest.raises(ValueError, match="okänd metod"):
+        weekly_alerts(cube, cube.weeks[-1], method="poisson")
+    with pytest.raises(ValueError, match="bara med metoden 'betabinomial'"):
+        weekly_alerts(cube, cube.weeks[-1], method="binomial", seasonal=True)
+    # seasonal=None: silently off when the cube is short
+    assert (weekly_alerts(cube, cube.weeks[-1], all_cells=True)["seasonal_ratio"] == 1.0).all()
+
+
+def test_a_bursty_category_makes_the_test_cautious():
+    """Same counts this week; the category whose history comes in bursts does not alert."""
+    rng = np.random.default_rng(6)
+    steady = rng.poisson(1.0, (30, 1, 12))
+    bursty = np.zeros((30, 1, 12), dtype=np.int64)
+    bursty[np.arange(30), 0, rng.integers(0, 12, 30)] = 12  # each area: one burst of 12
+    values = np.concatenate([steady, bursty], axis=1)
+    now = np.zeros((30, 2, 1), dtype=np.int64)
+    now[0, :, 0] = 8
+    cube = _cube(np.concatenate([values, now], axis=2))
+    out = weekly_alerts(cube, cube.weeks[-1], all_cells=True).set_index(["area_code", "category_code"])
+    assert out.loc[("A0", "c0"), "dispersion"] < 0.3
+    assert out.loc[("A0", "c1"), "dispersion"] > 1.0
+    assert bool(out.loc[("A0", "c0"), "is_alert"])
+    assert not bool(out.loc[("A0", "c1"), "is_alert"])
+
+
+def test_kommun_level_cells_get_their_own_dispersion():
+    rng = np.random.default_rng(7)
+    kommun = np.zeros((2, 13), dtype=np.int64)
+    kommun[:, rng.integers(0, 12, 2)] = 10  # bursty unplaced reports
+    cube = _cube(rng.poisson(1.0, (20, 2, 13)), kommun=kommun)
+    out = weekly_alerts(cube, cube.weeks[-1], include_kommun_level=True, all_cells=True)
+    at_kommun = out[out["area_code"].isna()]
+    in_areas = out[out["area_code"].notna()]
+    assert (at_kommun["dispersion"] > in_areas["dispersion"].max()).all()
