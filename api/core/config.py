@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
     login_rate_limit: str = "10/minute"
 
+    # Request body limits (bytes), enforced while the body streams in: 413 beyond them.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, description="JSON and form posts")
+    max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=64 * 1024, description="multipart uploads")
+
     host: str = "127.0.0.1"
     port: int = 8000
 
