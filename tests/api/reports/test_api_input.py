@@ -69,3 +69,28 @@ def test_one_external_id_twice_in_one_request_is_stored_once(client, token, sess
     assert items[1]["samma_som_rad"] == 1 and items[1]["id"] == items[0]["id"]
     stored = _api_reports(session)
     assert [(r.external_id, r.description) for r in stored] == [("FS-7", "första")]
+
+
+@pytest.mark.parametrize(("field", "value", "code"), [
+    ("beskrivning", "klotter\x00på vägg", "invalid_character"),
+    ("plats", "Torget\x00", "invalid_character"),
+    ("externt_id", "FS-\x001", "invalid_character"),
+    ("externt_id", "F" * 201, "too_long"),
+    ("plats", "p" * 501, "too_long"),
+    ("beskrivning", "b" * 4001, "too_long"),
+])
+def test_nul_and_over_long_text_are_422_naming_the_field(client, token, session, test_today, field, value, code):
+    response = _post(client, token, [_observation(test_today), _observation(test_today, **{field: value})])
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [(f"observationer[1].{field}", code)]
+    assert field in errors[0]["message"]
+    assert _api_reports(session) == []
+
+
+def test_text_exactly_as_long_as_its_column_is_stored(client, token, session, test_today):
+    response = _post(client, token, _observation(test_today, externt_id="F" * 200, plats="p" * 500,
+                                                 beskrivning="b" * 4000))
+    assert response.status_code == 201, response.text
+    (report,) = _api_reports(session)
+    assert (len(report.external_id), len(report.place_text), len(report.description)) == (200, 500, 4000)
