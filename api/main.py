@@ -14,6 +14,7 @@ from api.core.errors import install_error_handlers
 from api.core.limits import BodyLimitMiddleware, url_text_is_clean
 from api.core.ratelimit import LoginLimiter
 from api.core.templating import make_templates
+from api.core.text_guard import install_text_guard
 from api.jobs.scheduler import scheduler_lifespan
 from api.reports.schemas import openapi_components
 from api.resources import frontend_path
@@ -48,6 +49,7 @@ def create_app(
     # The job scheduler starts with the app when enabled and no other process holds its lock.
     app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
+    install_text_guard()  # text that does not fit its column: 422 instead of a database error
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     # Counts request bytes as they stream in and answers 413 past the limit, before any buffering.

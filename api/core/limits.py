@@ -162,3 +162,26 @@ def url_text_is_clean(request: Request) -> None:
         if NUL in name or NUL in value:
             shown = name.replace(NUL, "")
             raise AppError(f"Parametern \"{shown}\" innehåller ett otillåtet tecken (NUL).", status_code=422)
+
+
+#: Swedish names of the form fields a user most often meets, for error messages.
+FIELD_LABELS = {
+    "email": "E-post", "password": "Lösenord", "name": "Namn", "namn": "Namn", "plats": "Plats",
+    "beskrivning": "Beskrivning", "title": "Rubrik", "rubrik": "Rubrik", "motivering": "Motivering",
+    "kommentar": "Kommentar", "text": "Text", "note": "Anteckning",
+}
+
+
+def field_label(name: str) -> str:
+    """The Swedish label of a form field or column, or its own name."""
+    return FIELD_LABELS.get(name, name)
+
+
+def refuse_nul_in_form(form: Any) -> None:
+    """Refuse a posted form (Starlette FormData) in which any text field or file name holds NUL."""
+    for name, value in form.multi_items():
+        text = value if isinstance(value, str) else getattr(value, "filename", None) or ""
+        if NUL in text or NUL in name:
+            shown = field_label(name.replace(NUL, ""))
+            raise AppError(f"Fältet \"{shown}\" innehåller ett otillåtet tecken (NUL). Ta bort det och "
+                           "försök igen.", status_code=422)
