@@ -45,3 +45,14 @@ def test_over_long_place_and_id_are_row_errors_in_the_preview(client, world, ses
     client.post(f"/import/{import_id}/commit", data={"csrf_token": csrf_from(page.text), "strict": "on"},
                 follow_redirects=False)
     assert session.exec(select(Report).where(Report.source == "import")).all() == []
+
+
+def test_an_xlsx_declaring_a_huge_sheet_is_refused_on_upload(client, world, session):
+    from tests.ingest.test_xlsx_limits import _HEADER, _xlsx
+
+    login(client, world.user("inrapportor").email, PASSWORD)
+    response = _upload(client, _xlsx(_HEADER, "A1:XFD1048576"), "bomb.xlsx")
+    assert response.status_code == 422
+    assert "Kalkylbladet anger 1\u00a0048\u00a0576 rader och 16\u00a0384 kolumner" in response.text
+    assert 'id="file-error"' in response.text
+    assert session.exec(select(Report)).all() == []
