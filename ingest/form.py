@@ -376,7 +376,7 @@ class _Checker:
         place_text = self._text(obs.get("plats"), "plats", max_text)
         if place_text is not None:
             out["place_text"] = place_text
-        if pair is None and is_blank(place_id) and place_text is None:
+        if pair is None and is_blank(place_id) and is_blank(obs.get("plats")):
             self.error("plats", None, "required",
                        "ange var: en punkt på kartan, en plats i listan eller en beskrivning "
                        "av platsen")
