@@ -129,3 +129,10 @@ def test_nul_in_a_query_parameter_is_422_naming_it(client, token):
     response = client.get("/api/v1/categories?sok=a%00b", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 422
     assert response.json()["detail"] == "Parametern \"sok\" innehåller ett otillåtet tecken (NUL)."
+
+
+def test_the_documented_text_fields_carry_the_columns_lengths(client):
+    schema = client.get("/api/openapi.json").json()["components"]["schemas"]["ObservationIn"]["properties"]
+    lengths = {name: next(o.get("maxLength") for o in schema[name]["anyOf"] if o.get("type") == "string")
+               for name in ("plats", "beskrivning", "externt_id")}
+    assert lengths == {"plats": 500, "beskrivning": 4000, "externt_id": 200}
