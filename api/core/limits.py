@@ -7,6 +7,7 @@ Every route gets them, so no input can exhaust memory or reach the database in a
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from fastapi import Request
@@ -172,8 +173,18 @@ FIELD_LABELS = {
 }
 
 
+_REPEATED_FIELD = re.compile(r"^obs-(\d{1,3})-(\w+)$")  # the report form's observation fieldsets
+
+
 def field_label(name: str) -> str:
-    """The Swedish label of a form field or column, or its own name."""
+    """The Swedish label of a form field or column, or its own name.
+
+    >>> field_label("email"), field_label("obs-1-beskrivning"), field_label("typ")
+    ('E-post', 'Beskrivning (observation 2)', 'typ')
+    """
+    repeated = _REPEATED_FIELD.match(name)
+    if repeated:
+        return f"{field_label(repeated.group(2))} (observation {int(repeated.group(1)) + 1})"
     return FIELD_LABELS.get(name, name)
 
 
