@@ -66,6 +66,10 @@ class Settings(BaseSettings):
         ),
     )
 
+    # Request body limits (bytes), enforced while the body streams in: 413 beyond them.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, description="JSON and form posts")
+    max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=64 * 1024, description="multipart uploads")
+
     host: str = "127.0.0.1"
     port: int = 8000
 
