@@ -24,11 +24,13 @@ from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.statistics.api_routes import router as statistics_api
 from api.web.pages import router as web_pages
+from api.web.sso_pages import router as sso_pages
 
 ROUTERS = [
     start_pages,
     health_routes,
     web_pages,
+    sso_pages,
     report_api,
     statistics_api,
     report_form_pages,

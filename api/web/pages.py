@@ -26,6 +26,7 @@ from api.web.deps import (
     session_cookie_name,
 )
 from api.web.layout import render
+from api.web.login_session import SSO_LOGOUT_COOKIE, sso_logout_url
 
 router = APIRouter()
 
@@ -145,8 +146,9 @@ async def logout(
         ip=_client_ip(request),
     )
     session.commit()
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse(sso_logout_url(request, settings) or "/login", status_code=303)
     response.delete_cookie(session_cookie_name(settings), path="/", secure=settings.cookie_secure)
+    response.delete_cookie(SSO_LOGOUT_COOKIE, path="/", secure=settings.cookie_secure)
     return response
 
 
