@@ -27,6 +27,7 @@ from api.web.deps import (
 )
 from api.web.layout import render
 from api.web.login_session import SSO_LOGOUT_COOKIE, sso_logout_url
+from api.web.mfa_pages import second_factor_redirect
 
 router = APIRouter()
 
@@ -106,6 +107,9 @@ async def login(
             email=email,
             status_code=401,
         )
+    second_factor = second_factor_redirect(request, session=session, settings=settings, user=user, next_url=next_url)
+    if second_factor is not None:
+        return second_factor
     kommun_codes = user_service.granted_kommuner(session=session, user_id=user.id)  # type: ignore[arg-type]
     if not kommun_codes:
         raise AppError("Ditt konto har inte tillgång till någon kommun. Kontakta administratören.")

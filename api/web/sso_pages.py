@@ -84,7 +84,7 @@ def sso_callback(
     except OidcError as failure:
         session.rollback()
         _audit_failure(request, session, failure, actor=actor)
-        response = _login_form(request, next_url="/start", error=failure.message, status_code=401)
+        response = _login_form(request, next_url="/start", error=failure.message, status_code=400)
         response.delete_cookie(PENDING_COOKIE, path="/login/sso")
         return response
     response = complete_login(request, session=session, settings=settings, user=user,
