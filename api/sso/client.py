@@ -54,6 +54,7 @@ class ProviderMetadata:
     token_endpoint: str
     jwks_uri: str
     end_session_endpoint: str | None
+    userinfo_endpoint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,7 @@ class OidcClient:
             settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
         )
         self.server_url = (settings.oidc_server_url or self.issuer).rstrip("/")
+        self.email_claim = settings.oidc_email_claim
         self.transport = transport
         self._metadata: ProviderMetadata | None = None
         self._keys: KeySet | None = None
@@ -115,10 +117,13 @@ class OidcClient:
     def _http(self) -> httpx.Client:
         return httpx.Client(transport=self.transport, timeout=HTTP_TIMEOUT_SECONDS, follow_redirects=False)
 
-    def _get_json(self, url: str) -> dict[str, Any]:
+    def _get_json(self, url: str, *, bearer: str | None = None) -> dict[str, Any]:
+        headers = {"Accept": "application/json"}
+        if bearer:
+            headers["Authorization"] = f"Bearer {bearer}"
         try:
             with self._http() as http:
-                response = http.get(self._server_side(url), headers={"Accept": "application/json"})
+                response = http.get(self._server_side(url), headers=headers)
                 response.raise_for_status()
                 data = response.json()
         except (httpx.HTTPError, ValueError) as exc:
@@ -147,6 +152,7 @@ class OidcClient:
                         token_endpoint=str(data["token_endpoint"]),
                         jwks_uri=str(data["jwks_uri"]),
                         end_session_endpoint=data.get("end_session_endpoint") or None,
+                        userinfo_endpoint=data.get("userinfo_endpoint") or None,
                     )
                 except KeyError as exc:
                     raise OidcError(
@@ -204,7 +210,7 @@ class OidcClient:
         return url, pending
 
     def finish(
-        self, *, redirect_uri: str, pending: PendingLogin, state: str, code: str, now: datetime
+        self, *, redirect_uri: str, pending: PendingLogin, state: str, code: str, now: datetime, iss: str = ""
     ) -> tuple[dict[str, Any], str]:
         """Check the state, exchange the code (with the PKCE verifier), validate the id_token.
 
@@ -218,6 +224,9 @@ class OidcClient:
         if not code:
             raise OidcError("Inloggningen avbröts. Börja om från inloggningssidan.", "no code")
         metadata = self.metadata()
+        if iss and iss.rstrip("/") != metadata.issuer.rstrip("/"):  # RFC 9207: the answer names its issuer
+            raise OidcError("Inloggningen kunde inte kontrolleras. Börja om från inloggningssidan.",
+                            f"authorization response from issuer {iss[:200]!r}")
         try:
             with self._oauth(redirect_uri) as oauth:
                 token = oauth.fetch_token(
@@ -236,9 +245,15 @@ class OidcClient:
         id_token = token.get("id_token")
         if not isinstance(id_token, str) or not id_token:
             raise OidcError("Kommunens inloggningstjänst gav ingen identitet.", "no id_token")
-        claims = self.validate_id_token(
-            id_token, nonce=pending.nonce, access_token=token.get("access_token"), now=now
-        )
+        access_token = token.get("access_token")
+        claims = self.validate_id_token(id_token, nonce=pending.nonce, access_token=access_token, now=now)
+        if self.email_claim not in claims and metadata.userinfo_endpoint and isinstance(access_token, str):
+            # A conformant provider may keep scope claims (email, name) for the UserInfo endpoint only.
+            userinfo = self._get_json(metadata.userinfo_endpoint, bearer=access_token)
+            if userinfo.get("sub") != claims.get("sub"):
+                raise OidcError("Inloggningen kunde inte kontrolleras. Börja om från inloggningssidan.",
+                                "userinfo sub differs from the id_token's")
+            claims = {**userinfo, **claims}
         return claims, id_token
 
     def validate_id_token(

@@ -56,7 +56,7 @@ def sso_start(request: Request, settings: SettingsDep, session: SessionDep, next
 @router.get(CALLBACK_PATH, dependencies=[Depends(public)])
 def sso_callback(
     request: Request, settings: SettingsDep, session: SessionDep, code: str = "", state: str = "",
-    error: str = "",
+    error: str = "", iss: str = "",
 ) -> Response:
     if not settings.oidc_enabled:
         raise NotFound("Inloggning med kommunens inloggningstjänst är inte aktiverad.")
@@ -74,7 +74,7 @@ def sso_callback(
                             f"provider error {error[:100]}")
         client = oidc_client(request)
         claims, id_token = client.finish(
-            redirect_uri=_redirect_uri(request), pending=pending, state=state, code=code, now=now
+            redirect_uri=_redirect_uri(request), pending=pending, state=state, code=code, now=now, iss=iss
         )
         actor = str(claims.get(settings.oidc_email_claim, ""))[:200]
         user = sso_service.account_for_login(

@@ -52,6 +52,7 @@ class FakeProvider:
     audience: str = CLIENT_ID
     expires_in: int = 3600
     key: RSAKey = field(default_factory=lambda: SIGNING_KEY)
+    email_in_userinfo_only: bool = False
     token_endpoint: str = f"{ISSUER}/protocol/openid-connect/token"
     seen_hosts: set[str] = field(default_factory=set)
     authorize_params: dict[str, str] = field(default_factory=dict)
@@ -64,6 +65,7 @@ class FakeProvider:
             "token_endpoint": self.token_endpoint,
             "jwks_uri": f"{ISSUER}/protocol/openid-connect/certs",
             "end_session_endpoint": f"{ISSUER}/protocol/openid-connect/logout",
+            "userinfo_endpoint": f"{ISSUER}/protocol/openid-connect/userinfo",
         }
 
     def handle(self, request: httpx.Request) -> httpx.Response:
@@ -75,6 +77,8 @@ class FakeProvider:
             return httpx.Response(200, json={"keys": [SIGNING_KEY.as_dict(private=False)]})
         if path.endswith("/token"):
             return self._token(request)
+        if path.endswith("/userinfo") and request.headers.get("authorization") == "Bearer at":
+            return httpx.Response(200, json={"sub": "user-1", "email": self.email, "email_verified": True})
         return httpx.Response(404)
 
     def _token(self, request: httpx.Request) -> httpx.Response:
@@ -94,6 +98,8 @@ class FakeProvider:
             "nonce": self.nonce_override or self.authorize_params["nonce"], "email": self.email,
             "email_verified": True, "name": "Ny Person",
         }
+        if self.email_in_userinfo_only:
+            del claims["email"], claims["email_verified"]
         id_token = jwt.encode({"alg": "RS256", "kid": self.key.kid}, claims, self.key)
         return httpx.Response(200, json={"access_token": "at", "token_type": "Bearer", "id_token": id_token,
                                          "expires_in": 300})
@@ -280,3 +286,19 @@ def test_logout_ends_the_session_and_goes_to_the_provider(sso, provider, session
     hint = json.loads(base64.urlsafe_b64decode(query["id_token_hint"].split(".")[1] + "=="))
     assert hint["email"] == "analytiker@1880.example"
     assert sso.get("/start", follow_redirects=False).status_code in (303, 401)
+
+
+def test_the_email_comes_from_userinfo_when_the_id_token_lacks_it(sso, provider, session):  # type: ignore[no-untyped-def]
+    provider.email_in_userinfo_only = True  # as oidc-provider does by default (conformIdTokenClaims)
+    params = _begin(sso, provider)
+    assert _callback(sso, params["state"]).status_code == 303
+    assert _events(session, "login")[-1].actor == "analytiker@1880.example"
+
+
+def test_an_answer_naming_another_issuer_is_refused(sso, provider, session):  # type: ignore[no-untyped-def]
+    params = _begin(sso, provider)
+    response = sso.get(f"/login/sso/callback?code=the-code&state={params['state']}&iss=https://evil.example",
+                       follow_redirects=False)
+    assert response.status_code == 400
+    assert provider.token_requests == []
+    assert "evil.example" in _events(session, "login_sso_failed")[-1].purpose
