@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from api.audit import service as audit_service
 from api.sso.client import OidcError
 from api.users import service as user_service
-from api.users.models import Role, User
+from api.users.models import Role, User, UserKommun
 
 # An account made by single sign-on has no password: this is no argon2 hash, so no password matches it.
 NO_PASSWORD = "!sso"
@@ -62,4 +62,28 @@ def account_for_login(
         )
     if not user_service.may_sign_in(session=session, user=user):
         raise OidcError("Ditt konto i Lägesbild är inaktiverat. Kontakta administratören.", "account inactive")
+    return user
+
+
+def waiting_account(*, session: Session, email: str) -> User | None:
+    """An account auto-provisioned by single sign-on that no kommun has been granted yet, or None."""
+    user = session.exec(select(User).where(User.email == user_service.normalise_email(email))).first()
+    if user is None or user.password_hash != NO_PASSWORD or user.id is None:
+        return None
+    if user_service.granted_kommuner(session=session, user_id=user.id):
+        return None
+    return user
+
+
+def grant_waiting_account(
+    *, session: Session, user: User, name: str, role: Role | str, organisation_id: int | None, kommun_code: str
+) -> User:
+    """Give a waiting SSO account its first kommun, role and organisation (the admin's "Ny användare")."""
+    role = Role(role)
+    user.name = name.strip() or user.name
+    user.role = role.value
+    user.organisation_id = organisation_id
+    session.add(user)
+    session.add(UserKommun(user_id=user.id, kommun_code=kommun_code))  # type: ignore[arg-type]
+    session.flush()
     return user

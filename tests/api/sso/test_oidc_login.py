@@ -28,6 +28,8 @@ from api.core.clock import Clock
 from api.main import create_app
 from api.sso.client import OidcClient
 from api.users.models import User, UserKommun
+from tests.conftest import csrf_from, login
+from tests.factories import PASSWORD
 
 ISSUER = "https://idp.example/realms/kommun"
 CLIENT_ID = "lagesbild"
@@ -302,3 +304,27 @@ def test_an_answer_naming_another_issuer_is_refused(sso, provider, session):  # 
     assert response.status_code == 400
     assert provider.token_requests == []
     assert "evil.example" in _events(session, "login_sso_failed")[-1].purpose
+
+
+def test_an_admin_grants_a_provisioned_account_with_new_user(test_settings, database, clock, provider, world,
+                                                              session):  # type: ignore[no-untyped-def]
+    provider.email = "ny.person@1880.example"
+    with _sso_client(test_settings, database, clock, provider, oidc_auto_provision=True) as client:
+        params = _begin(client, provider)
+        assert _callback(client, params["state"]).status_code == 403  # provisioned, no access yet
+        client.cookies.clear()
+        login(client, world.user("admin").email, PASSWORD)
+        form = client.get("/admin/anvandare/ny")
+        granted = client.post("/admin/anvandare/ny", data={
+            "namn": "Ny Person", "epost": "Ny.Person@1880.example", "roll": "analytiker", "organisation": "",
+            "losenord": "", "csrf_token": csrf_from(form.text)}, follow_redirects=False)
+        assert granted.status_code == 303, granted.text[:500]
+        client.cookies.clear()
+        params = _begin(client, provider)
+        assert _callback(client, params["state"]).status_code == 303
+        assert "Ny Person" in client.get("/start").text
+    user = session.exec(select(User).where(User.email == "ny.person@1880.example")).one()
+    assert (user.role, user.password_hash) == ("analytiker", "!sso")
+    assert [row.kommun_code for row in session.exec(select(UserKommun).where(UserKommun.user_id == user.id))] == [
+        "1880"]
+    assert _events(session, "user.grant_sso")[-1].object_id == str(user.id)
