@@ -11,6 +11,7 @@ from typing import Annotated, Any, NoReturn
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.audit import service as audit_service
 from api.core.clock import current_clock
@@ -88,6 +89,11 @@ async def submit_code(
     request: Request, session: SessionDep, settings: SettingsDep, kod: Annotated[str, Form()] = ""
 ) -> Response:
     await check_csrf(request, None)
+    # Off the event loop: a recovery code is checked against up to ten argon2 hashes.
+    return await run_in_threadpool(_submit_code, request, session, settings, kod)
+
+
+def _submit_code(request: Request, session: Session, settings: Settings, kod: str) -> Response:
     pending = _pending(request, session, settings)
     if pending is None:
         _expired()
@@ -159,6 +165,10 @@ async def required_enrolment(
     request: Request, session: SessionDep, settings: SettingsDep, kod: Annotated[str, Form()] = ""
 ) -> Response:
     await check_csrf(request, None)
+    return await run_in_threadpool(_required_enrolment, request, session, settings, kod)
+
+
+def _required_enrolment(request: Request, session: Session, settings: Settings, kod: str) -> Response:
     pending = _pending(request, session, settings)
     if pending is None:
         _expired()
@@ -214,6 +224,10 @@ async def account_enrol(
     kod: Annotated[str, Form()] = "",
 ) -> Response:
     await check_csrf(request, principal)
+    return await run_in_threadpool(_account_enrol, request, session, settings, principal, kod)
+
+
+def _account_enrol(request: Request, session: Session, settings: Settings, principal: Principal, kod: str) -> Response:
     user = principal.user
     assert user is not None and user.id is not None
     if mfa_service.is_enabled(session=session, user_id=user.id):
