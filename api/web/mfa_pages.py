@@ -20,6 +20,7 @@ from api.core.deps import SessionDep, SettingsDep
 from api.core.errors import AppError, RateLimited
 from api.core.sealing import seal, unseal
 from api.mfa import service as mfa_service
+from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import User
 from api.users.principal import Principal
@@ -205,8 +206,10 @@ AnyUser = Annotated[Principal, Depends(allow(*ALL_USER_ROLES))]
 def account_page(request: Request, session: SessionDep, settings: SettingsDep, principal: AnyUser) -> Response:
     user = principal.user
     assert user is not None and user.id is not None
-    if mfa_service.is_enabled(session=session, user_id=user.id):
-        context: dict[str, Any] = {
+    if user.password_hash == sso_service.NO_PASSWORD:  # signs in only through the kommun's provider
+        context: dict[str, Any] = {"sso_only": True}
+    elif mfa_service.is_enabled(session=session, user_id=user.id):
+        context = {
             "enabled": True,
             "unused_codes": mfa_service.unused_recovery_codes(session=session, user_id=user.id),
         }

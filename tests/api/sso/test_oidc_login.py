@@ -323,6 +323,7 @@ def test_an_admin_grants_a_provisioned_account_with_new_user(test_settings, data
         params = _begin(client, provider)
         assert _callback(client, params["state"]).status_code == 303
         assert "Ny Person" in client.get("/start").text
+        assert "Tvåstegsverifiering sköts där" in client.get("/konto/tvafaktor").text  # no TOTP for SSO accounts
     user = session.exec(select(User).where(User.email == "ny.person@1880.example")).one()
     assert (user.role, user.password_hash) == ("analytiker", "!sso")
     assert [row.kommun_code for row in session.exec(select(UserKommun).where(UserKommun.user_id == user.id))] == [
