@@ -17,6 +17,7 @@ from api.admin.user_pages import password_once
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.time import utcnow
+from api.mfa import service as mfa_service
 from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import User, UserSession
@@ -33,6 +34,8 @@ DONE = {
     "upplast": "Kontot är upplåst. Användaren kan logga in igen.",
     "losenord": "Lösenordet är bytt. Användaren är utloggad från alla andra inloggningar.",
     "utloggad": "Kontots inloggningar är avslutade.",
+    "tvafaktor": ("Tvåstegsverifieringen är återställd. Användaren aktiverar den igen vid nästa inloggning "
+                  "eller på sidan Tvåstegsverifiering."),
 }
 
 
@@ -68,6 +71,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, user:
         "locked": user_service.is_locked(session=session, user=user, now=utcnow()),
         "last_login": user_service.last_logins(session=session, user_ids=[user.id]).get(user.id),
         "live_sessions": _live_sessions(session, user.id), "is_self": user.id == principal.user_id,
+        "has_totp": mfa_service.is_enabled(session=session, user_id=user.id),
         "done": DONE.get(request.query_params.get("klart", ""), ""), "local": local(request),
     }, principal=principal, session=session, status_code=status_code)
 

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from api.admin._common import parse_id
 from api.organisations.models import Organisation
+from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import ROLE_LABELS, Role, User
 from api.users.password_policy import password_problem
@@ -65,7 +66,8 @@ def check_email(session: Session, values: dict[str, str], errors: dict[str, str]
         errors["epost"] = "E-post: skriv användarens e-postadress."
     elif len(email) > 320 or not _EMAIL.match(email):
         errors["epost"] = "E-post: skriv en giltig e-postadress, till exempel namn@kommun.se."
-    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+    elif (session.exec(select(User.id).where(User.email == email)).first() is not None
+          and sso_service.waiting_account(session=session, email=email) is None):
         errors["epost"] = ("E-post: det finns redan ett konto med den e-postadressen. Ska personen arbeta i fler "
                            "kommuner ger systemförvaltaren kontot tillgång till dem.")
     return email

@@ -70,6 +70,17 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, description="JSON and form posts")
     max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=64 * 1024, description="multipart uploads")
 
+    # OpenID Connect single sign-on (the kommun's identity provider); off while the issuer is unset.
+    oidc_issuer: str | None = Field(default=None, description="The provider's issuer URL (discovery under it)")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_email_claim: str = "email"
+    oidc_auto_provision: bool = False
+    oidc_server_url: str | None = Field(
+        default=None,
+        description="Where this server reaches the provider (discovery, token, keys); unset = the issuer",
+    )
+
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -129,6 +140,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lagesbild.db').resolve()}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether single sign-on is configured (issuer and client id set)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_sqlite(self) -> bool:

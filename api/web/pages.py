@@ -27,6 +27,8 @@ from api.web.deps import (
     session_cookie_name,
 )
 from api.web.layout import render
+from api.web.login_session import SSO_LOGOUT_COOKIE, sso_logout_url
+from api.web.mfa_pages import second_factor_redirect
 
 router = APIRouter()
 
@@ -107,6 +109,9 @@ async def login(
             email=email,
             status_code=401,
         )
+    second_factor = second_factor_redirect(request, session=session, settings=settings, user=user, next_url=next_url)
+    if second_factor is not None:
+        return second_factor
     kommun_codes = user_service.granted_kommuner(session=session, user_id=user.id)  # type: ignore[arg-type]
     if not kommun_codes:
         raise AppError("Ditt konto har inte tillgång till någon kommun. Kontakta administratören.")
@@ -147,8 +152,9 @@ async def logout(
         ip=_client_ip(request),
     )
     session.commit()
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse(sso_logout_url(request, settings) or "/login", status_code=303)
     response.delete_cookie(session_cookie_name(settings), path="/", secure=settings.cookie_secure)
+    response.delete_cookie(SSO_LOGOUT_COOKIE, path="/", secure=settings.cookie_secure)
     return response
 
 
