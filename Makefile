@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser pytest wheel-smoke bench fuzz lint lock browser clean check-python
+.PHONY: demo test test-nobrowser pytest wheel-smoke bench fuzz lint lock browser oidc-provider clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -57,6 +57,16 @@ demo: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && (apt-get update -qq && apt-get install -y -qq chromium) || echo "chromium saknas: webbläsartesterna hoppas över"; }
 
+# The OpenID provider the SSO browser test runs (tests/oidc: oidc-provider from npm, exact versions in
+# package-lock.json), installed once like the venv and again when the lock changes. npm goes through
+# the proxy's CA when PIP_CERT names one. Without Node the SSO test skips and says why.
+OIDC_STAMP := tests/oidc/node_modules/.installed
+$(OIDC_STAMP): tests/oidc/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm saknas: SSO-testet mot oidc-provider hoppas över (installera nodejs och npm)"; exit 0; }; \
+	  cd tests/oidc && $(if $(PIP_CERT),NODE_EXTRA_CA_CERTS=$(PIP_CERT) npm_config_cafile=$(PIP_CERT)) npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed
+
+oidc-provider: $(OIDC_STAMP)
+
 # Import contract, ruff, mypy, the test suite ($(1): extra pytest arguments) and the doctests.
 define run_tests
 	$(BIN)/lint-imports
@@ -66,7 +76,7 @@ define run_tests
 	$(BIN)/pytest -q --doctest-modules analysis ingest
 endef
 
-test: $(STAMP) browser
+test: $(STAMP) browser $(OIDC_STAMP)
 	$(call run_tests)
 
 test-nobrowser: $(STAMP)
@@ -74,7 +84,7 @@ test-nobrowser: $(STAMP)
 
 # The test suite alone, for CI's further runs (other dates, PostgreSQL) after the checks ran once:
 #   make pytest PY=3.11 PYTEST_ARGS="-m dates"
-pytest: $(STAMP) browser
+pytest: $(STAMP) browser $(OIDC_STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS) $(TESTS)
 
 # Build the wheel, install it outside the checkout, migrate, load the demo, serve and log in (CI runs it).

@@ -157,3 +157,88 @@ def weekly_baselines(
     if not include_kommun_level:
         out = out.iloc[: (n_rows - 1) * n_cat].reset_index(drop=True)
     return out
+
+
+def seasonal_ratios(
+    cube: CountCube,
+    week: str,
+    *,
+    n_weeks: int = 12,
+    last_year_halfwidth: int = 2,
+    dispersion=None,
+    clip: tuple[float, float] = (0.5, 2.0),
+) -> np.ndarray | None:
+    """Per category: how much higher the week ran than its ``n_weeks`` predecessors last year.
+
+    For category ``j``, summed over the kommun (areas and kommun level), ``r_j`` is the mean count
+    over the same week last year and its neighbours (``± last_year_halfwidth``) divided by the
+    mean over the ``n_weeks`` weeks before that week last year. A season (summer, skollov, autumn darkness) and a steady
+    trend both show up as ``r ≠ 1`` and, unlike this year's level, repeat from year to year, so
+    ``r_j`` times this year's recent mean is the expected count this week. Each category's
+    ``log r_j`` is shrunk towards the kommun's common ratio by normal–normal empirical Bayes
+    (DerSimonian–Laird between-category variance; sampling variance ``φ·(1/A + 1/B)`` for the
+    pooled counts ``A`` and ``B``, with ``φ`` the negative-binomial inflation from
+    ``dispersion``), then clipped to ``clip``.
+
+    Parameters
+    ----------
+    cube : CountCube
+        Counts holding the ``n_weeks`` before the same week last year (about 64 weeks back).
+    week : str
+        The week tested.
+    n_weeks, last_year_halfwidth : int
+        As in :func:`baseline_arrays`.
+    dispersion : array_like, optional
+        ``θ`` per category (:func:`analysis.dispersion.pooled_dispersion`), default 0.
+    clip : (float, float)
+        Bounds for the ratio.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        ``r`` per category, or ``None`` when the cube does not reach back far enough.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from analysis.counts import CountCube
+    >>> from analysis.weeks import week_range
+    >>> weeks = week_range("2025-W01", "2026-W20")
+    >>> level = np.where(np.arange(len(weeks)) >= 19, 6, 4)  # from 2025-W20: 1.5 times higher
+    >>> cube = CountCube(["A"], ["klotter"], weeks, level[None, None, :],
+    ...                  np.zeros((1, len(weeks)), int))
+    >>> seasonal_ratios(cube, "2026-W20", n_weeks=4, last_year_halfwidth=0).round(2).tolist()
+    [1.5]
+    >>> seasonal_ratios(cube, "2025-W40") is None
+    True
+    """
+    from analysis.dispersion import shrink_normal
+
+    label = parse_iso_week(week).label
+    if label not in cube.weeks:
+        raise ValueError(f"veckan {label} finns inte i räkningen")
+    first = week_ordinal(cube.weeks[0])
+    ly = _last_year_ordinal(label) - first
+    h = last_year_halfwidth
+    if ly - n_weeks < 0 or ly + h >= week_ordinal(label) - first:
+        return None
+    # Areas and the kommun-level row together: the category's season in the whole kommun.
+    values = np.concatenate([cube.values, cube.kommun_level[None, :, :]], axis=0).astype(np.float64)
+    now = values[:, :, ly - h : ly + h + 1]
+    before = values[:, :, ly - n_weeks : ly]
+    a_sum, b_sum = now.sum(axis=(0, 2)), before.sum(axis=(0, 2))
+    n_now, n_before = 2 * h + 1, n_weeks
+    theta = np.zeros(len(cube.categories)) if dispersion is None else np.asarray(dispersion, float)
+    cell_mean = (now.sum(axis=2) + before.sum(axis=2)) / (n_now + n_before)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inflation = 1.0 + theta * (cell_mean**2).sum(axis=0) / cell_mean.sum(axis=0)
+        log_r = np.log((a_sum / n_now) / (b_sum / n_before))
+        var = np.where(inflation > 0, inflation, 1.0) * (1.0 / a_sum + 1.0 / b_sum)
+    ok = (a_sum > 0) & (b_sum > 0)
+    if not ok.any():
+        return np.ones(len(cube.categories))
+    common = float(np.log((a_sum.sum() / n_now) / (b_sum.sum() / n_before)))
+    log_r = np.where(ok, log_r, common)
+    se = np.where(ok, np.sqrt(np.where(ok, var, 1.0)), np.inf)
+    shrunk, _ = shrink_normal(log_r, se, common)
+    return np.clip(np.exp(shrunk), *clip)

@@ -50,6 +50,7 @@ def serve(
     """Starta webbservern."""
     import uvicorn
 
+    from api.core.client_address import uvicorn_proxy_options
     from api.main import create_app
 
     settings = Settings()
@@ -58,7 +59,9 @@ def serve(
         create_app(settings),
         host=host or settings.host,
         port=port or settings.port,
-        proxy_headers=True,
+        server_header=False,  # no "server: uvicorn" banner
+        # X-Forwarded-Proto/-For only from LAGESBILD_TRUSTED_PROXIES, as api.core.client_address reads them.
+        **uvicorn_proxy_options(settings.trusted_proxy_networks),
     )
 
 

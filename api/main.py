@@ -12,8 +12,11 @@ from api.core.config import Settings
 from api.core.db import Database, make_engine
 from api.core.deps import row_ids_in_range, single_query_values
 from api.core.errors import install_error_handlers
+from api.core.limits import BodyLimitMiddleware, url_text_is_clean
 from api.core.ratelimit import LoginLimiter
+from api.core.security_headers import SecurityHeadersMiddleware
 from api.core.templating import make_templates
+from api.core.text_guard import install_text_guard
 from api.jobs.scheduler import scheduler_lifespan
 from api.reports.schemas import openapi_components
 from api.resources import frontend_path
@@ -48,14 +51,23 @@ def create_app(
     # The job scheduler starts with the app when enabled and no other process holds its lock.
     app.router.lifespan_context = scheduler_lifespan
     install_error_handlers(app)
+    install_text_guard()  # text that does not fit its column: 422 instead of a database error
     # Compresses pages, JSON and static assets; responses that are already gzipped pass untouched.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    # Counts request bytes as they stream in and answers 413 past the limit, before any buffering.
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
     # Outermost of ours: column defaults (created_at …) read the app's clock in every request.
     app.add_middleware(ClockMiddleware, clock=app.state.clock)
+    # Outermost: every response the app answers, error pages and static files included.
+    app.add_middleware(
+        SecurityHeadersMiddleware, tile_url=settings.map_tile_url, https=settings.served_over_https
+    )
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:
         _document_only_the_json_api(router)
-        app.include_router(router, dependencies=[Depends(row_ids_in_range), Depends(single_query_values)])
+        app.include_router(router, dependencies=[Depends(row_ids_in_range), Depends(url_text_is_clean),
+                                                 Depends(single_query_values)])
     # Every route's path pattern and methods: a 405 names all methods of the path, not only those of the
     # first route that matched it (GET and POST /login are two routes).
     app.state.route_methods = [

@@ -8,6 +8,7 @@ from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfol
 from api.jobs.models import JobRun, SchedulerHeartbeat
 from api.kommuner.models import Kommun
 from api.lagesbild.models import AreaAssessment, Lagesbild
+from api.mfa.models import KommunMfaPolicy, UserRecoveryCode, UserTotp
 from api.organisations.models import Organisation
 from api.packages.models import AnalysisPackage
 from api.police.models import PoliceTypeMapping
@@ -48,6 +49,7 @@ __all__ = [
     "Medborgarlofte",
     "MedborgarlofteArea",
     "Kommun",
+    "KommunMfaPolicy",
     "Nollrapport",
     "Organisation",
     "Place",
@@ -55,6 +57,8 @@ __all__ = [
     "Report",
     "SchedulerHeartbeat",
     "User",
+    "UserRecoveryCode",
+    "UserTotp",
     "UserKommun",
     "UserSession",
 ]

@@ -2,6 +2,7 @@
 
 from api.admin.kommun_settings_pages import router as kommun_settings_pages
 from api.admin.log_pages import router as admin_log_pages
+from api.admin.mfa_pages import router as admin_mfa_pages
 from api.admin.organisation_pages import router as admin_organisation_pages
 from api.admin.token_pages import router as admin_token_pages
 from api.admin.user_account_pages import router as admin_user_account_pages
@@ -23,12 +24,16 @@ from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.statistics.api_routes import router as statistics_api
+from api.web.mfa_pages import router as mfa_pages
 from api.web.pages import router as web_pages
+from api.web.sso_pages import router as sso_pages
 
 ROUTERS = [
     start_pages,
     health_routes,
     web_pages,
+    sso_pages,
+    mfa_pages,
     report_api,
     statistics_api,
     report_form_pages,
@@ -50,4 +55,5 @@ ROUTERS = [
     admin_user_account_pages,
     admin_token_pages,
     admin_log_pages,
+    admin_mfa_pages,
 ]

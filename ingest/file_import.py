@@ -27,7 +27,15 @@ from ingest.coordinates import to_sweref99
 from ingest.import_columns import FIELDS, find_header_row, propose_mapping, resolve_columns
 from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
-from ingest.records import IngestResult, ReportRecord, RowError
+from ingest.records import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_EXTERNAL_ID_CHARS,
+    MAX_PLACE_TEXT_CHARS,
+    NUL,
+    IngestResult,
+    ReportRecord,
+    RowError,
+)
 from ingest.tabular import (
     DEFAULT_MAX_BYTES,
     DEFAULT_MAX_CELL_CHARS,
@@ -159,8 +167,11 @@ def preview_import(
         area_code = row.area(area_matcher)
         if coord_errors[k] is not None:
             row.coordinate_error(coord_field, coord_errors[k])
-        place, n_place = mask_personnummer(as_text(row.value("place")))
-        description, n_desc = mask_personnummer(as_text(row.value("description")))
+        place, n_place = mask_personnummer(row.text("place", MAX_PLACE_TEXT_CHARS))
+        description, n_desc = mask_personnummer(row.text("description", MAX_DESCRIPTION_CHARS))
+        external_id = row.text("external_id", MAX_EXTERNAL_ID_CHARS)
+        row.fits("place", place, MAX_PLACE_TEXT_CHARS)  # masking lengthens the text a little
+        row.fits("description", description, MAX_DESCRIPTION_CHARS)
         if row.errors:
             errors.extend(row.errors)
             continue
@@ -177,7 +188,7 @@ def preview_import(
                     x=None if np.isnan(xs[k]) else float(xs[k]),
                     y=None if np.isnan(ys[k]) else float(ys[k]),
                     area_code=area_code,
-                    external_id=as_text(row.value("external_id")),
+                    external_id=external_id,
                     source="import",
                     organisation_id=organisation_id,
                     involved_count=involved,
@@ -252,6 +263,22 @@ class _Row:
         header = self.mapping.get(name, FIELDS[name][0])
         message = f"Rad {self.row_no}, kolumn \"{header}\": {reason}"
         self.errors.append(RowError(self.row_no, header, value, code, message))
+
+    def text(self, name: str, limit: int) -> str | None:
+        """The cell as text when it fits its column (``limit`` characters) and holds no NUL."""
+        text = as_text(self.value(name))
+        if text is None:
+            return None
+        if NUL in text:
+            self.fail(name, None, "invalid_character", "texten innehåller ett otillåtet tecken (NUL)")
+            return None
+        return text if self.fits(name, text, limit) else None
+
+    def fits(self, name: str, text: str | None, limit: int) -> bool:
+        if text is not None and len(text) > limit:
+            self.fail(name, None, "too_long", f"texten är {len(text)} tecken lång; högst {limit} får plats")
+            return False
+        return True
 
     def category(self, matcher: CategoryMatcher) -> str | None:
         raw = self.value("category")

@@ -37,7 +37,17 @@ from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
 from ingest.coordinates import to_sweref99
 from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
-from ingest.records import MAX_INVOLVED, MAX_ROW_ID, IngestResult, ReportRecord, RowError
+from ingest.records import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_EXTERNAL_ID_CHARS,
+    MAX_INVOLVED,
+    MAX_PLACE_TEXT_CHARS,
+    MAX_ROW_ID,
+    NUL,
+    IngestResult,
+    ReportRecord,
+    RowError,
+)
 from ingest.values import CategoryMatcher, as_text, is_blank, normalise_key, parse_count, parse_date
 from ingest.values import parse_time as _parse_time
 
@@ -49,6 +59,9 @@ FIELDS: tuple[str, ...] = (
 DEFAULT_MAX_DAYS_BACK = 60
 DEFAULT_MAX_OBSERVATIONS = 200
 DEFAULT_MAX_TEXT_CHARS = 4_000
+#: Longest text per field: what the report's columns hold (ingest.records).
+FIELD_MAX_CHARS = {"plats": MAX_PLACE_TEXT_CHARS, "beskrivning": MAX_DESCRIPTION_CHARS,
+                   "externt_id": MAX_EXTERNAL_ID_CHARS}
 
 _WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
 
@@ -240,9 +253,21 @@ class _Checker:
         external = obs.get("externt_id")
         if not is_blank(external) and not _is_id(external):
             self.error("externt_id", external, "invalid_type", "externt_id måste vara text")
-        elif not is_blank(external):
+        elif not is_blank(external) and self._clean(as_text(external), "externt_id", FIELD_MAX_CHARS["externt_id"]):
             kw["external_id"] = as_text(external)
         return kw
+
+    def _clean(self, text: str | None, name: str, limit: int) -> bool:
+        """True when the text fits its column and holds no NUL character; else a field error."""
+        if text is None:
+            return True
+        if NUL in text:
+            self.error(name, None, "invalid_character", f"{name} innehåller ett otillåtet tecken (NUL)")
+            return False
+        if len(text) > limit:
+            self.error(name, None, "too_long", f"{name} får vara högst {limit} tecken")
+            return False
+        return True
 
     def _category(self, value, matcher):
         if is_blank(value):
@@ -351,7 +376,7 @@ class _Checker:
         place_text = self._text(obs.get("plats"), "plats", max_text)
         if place_text is not None:
             out["place_text"] = place_text
-        if pair is None and is_blank(place_id) and place_text is None:
+        if pair is None and is_blank(place_id) and is_blank(obs.get("plats")):
             self.error("plats", None, "required",
                        "ange var: en punkt på kartan, en plats i listan eller en beskrivning "
                        "av platsen")
@@ -363,10 +388,13 @@ class _Checker:
         if not isinstance(value, str):
             self.error(name, value, "invalid_type", f"{name} måste vara text")
             return None
-        if len(value) > max_text:
-            self.error(name, None, "too_long", f"{name} får vara högst {max_text} tecken")
+        limit = min(max_text, FIELD_MAX_CHARS.get(name, max_text))
+        if not self._clean(value.strip(), name, limit):
             return None
         masked, count = mask_personnummer(value.strip())
+        if len(masked) > limit:  # the mask is longer than the number it replaces
+            self.error(name, None, "too_long", f"{name} får vara högst {limit} tecken")
+            return None
         if count:
             self.masked += count
             what = "ett personnummer" if count == 1 else f"{count} personnummer"

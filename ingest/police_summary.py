@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from datetime import date
 
 import pandas as pd
+from pydantic import ValidationError
 
 from ingest.gazetteer import Gazetteer, fold
 from ingest.kommuner import KOMMUNER
@@ -242,19 +243,29 @@ def parse_police_summary(
             result.skipped += 1
             continue
         comment = mask_personnummer(cells.get("kommentar") or None)
-        result.records.append(ReportRecord(
-            kommun_code=kommun_code,
-            category_code=category,
-            observed_date=monday,
-            observed_period="vecka",
-            area_code=area,
-            place_text=cells["omrade"] or None,
-            description=comment.text,
-            personnummer_masked=comment.count > 0,
-            external_id=f"{week}|{area or 'kommun'}|{category}|{fold(cells['omrade'])}",
-            source="police_summary",
-            report_count=count,
-        ))
+        try:
+            record = ReportRecord(
+                kommun_code=kommun_code,
+                category_code=category,
+                observed_date=monday,
+                observed_period="vecka",
+                area_code=area,
+                place_text=cells["omrade"] or None,
+                description=comment.text,
+                personnummer_masked=comment.count > 0,
+                external_id=f"{week}|{area or 'kommun'}|{category}|{fold(cells['omrade'])}",
+                source="police_summary",
+                report_count=count,
+            )
+        except ValidationError as err:  # text longer than the report's columns hold, or a NUL
+            field = {"place_text": "område", "external_id": "område", "description": "kommentar"}.get(
+                str(err.errors()[0].get("loc", ("",))[0]), "kommentar")
+            result.errors.append(RowError(
+                row_no, field, None, "invalid",
+                f"Rad {row_no}: {field} är för lång eller innehåller otillåtna tecken",
+            ))
+            continue
+        result.records.append(record)
     return result
 
 

@@ -29,6 +29,15 @@ MAX_ERROR_VALUE_CHARS = 200
 _KOMMUN_RE = re.compile(r"^\d{4}$")
 
 
+#: Longest free text of a report, per field: the sizes of the report table's columns (the api's
+#: ``Report`` model takes them from here, so validation and columns cannot drift apart).
+MAX_PLACE_TEXT_CHARS = 500
+MAX_DESCRIPTION_CHARS = 4_000
+MAX_EXTERNAL_ID_CHARS = 200
+MAX_AREA_CODE_CHARS = 50
+#: PostgreSQL cannot store it in text; no Swedish system writes it on purpose.
+NUL = "\x00"
+
 MAX_INVOLVED = 10_000
 MAX_REPORT_COUNT = 100_000
 # Row ids are INTEGER columns: 32-bit on PostgreSQL. A larger id names no row, and binding it fails.
@@ -91,13 +100,13 @@ class ReportRecord(BaseModel):
     observed_date: date
     observed_time: time | None = None
     observed_period: Literal["dag", "vecka"] = "dag"
-    place_text: str | None = None
-    description: str | None = None
+    place_text: str | None = Field(default=None, max_length=MAX_PLACE_TEXT_CHARS)
+    description: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS)
     x: float | None = None
     y: float | None = None
-    area_code: str | None = None
-    place_id: str | None = None
-    external_id: str | None = None
+    area_code: str | None = Field(default=None, max_length=MAX_AREA_CODE_CHARS)
+    place_id: str | None = Field(default=None, max_length=20)
+    external_id: str | None = Field(default=None, max_length=MAX_EXTERNAL_ID_CHARS)
     source: Literal["form", "api", "import", "police_feed", "police_summary"]
     organisation_id: int | None = None
     # Upper bounds well above any real week, below every database's integer limit (PostgreSQL: 2^31 - 1).
@@ -126,6 +135,13 @@ class ReportRecord(BaseModel):
     @classmethod
     def _empty_is_none(cls, v: str | None) -> str | None:
         return v or None
+
+    @field_validator("category_code", "place_text", "description", "area_code", "place_id", "external_id")
+    @classmethod
+    def _no_nul(cls, v: str | None) -> str | None:
+        if v is not None and NUL in v:
+            raise ValueError("texten innehåller ett otillåtet tecken (NUL)")
+        return v
 
     @field_validator("x", "y")
     @classmethod

@@ -26,6 +26,9 @@ DEFAULT_MAX_CELL_CHARS = 10_000
 DEFAULT_MAX_UNCOMPRESSED = 200 * 1024 * 1024
 #: Largest uncompressed/compressed ratio of an xlsx (real sheets stay well below 100).
 DEFAULT_MAX_RATIO = 200
+#: Widest sheet read (an import has about a dozen columns) and most cells read from one sheet.
+MAX_XLSX_COLUMNS = 256
+MAX_XLSX_CELLS = 5_000_000
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old .xls
@@ -247,6 +250,33 @@ def _check_zip(data: bytes, max_uncompressed: int, max_ratio: float) -> None:
         )
 
 
+def _check_sheet_size(ws: Any, max_rows: int) -> None:
+    """Refuse a sheet whose declared size (its ``<dimension>``) is beyond any import, before reading.
+
+    A tiny file can declare A1:XFD1048576; reading it as declared pads 17 billion empty cells.
+    """
+    rows, columns = ws.max_row, ws.max_column
+    if rows is None or columns is None:
+        return
+    if rows > 2 * max_rows + 1 or columns > MAX_XLSX_COLUMNS or rows * columns > MAX_XLSX_CELLS:
+        raise ImportRejected(
+            f"Kalkylbladet anger {_thousands(rows)} rader och {_thousands(columns)} kolumner. Högst "
+            f"{_thousands(max_rows)} rader och {MAX_XLSX_COLUMNS} kolumner kan importeras; spara bara "
+            "området med uppgifter (ta bort tomma rader och kolumner) och försök igen."
+        )
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", "\u00a0")
+
+
+def _sheet_too_large(max_rows: int) -> ImportRejected:
+    return ImportRejected(
+        f"Kalkylbladet är för stort. Högst {_thousands(max_rows)} rader och {MAX_XLSX_COLUMNS} "
+        "kolumner kan importeras; spara bara området med uppgifter och försök igen."
+    )
+
+
 def _read_xlsx(data: bytes, max_uncompressed: int, max_ratio: float, max_rows: int) -> Table:
     _check_zip(data, max_uncompressed, max_ratio)
     import openpyxl  # imported here: CSV-only callers do not pay for it
@@ -259,9 +289,19 @@ def _read_xlsx(data: bytes, max_uncompressed: int, max_ratio: float, max_rows: i
         sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         if not sheets:
             raise ImportRejected("Excel-filen har inget synligt kalkylblad.")
+        sheet = sheets[0]
+        _check_sheet_size(sheet, max_rows)
+        # Read what the XML holds, not the declared size (which may lie): rows come unpadded and
+        # every row, empty or not, and every cell counts against the limits.
+        sheet.reset_dimensions()
         rows: list[list[Any]] = []
-        non_empty = 0
-        for cells in sheets[0].iter_rows(min_row=1, values_only=True):
+        non_empty = cells_seen = 0
+        for cells in sheet.iter_rows(min_row=1, values_only=True):
+            if len(cells) > MAX_XLSX_COLUMNS or len(rows) >= 2 * max_rows + 1:
+                raise _sheet_too_large(max_rows)
+            cells_seen += len(cells)
+            if cells_seen > MAX_XLSX_CELLS:
+                raise _sheet_too_large(max_rows)
             row = [c.strip() if isinstance(c, str) else c for c in cells]
             rows.append(row)
             non_empty += not _is_empty(row)

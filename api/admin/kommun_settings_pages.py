@@ -10,6 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from api.core.deps import SessionDep
 from api.gallring import service as gallring_service
 from api.kommuner import settings_service as service
+from api.mfa import service as mfa_service
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
 from api.web.layout import render
@@ -28,7 +29,8 @@ def _page(request: Request, session: SessionDep, principal: Principal, *, values
         {"kommun": kommun, "values": values, "errors": errors or {}, "saved": saved,
          "removed": removed, "last_removed": last_removed.date().isoformat() if last_removed else "",
          "period_kinds": service.PERIOD_KINDS, "min_months": service.RETENTION_MIN_MONTHS,
-         "max_months": service.RETENTION_MAX_MONTHS},
+         "max_months": service.RETENTION_MAX_MONTHS,
+         "require_totp": mfa_service.kommun_requires_totp(session=session, kommun_code=kommun.code)},
         principal=principal, session=session, status_code=status_code,
     )
 

@@ -29,8 +29,9 @@ CSV_PAGE_SIZE = 2000
 ACTION_LABELS = {
     "login": "Inloggning",
     "login_failed": "Misslyckad inloggning",
-    "login_locked": "Inloggning spärrad",
+    "login_locked": "Inloggning spärrad",  # before login_throttled replaced the hard lock (kept for old rows)
     "login_rate_limited": "För många inloggningsförsök",
+    "login_throttled": "Inloggning fördröjd efter misslyckade försök",
     "logout": "Utloggning",
     "access_denied": "Nekad åtkomst",
     "report.read": "Läsning av rapporter",

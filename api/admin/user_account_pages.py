@@ -17,6 +17,7 @@ from api.admin.user_pages import password_once
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.time import utcnow
+from api.mfa import service as mfa_service
 from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import User, UserSession
@@ -33,6 +34,8 @@ DONE = {
     "upplast": "Kontot är upplåst. Användaren kan logga in igen.",
     "losenord": "Lösenordet är bytt. Användaren är utloggad från alla andra inloggningar.",
     "utloggad": "Kontots inloggningar är avslutade.",
+    "tvafaktor": ("Tvåstegsverifieringen är återställd. Användaren aktiverar den igen vid nästa inloggning "
+                  "eller på sidan Tvåstegsverifiering."),
 }
 
 
@@ -68,6 +71,7 @@ def _detail_page(request: Request, session: Session, principal: Principal, user:
         "locked": user_service.is_locked(session=session, user=user, now=utcnow()),
         "last_login": user_service.last_logins(session=session, user_ids=[user.id]).get(user.id),
         "live_sessions": _live_sessions(session, user.id), "is_self": user.id == principal.user_id,
+        "has_totp": mfa_service.is_enabled(session=session, user_id=user.id),
         "done": DONE.get(request.query_params.get("klart", ""), ""), "local": local(request),
     }, principal=principal, session=session, status_code=status_code)
 
@@ -150,7 +154,7 @@ async def activate_user(request: Request, session: SessionDep, principal: Admin,
 async def unlock_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
     await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
-    # The unlock is itself the record the lock check reads (see user_service.recent_failed_logins).
+    # The unlock is itself the record the delay check reads (see api.users.login_throttle.failures).
     audit(request, session, principal, user_service.UNLOCK_ACTION, object_type="user", object_id=user_id,
           details={"epost": user.email})
     session.commit()
@@ -162,7 +166,7 @@ async def reset_password(request: Request, session: SessionDep, principal: Admin
     values = await form_values(request, principal)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
-    password = user_forms.check_password(values, errors)
+    password = user_forms.check_password(values, errors, email=user.email, name=user.name)
     if errors:
         return _detail_page(request, session, principal, user, errors=errors, status_code=422)
     generated = not password

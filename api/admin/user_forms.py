@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from sqlmodel import Session, select
 
 from api.admin._common import parse_id
-from api.core.security import MIN_PASSWORD_LENGTH
 from api.organisations.models import Organisation
+from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import ROLE_LABELS, Role, User
+from api.users.password_policy import password_problem
 
 ROLES = {role.value: label for role, label in ROLE_LABELS.items()}
-MAX_PASSWORD_LENGTH = 200
 # Deliberately loose: one @, something on both sides, a dot in the domain, no spaces.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -66,17 +66,18 @@ def check_email(session: Session, values: dict[str, str], errors: dict[str, str]
         errors["epost"] = "E-post: skriv användarens e-postadress."
     elif len(email) > 320 or not _EMAIL.match(email):
         errors["epost"] = "E-post: skriv en giltig e-postadress, till exempel namn@kommun.se."
-    elif session.exec(select(User.id).where(User.email == email)).first() is not None:
+    elif (session.exec(select(User.id).where(User.email == email)).first() is not None
+          and sso_service.waiting_account(session=session, email=email) is None):
         errors["epost"] = ("E-post: det finns redan ett konto med den e-postadressen. Ska personen arbeta i fler "
                            "kommuner ger systemförvaltaren kontot tillgång till dem.")
     return email
 
 
-def check_password(values: dict[str, str], errors: dict[str, str]) -> str:
-    """The admin's chosen password, or "" to generate one (errors are added to `errors`)."""
+def check_password(values: dict[str, str], errors: dict[str, str], *, email: str, name: str) -> str:
+    """The admin's chosen password for the user with this e-mail and name, or "" to generate one (errors
+    are added to `errors`; the policy is api.users.password_policy)."""
     password = values.get("losenord", "")
-    if password and len(password) < MIN_PASSWORD_LENGTH:
-        errors["losenord"] = f"Lösenord: minst {MIN_PASSWORD_LENGTH} tecken, eller lämna tomt för ett slumpat."
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors["losenord"] = f"Lösenord: högst {MAX_PASSWORD_LENGTH} tecken."
+    problem = password_problem(password, email=email, name=name) if password else None
+    if problem:
+        errors["losenord"] = f"Lösenord: {problem} Eller lämna fältet tomt för ett slumpat lösenord."
     return password

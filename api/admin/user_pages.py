@@ -11,6 +11,7 @@ from api.admin._common import NO_STORE, Admin, audit, form_values, local
 from api.core.deps import SessionDep
 from api.core.time import utcnow
 from api.organisations import service as organisation_service
+from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import User
 from api.users.principal import Principal
@@ -54,10 +55,18 @@ async def create_user(request: Request, session: SessionDep, principal: Admin) -
     errors: dict[str, str] = {}
     account = user_forms.check_account(session, principal.kommun_code, values, errors)
     email = user_forms.check_email(session, values, errors)
-    password = user_forms.check_password(values, errors)
+    password = user_forms.check_password(values, errors, email=email, name=values.get("namn", ""))
     if errors or account is None:
         values.pop("losenord", None)  # a password is never sent back to the browser
         return _new_page(request, session, principal, values=values, errors=errors, status_code=422)
+    waiting = sso_service.waiting_account(session=session, email=email)
+    if waiting is not None:  # first signed in by SSO (auto-provisioned): grant it, no password
+        sso_service.grant_waiting_account(session=session, user=waiting, name=account.name, role=account.role,
+                                          organisation_id=account.organisation_id, kommun_code=principal.kommun_code)
+        audit(request, session, principal, "user.grant_sso", object_type="user", object_id=waiting.id or "",
+              details={"epost": waiting.email, "roll": waiting.role, "organisation_id": waiting.organisation_id})
+        session.commit()
+        return RedirectResponse(f"/admin/anvandare/{waiting.id}?klart=andrad", status_code=303)
     generated = not password
     password = password or user_service.generate_password()
     user = user_service.create_user(

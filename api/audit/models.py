@@ -13,7 +13,11 @@ from api.core.time import utcnow
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
     # The admin's log page filters a kommun's events newest first; the table grows with every read.
-    __table_args__ = (Index("ix_audit_event_kommun_code_occurred_at", "kommun_code", "occurred_at"),)
+    # The login delay counts one account's recent failures on every attempt (users.login_throttle).
+    __table_args__ = (
+        Index("ix_audit_event_kommun_code_occurred_at", "kommun_code", "occurred_at"),
+        Index("ix_audit_event_actor_action_occurred_at", "actor", "action", "occurred_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, index=True)

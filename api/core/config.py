@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
+from limits import parse as parse_limit
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.core.client_address import IPNetwork, parse_networks
 from api.core.clock import Clock, clock_from_settings
 
 PLACEHOLDER_SECRET = "change-me-development-only"
@@ -45,8 +47,39 @@ class Settings(BaseSettings):
     period_kind: Literal["kvartal", "tertial"] = "kvartal"
 
     cookie_secure: bool = True
+    served_over_https: bool = Field(
+        default=False,
+        description="The site is served over HTTPS (e.g. behind a TLS proxy): send HSTS on every response",
+    )
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
-    login_rate_limit: str = "10/minute"
+    login_rate_limit: str = Field(
+        default="10/minute", description="Login attempts per real client address (see trusted_proxies)"
+    )
+    login_account_rate_limit: str = Field(
+        default="30/minute", description="Login attempts per account, from all addresses together"
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description=(
+            "Addresses/CIDRs of the reverse proxies in front of the app, comma-separated; only a request "
+            "from one of them has its client address read from X-Forwarded-For. Unset = trust none."
+        ),
+    )
+
+    # Request body limits (bytes), enforced while the body streams in: 413 beyond them.
+    max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, description="JSON and form posts")
+    max_upload_bytes: int = Field(default=11 * 1024 * 1024, ge=64 * 1024, description="multipart uploads")
+
+    # OpenID Connect single sign-on (the kommun's identity provider); off while the issuer is unset.
+    oidc_issuer: str | None = Field(default=None, description="The provider's issuer URL (discovery under it)")
+    oidc_client_id: str | None = None
+    oidc_client_secret: SecretStr | None = None
+    oidc_email_claim: str = "email"
+    oidc_auto_provision: bool = False
+    oidc_server_url: str | None = Field(
+        default=None,
+        description="Where this server reaches the provider (discovery, token, keys); unset = the issuer",
+    )
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -77,6 +110,26 @@ class Settings(BaseSettings):
             ) from exc
         return self
 
+    @model_validator(mode="after")
+    def _check_limits_and_proxies(self) -> Settings:
+        try:
+            parse_networks(self.trusted_proxies)
+        except ValueError as exc:
+            raise ValueError(f"LAGESBILD_TRUSTED_PROXIES: {exc}.") from exc
+        for name in ("login_rate_limit", "login_account_rate_limit"):
+            try:
+                parse_limit(getattr(self, name))
+            except ValueError as exc:
+                raise ValueError(
+                    f"LAGESBILD_{name.upper()} kan inte tolkas ({exc}); ange t.ex. 10/minute"
+                ) from exc
+        return self
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[IPNetwork, ...]:
+        """LAGESBILD_TRUSTED_PROXIES as networks (empty: X-Forwarded-For is never read)."""
+        return parse_networks(self.trusted_proxies)
+
     def make_clock(self) -> Clock:
         """The installation's clock (fixed when LAGESBILD_CLOCK_AT is set)."""
         return clock_from_settings(self.timezone, self.clock_at)
@@ -87,6 +140,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'lagesbild.db').resolve()}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        """Whether single sign-on is configured (issuer and client id set)."""
+        return bool(self.oidc_issuer and self.oidc_client_id)
 
     @property
     def is_sqlite(self) -> bool:

@@ -54,8 +54,13 @@ class CsrfFailed(AppError):
 class RateLimited(AppError):
     status_code = 429
 
-    def __init__(self) -> None:
-        super().__init__("För många inloggningsförsök. Vänta en stund och försök igen.")
+    def __init__(self, message: str = "", *, retry_after: int | None = None) -> None:
+        if not message:
+            message = "För många inloggningsförsök. Vänta en stund och försök igen."
+            if retry_after:
+                message = f"För många inloggningsförsök. Försök igen om {retry_after} sekunder."
+        super().__init__(message)
+        self.headers = {"Retry-After": str(retry_after)} if retry_after else {}
 
 
 _PYDANTIC_MESSAGES_SV = {
@@ -158,8 +163,11 @@ def install_error_handlers(app: FastAPI) -> None:
                 "error.html",
                 {"status_code": exc.status_code, "message": exc.message},
                 status_code=exc.status_code,
+                headers=getattr(exc, "headers", None),
             )
-        return JSONResponse({"detail": exc.message}, status_code=exc.status_code)
+        return JSONResponse(
+            {"detail": exc.message}, status_code=exc.status_code, headers=getattr(exc, "headers", None)
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -11,9 +11,6 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 
 _password_hash = PasswordHash((Argon2Hasher(),))
 
-MIN_PASSWORD_LENGTH = 10
-
-
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
     return _password_hash.hash(password)

@@ -33,7 +33,7 @@ DEMO_PASSWORDS: dict[str, tuple[str, str]] = {
     Role.granskare.value: ("bra-gruppen@orebro.example", "demo-granskare"),
     Role.polis.value: ("kommunpolis@orebro.example", "demo-polis-2026"),
     Role.inrapportor.value: ("fastighet@orebro.example", "demo-inrapportor"),
-    Role.admin.value: ("admin@orebro.example", "demo-admin-2026"),
+    Role.admin.value: ("admin@orebro.example", "demo-nyckel-2026"),
 }
 _DEMO_NAMES = {
     Role.analytiker.value: "Sara Säkerhetshandläggare",

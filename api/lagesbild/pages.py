@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from analysis.alerts import ALERT_HELP_TEXT_SV
 from analysis.weeks import parse_iso_week, shift_week
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
@@ -260,6 +261,7 @@ def _render_page(  # type: ignore[no-untyped-def]
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,
             "published_local": local_time(lagesbild.published_at, settings.timezone),
+            "alert_help": ALERT_HELP_TEXT_SV,
         },
         principal=principal,
         session=session,

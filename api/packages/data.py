@@ -22,7 +22,8 @@ from analysis.completeness import reporting_completeness
 from analysis.concentration import Concentration, concentration
 from analysis.counts import counted_categories
 from analysis.density import DensitySurface, kernel_density
-from analysis.hotspots import getis_ord_hotspots
+from analysis.emerging import emerging_hotspots
+from analysis.hotspot_layers import hotspot_layers
 from analysis.periods import (
     compare_periods,
     parse_period,
@@ -42,9 +43,15 @@ from api.reports.models import Nollrapport
 from api.reports.query import ReportQuery, categories_frame, reports_frame
 from api.users.principal import Principal
 
-#: Fixed seed so that regenerating a package gives the same Gi* classes.
+#: Fixed seed so that regenerating a package gives the same hotspot layers.
 HOTSPOT_SEED = 20260101
-HOTSPOT_PERMUTATIONS = 999
+#: Null maps for the cluster layer's Monte Carlo p-values.
+HOTSPOT_SIMULATIONS = 999
+#: Months of history for the emerging-hotspot trend (ending with the period's last month).
+EMERGING_MONTHS = 12
+#: The order in which emerging patterns are listed: the most urgent first ("inget mönster" left out).
+PATTERN_ORDER = ("intensifierande", "ny", "konsekutiv", "ihållande", "sporadisk", "avtagande",
+                 "historisk")
 DENSITY_BANDWIDTH_M = 300.0
 DENSITY_CELL_M = 50.0
 NO_EVALUATION = "utvärdering saknas"
@@ -89,6 +96,11 @@ class PackageData:
     insatser: pd.DataFrame
     promises: pd.DataFrame
     period_reports: pd.DataFrame = field(repr=False, default_factory=pd.DataFrame)
+    #: Per area: the emerging-hotspot pattern of the last `EMERGING_MONTHS` months (or None).
+    emerging: pd.DataFrame | None = None
+    emerging_note: str = ""
+    #: The months of the emerging-hotspot analysis, "YYYY-MM", oldest first.
+    emerging_months: list[str] = field(default_factory=list)
 
 
 def _query_kwargs(query_filters: Any) -> dict[str, tuple]:
@@ -174,14 +186,45 @@ def _weekly(reports: pd.DataFrame, cat_list: list[str], first: date, last: date,
 
 
 def _hotspots(areas: gpd.GeoDataFrame, area_counts: pd.Series) -> tuple[pd.DataFrame | None, str]:
+    """Area excess (förhöjt område) and scan clusters for the period's counts per area."""
     if len(areas) < 3:
         return None, "För få områden för en hotspotanalys."
     try:
-        out = getis_ord_hotspots(areas, area_counts, permutations=HOTSPOT_PERMUTATIONS,
-                                 seed=HOTSPOT_SEED)
+        out = hotspot_layers(areas, area_counts, simulations=HOTSPOT_SIMULATIONS, seed=HOTSPOT_SEED)
     except ValueError as exc:
         return None, f"Hotspotanalysen gick inte att göra: {exc}"
     return out, ""
+
+
+def emerging_month_range(last: date) -> list[str]:
+    """The `EMERGING_MONTHS` calendar months ending with the month of `last`, as "YYYY-MM".
+
+    >>> emerging_month_range(date(2026, 9, 30))[:2], emerging_month_range(date(2026, 9, 30))[-1]
+    (['2025-10', '2025-11'], '2026-09')
+    """
+    end = pd.Period(last, freq="M")
+    return [str(end - k) for k in range(EMERGING_MONTHS - 1, -1, -1)]
+
+
+def _emerging(areas: gpd.GeoDataFrame, reports: pd.DataFrame, cat_list: list[str],
+              last: date) -> tuple[pd.DataFrame | None, str, list[str]]:
+    """Each area's emerging-hotspot pattern over the 12 months up to the period's end."""
+    months = emerging_month_range(last)
+    if len(areas) < 3:
+        return None, "För få områden för en analys av framväxande hotspots.", months
+    first = pd.Period(months[0], freq="M").start_time.date()
+    counted = _in_dates(reports[reports["category_code"].isin(cat_list)
+                                & reports["area_code"].isin(areas["area_code"])], first, last)
+    month = counted["observed_date"].dt.to_period("M").astype(str)
+    sums = counted.assign(period=month).groupby(["area_code", "period"])["report_count"].sum()
+    grid = pd.MultiIndex.from_product([areas["area_code"].tolist(), months],
+                                      names=["area_code", "period"])
+    long = sums.reindex(grid, fill_value=0).astype(np.int64).rename("count").reset_index()
+    try:
+        out = emerging_hotspots(areas, long, seed=HOTSPOT_SEED)
+    except ValueError as exc:
+        return None, f"Analysen av framväxande hotspots gick inte att göra: {exc}", months
+    return out, "", months
 
 
 def _density(reports: pd.DataFrame) -> tuple[DensitySurface | None, str]:
@@ -286,8 +329,11 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
     prev_first, prev_last = period_dates(prev)
     ly_first, ly_last = period_dates(ly)
     filters = _query_kwargs(query_filters)
-    # From a week before last year's period (same ISO weeks last year) to the period's end.
-    query = ReportQuery(kommun_code, min(ly_first, prev_first) - timedelta(days=14), last,
+    # From a week before last year's period (same ISO weeks last year), or the first of the
+    # emerging-hotspot months if earlier, to the period's end.
+    emerging_first = pd.Period(emerging_month_range(last)[0], freq="M").start_time.date()
+    query = ReportQuery(kommun_code, min(ly_first - timedelta(days=14), prev_first - timedelta(days=14),
+                                         emerging_first), last,
                         **filters)  # type: ignore[arg-type]
     reports = reports_frame(session=session, query=query)
     categories = categories_frame(session=session, kommun_code=kommun_code)
@@ -334,7 +380,8 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
     period_reports = _in_dates(reports, first, last)
     counted_period = period_reports[period_reports["category_code"].isin(cat_list)]
     completeness, completeness_weeks = _completeness(session, kommun_code, reports, first, last)
-    hotspots, hotspot_note = _hotspots(areas, area_counts.astype(float))
+    hotspots, hotspot_note = _hotspots(areas, area_counts)
+    emerging, emerging_note, emerging_months = _emerging(areas, reports, cat_list, last)
     density, density_note = _density(counted_period)
     return PackageData(
         kommun_code=kommun_code, period=label, first_date=first, last_date=last,
@@ -356,4 +403,5 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         insatser=_insatser(session, kommun_code, first, last, min(today, last + timedelta(days=1))),
         promises=_promises(session, kommun_code, today, last),
         period_reports=period_reports,
+        emerging=emerging, emerging_note=emerging_note, emerging_months=emerging_months,
     )

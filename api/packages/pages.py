@@ -12,6 +12,8 @@ import pandas as pd
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
+from analysis.emerging import PATTERNS_SV
+from analysis.hotspot_layers import legend_texts
 from api.audit import service as audit_service
 from api.core.clock import Clock, using_clock
 from api.core.config import Settings
@@ -21,6 +23,7 @@ from api.core.errors import NotFound
 from api.core.time import local_time
 from api.exports import service as export_service
 from api.packages import selection, service
+from api.packages.data import PATTERN_ORDER
 from api.packages.models import AnalysisPackage
 from api.users.principal import Principal
 from api.web.deps import _client_ip, allow, check_csrf
@@ -120,6 +123,9 @@ def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, obje
         comparison = _read_csv(archive, "jamforelse_omrade_kategori.csv")
         ranking = _read_csv(archive, "rangordning.csv")
         completeness = _read_csv(archive, "rapporteringsgrad.csv")
+        # Packages made before the hotspot layers have no hotspot table.
+        hotspots = (_read_csv(archive, service.HOTSPOT_CSV)
+                    if service.HOTSPOT_CSV in archive.namelist() else None)
     comparison["omradesnamn"] = comparison["omradesnamn"].fillna("")
     shown = comparison[(comparison.antal > 0) | (comparison.antal_foregaende > 0)
                        | (comparison.antal_fjolar > 0)]
@@ -132,6 +138,29 @@ def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, obje
         "ranking": ranking.to_dict("records"),
         "comparison": shown.to_dict("records"),
         "completeness": completeness.to_dict("records"),
+        **_hotspot_view(hotspots),
+    }
+
+
+def _hotspot_view(hotspots: pd.DataFrame | None) -> dict[str, object]:
+    """The areas marked by either hotspot layer, and those with an emerging-hotspot pattern."""
+    if hotspots is None or hotspots.empty:  # an old package, or fewer than 3 areas
+        return {"has_hotspots": False, "hotspots": [], "emerging": [], "patterns": {}}
+    hotspots = hotspots.copy()
+    for column in ("forhojt", "kluster", "monster_12_man"):  # an all-empty column reads as float
+        hotspots[column] = hotspots[column].astype(object).where(hotspots[column].notna(), "")
+    marked = hotspots[(hotspots["forhojt"] != "Inte förhöjt") | (hotspots["i_kluster"] == "ja")]
+    marked = marked.sort_values(["p_forhojt", "antal"], ascending=[True, False], kind="stable")
+    emerging = hotspots[hotspots["monster_12_man"].isin(PATTERN_ORDER)].copy()
+    emerging["order"] = emerging["monster_12_man"].map(PATTERN_ORDER.index)
+    emerging = emerging.sort_values(["order", "omradesnamn"], kind="stable")
+    shown = set(emerging["monster_12_man"])
+    return {
+        "has_hotspots": True,
+        "hotspots": marked.to_dict("records"),
+        "emerging": emerging.to_dict("records"),
+        "patterns": {k: v for k, v in PATTERNS_SV.items() if k in shown},
+        "hotspot_legend": list(legend_texts().values()),
     }
 
 

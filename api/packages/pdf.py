@@ -13,10 +13,17 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from analysis.effects import INSUFFICIENT
+from analysis.emerging import PATTERNS_SV
 from analysis.wording import plural
 from api.core.pdf import html_to_pdf, number, percent, signed
 from api.packages import charts
-from api.packages.data import DENSITY_BANDWIDTH_M, DENSITY_CELL_M, PackageData
+from api.packages.data import (
+    DENSITY_BANDWIDTH_M,
+    DENSITY_CELL_M,
+    EMERGING_MONTHS,
+    PATTERN_ORDER,
+    PackageData,
+)
 from api.packages.selection import PackageFilter, describe
 from api.resources import frontend_path
 
@@ -70,9 +77,19 @@ def _summary(data: PackageData) -> list[str]:
         top = data.ranking.iloc[0]
         lines.append(f"Störst behov: {top['area_name']} ({top['explanation'].split(': ', 1)[-1]}).")
     if data.hotspots is not None:
-        hot = data.hotspots.index[data.hotspots["hotspot_class"] == "hot"].tolist()
-        names = [data.areas.set_index("area_code").loc[c, "area_name"] for c in hot]
-        lines.append("Hotspots (Gi*): " + (", ".join(names) if names else "inga signifikanta") + ".")
+        names = dict(zip(data.areas["area_code"], data.areas["area_name"], strict=True))
+        h = data.hotspots
+        excess = [str(names[c]) for c in h.index[h["excess_class"] == "hot"]]
+        marked = [str(names[c]) for c in h.index[h["in_cluster"].astype(bool)]]
+        lines.append("Förhöjda områden: " + (", ".join(excess) if excess else "inga") + ". "
+                     + "I kluster: " + (", ".join(marked) if marked else "inga") + ".")
+    emerging = emerging_rows(data)
+    if emerging:
+        by_pattern: dict[str, list[str]] = {}
+        for row in emerging:
+            by_pattern.setdefault(row["pattern"], []).append(row["area_name"])
+        lines.append(f"Framväxande hotspots (senaste {EMERGING_MONTHS} månaderna): " + "; ".join(
+            f"{pattern} {', '.join(areas)}" for pattern, areas in by_pattern.items()) + ".")
     lines.append(data.concentration.text)
     silent = data.completeness[data.completeness["share_silent"] > 0.5]
     if len(silent):
@@ -82,6 +99,31 @@ def _summary(data: PackageData) -> list[str]:
     if len(overdue):
         lines.append(f"{plural(len(overdue), 'medborgarlöfte', 'medborgarlöften')} har försenad återkoppling.")
     return lines
+
+
+def hotspot_rows(data: PackageData) -> list[dict[str, Any]]:
+    """The areas marked by either hotspot layer, most excess first (for the PDF's table)."""
+    if data.hotspots is None:
+        return []
+    names = dict(zip(data.areas["area_code"], data.areas["area_name"], strict=True))
+    h = data.hotspots[data.hotspots["hotspot_class"] == "hot"]
+    h = h.sort_values(["p_excess", "count"], ascending=[True, False], kind="stable")
+    return [{"area_name": names[code], "count": int(row["count"]), "expected": float(row["expected"]),
+             "ratio": float(row["ratio"]), "excess_label": row["excess_label"],
+             "cluster_label": row["cluster_label"] or "–"} for code, row in h.iterrows()]
+
+
+def emerging_rows(data: PackageData) -> list[dict[str, Any]]:
+    """Areas with an emerging-hotspot pattern (not "inget mönster"), the most urgent first."""
+    if data.emerging is None:
+        return []
+    names = dict(zip(data.areas["area_code"], data.areas["area_name"], strict=True))
+    e = data.emerging[data.emerging["pattern"].isin(PATTERN_ORDER)].copy()
+    e["order"] = e["pattern"].map(PATTERN_ORDER.index)
+    e = e.sort_values(["order", "z_last"], ascending=[True, False], kind="stable")
+    return [{"area_name": names[code], "pattern": row["pattern"], "n_hot": int(row["n_hot"]),
+             "trend_tau": float(row["trend_tau"]), "trend_p": float(row["trend_p"])}
+            for code, row in e.iterrows()]
 
 
 def _trends(data: PackageData) -> tuple[list[dict[str, Any]], list[str]]:
@@ -130,6 +172,11 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         top_changes_limit=TOP_CHANGES,
         hotspot_png=_uri(charts.hotspot_map_png(data.areas, data.hotspots)),
         density_png=_uri(charts.density_map_png(data.areas, data.density)),
+        hotspot_rows=hotspot_rows(data),
+        hotspot_legend=(data.hotspots.attrs["legend"] if data.hotspots is not None else {}),
+        emerging=emerging_rows(data),
+        emerging_months=EMERGING_MONTHS,
+        patterns=PATTERNS_SV,
         trends=trends,
         quiet_categories=quiet,
         insatser=_insatser(data),

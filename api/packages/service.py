@@ -37,6 +37,7 @@ FILES = (
     "rangordning.csv",
     "rapporteringsgrad.csv",
     "veckoserier.csv",
+    "hotspots_omrade.csv",
     "omraden.gpkg",
     "karta.html",
 )
@@ -142,12 +143,49 @@ def package_tables(data: PackageData) -> dict[str, pd.DataFrame]:
         "vecka": w["iso_week"], "antal": w["count"].astype("int64"),
         "vecka_fjolar": w["last_year_week"], "antal_fjolar": w["count_last_year"].astype("int64"),
     })
-    return {
+    tables = {
         "jamforelse_omrade_kategori.csv": comparison,
         "rangordning.csv": ranking,
         "rapporteringsgrad.csv": completeness,
         "veckoserier.csv": weekly,
     }
+    tables[HOTSPOT_CSV] = hotspot_table(data)
+    return tables
+
+
+HOTSPOT_CSV = "hotspots_omrade.csv"
+HOTSPOT_COLUMNS = ("omradeskod", "omradesnamn", "antal", "normalt", "kvot", "p_forhojt", "q_forhojt",
+                   "forhojt", "kluster_id", "i_kluster", "kluster", "monster_12_man",
+                   "forhojda_manader", "trend_tau", "trend_p")
+
+
+def hotspot_table(data: PackageData) -> pd.DataFrame:
+    """Per area: both hotspot layers for the period and the 12-month emerging pattern."""
+    h = data.hotspots
+    if h is None:  # fewer than 3 areas: the header only
+        return pd.DataFrame(columns=list(HOTSPOT_COLUMNS))
+    codes = data.areas["area_code"].tolist()
+    h = h.reindex(codes)
+    e = data.emerging.reindex(codes) if data.emerging is not None else None
+    return pd.DataFrame({
+        "omradeskod": codes, "omradesnamn": data.areas["area_name"].tolist(),
+        "antal": h["count"].astype("int64").to_numpy(),
+        "normalt": h["expected"].astype(float).to_numpy(),
+        "kvot": h["ratio"].astype(float).to_numpy(),
+        "p_forhojt": h["p_excess"].astype(float).to_numpy(),
+        "q_forhojt": h["q_excess"].astype(float).to_numpy(),
+        "forhojt": h["excess_label"].to_numpy(),
+        "kluster_id": h["cluster_id"].astype("int64").to_numpy(),
+        "i_kluster": h["in_cluster"].map({True: "ja", False: "nej"}).to_numpy(),
+        "kluster": h["cluster_label"].to_numpy(),
+        "monster_12_man": (e["pattern"].to_numpy() if e is not None else [""] * len(codes)),
+        "forhojda_manader": (e["n_hot"].astype("Int64").to_numpy() if e is not None
+                             else pd.array([None] * len(codes), dtype="Int64")),
+        "trend_tau": (e["trend_tau"].astype(float).to_numpy() if e is not None
+                      else [float("nan")] * len(codes)),
+        "trend_p": (e["trend_p"].astype(float).to_numpy() if e is not None
+                    else [float("nan")] * len(codes)),
+    })
 
 
 #: Columns of the area aggregates besides one per category code.

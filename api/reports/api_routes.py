@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
@@ -12,6 +11,7 @@ from api.areas import service as area_service
 from api.categories import service as category_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import API_ERROR_RESPONSES, ErrorOut
+from api.core.limits import JsonRejected, parse_json
 from api.reports import api_service
 from api.reports.schemas import SUBMISSION_EXAMPLES, ObservationIn, SubmissionIn, SubmissionOut
 from api.users.principal import API_TOKEN_ROLE, Principal
@@ -64,11 +64,10 @@ async def submit_reports(
 ) -> JSONResponse:
     body = await request.body()
     try:
-        payload: Any = json.loads(body or b"null")
-    except (ValueError, UnicodeDecodeError):
+        payload: Any = parse_json(body)
+    except JsonRejected as exc:
         return JSONResponse(
-            {"detail": "Ogiltig JSON.", "errors": [{"field": "", "code": "json_invalid",
-                                                     "message": "Begäran är inte giltig JSON."}]},
+            {"detail": "Ogiltig JSON.", "errors": [{"field": "", "code": exc.code, "message": exc.message}]},
             status_code=422,
         )
     from starlette.concurrency import run_in_threadpool

@@ -129,10 +129,19 @@ def _validate_and_store(
              "code": e.code, "message": e.message, "row": e.row}
             for e in rejected.errors
         ]))
-    # Rows in input order: a new report id, or the id of the report already stored.
+    # Rows in input order: a new report id, the id of the report already stored, or (for a repeat of
+    # an earlier row of this request) that row's id.
     created_iter = iter(outcome.created_ids)
     skipped = dict(outcome.skipped)
-    created = {row: skipped[row] if row in skipped else next(created_iter) for row in range(1, len(records) + 1)}
+    same_as = dict(outcome.same_as)
+    created: dict[int, int] = {}
+    for row in range(1, len(records) + 1):
+        if row in same_as:
+            created[row] = created[same_as[row]]  # the earlier row, always before this one
+        elif row in skipped:
+            created[row] = skipped[row]
+        else:
+            created[row] = next(created_iter)
     reports = {
         r.id: r for r in session.exec(select(Report).where(Report.id.in_(list(created.values()))))  # type: ignore[union-attr]
     }
@@ -140,18 +149,22 @@ def _validate_and_store(
     items = []
     for row, report_id in created.items():
         report = reports[report_id]
-        items.append({
+        item = {
             "rad": row,
             "id": report_id,
-            "status": "fanns_redan" if row in skipped else "skapad",
+            "status": "samma_som_rad" if row in same_as else "fanns_redan" if row in skipped else "skapad",
             "omrade": area_codes.get(report.area_id),
             "misstankt_dubblett_av": report.suspected_duplicate_of_id,
-        })
+        }
+        if row in same_as:
+            item["samma_som_rad"] = same_as[row]
+        items.append(item)
     status = 201 if outcome.created_ids else 200
     return ApiResult(status, {
         "mottagna": len(records),
         "skapade": len(outcome.created_ids),
-        "fanns_redan": len(outcome.skipped),
+        "fanns_redan": len(outcome.skipped) - len(outcome.same_as),
+        "samma_som_tidigare_rad": len(outcome.same_as),
         "personnummer_maskerade": outcome.masked,
         "meddelanden": list(validated.notices),
         "rapporter": items,

@@ -9,6 +9,7 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from api.core.time import utcnow
+from ingest.records import MAX_DESCRIPTION_CHARS, MAX_EXTERNAL_ID_CHARS, MAX_PLACE_TEXT_CHARS
 
 
 class Source(StrEnum):
@@ -53,13 +54,13 @@ class Report(SQLModel, table=True):
     x: float | None = None
     y: float | None = None
     place_id: int | None = Field(default=None, foreign_key="place.id", ondelete="SET NULL")
-    place_text: str = Field(default="", max_length=500)
-    description: str = Field(default="", max_length=4000)
+    place_text: str = Field(default="", max_length=MAX_PLACE_TEXT_CHARS)
+    description: str = Field(default="", max_length=MAX_DESCRIPTION_CHARS)
     involved_count: int | None = Field(default=None, ge=0)
     report_count: int = Field(default=1, ge=1)
 
     source: str = Field(max_length=20)
-    external_id: str | None = Field(default=None, max_length=200)
+    external_id: str | None = Field(default=None, max_length=MAX_EXTERNAL_ID_CHARS)
     content_hash: str | None = Field(default=None, max_length=64, index=True)
     review_status: str = Field(default=ReviewStatus.ny, max_length=20)
     review_note: str = Field(default="", max_length=1000)

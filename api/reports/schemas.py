@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ingest.records import MAX_INVOLVED, MAX_ROW_ID
+from ingest.records import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_EXTERNAL_ID_CHARS,
+    MAX_INVOLVED,
+    MAX_PLACE_TEXT_CHARS,
+    MAX_ROW_ID,
+)
 
 
 class ObservationIn(BaseModel):
@@ -21,10 +27,13 @@ class ObservationIn(BaseModel):
     x: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) östlig")
     y: float | None = Field(default=None, description="SWEREF 99 TM (EPSG:3006) nordlig")
     plats_id: int | None = Field(default=None, ge=1, le=MAX_ROW_ID, description="Id från ortregistret")
-    plats: str | None = Field(default=None, description="Fritext, t.ex. 'skolgården vid Centrumskolan'")
-    beskrivning: str | None = Field(default=None, description="Inga namn eller personnummer")
+    plats: str | None = Field(default=None, max_length=MAX_PLACE_TEXT_CHARS,
+                              description="Fritext, t.ex. 'skolgården vid Centrumskolan'")
+    beskrivning: str | None = Field(default=None, max_length=MAX_DESCRIPTION_CHARS,
+                                    description="Inga namn eller personnummer")
     antal: int | None = Field(default=None, ge=0, le=MAX_INVOLVED, description="Antal inblandade personer/föremål")
-    externt_id: str | None = Field(default=None, description="Ert id; samma id lagras bara en gång")
+    externt_id: str | None = Field(default=None, max_length=MAX_EXTERNAL_ID_CHARS,
+                                   description="Ert id; samma id lagras bara en gång")
 
 
 class SubmissionIn(BaseModel):

@@ -37,7 +37,10 @@ class StoreOutcome:
     """What happened to each record: stored, skipped as already stored, or refused."""
 
     created_ids: list[int] = field(default_factory=list)
-    skipped: list[tuple[int, int]] = field(default_factory=list)  # (row, existing report id)
+    # (row, existing report id); the id is 0 for a record that repeats an earlier row of the same
+    # call (not stored yet when it was skipped): `same_as` names that row.
+    skipped: list[tuple[int, int]] = field(default_factory=list)
+    same_as: list[tuple[int, int]] = field(default_factory=list)  # (row, earlier row of this call)
     errors: list[RowError] = field(default_factory=list)
     masked: int = 0
     flagged_duplicates: int = 0
@@ -119,7 +122,7 @@ def store_records(
     existing = _existing_keys(session, organisation_id, records, hashes)
     pending: list[dict] = []
     pending_rows: list[int] = []
-    seen_in_batch: set[tuple[str, str]] = set()
+    seen_in_batch: dict[tuple[str, str], int] = {}  # dedup key -> first row of this call with it
     for index, (row, record) in enumerate(zip(rows, records, strict=True)):
         if record.kommun_code != kommun_code:
             outcome.errors.append(RowError(row, "kommun", record.kommun_code, "wrong_kommun",
@@ -136,10 +139,15 @@ def store_records(
             continue
         keys = _dedup_keys(record, hashes[index])
         duplicate_of = next((existing[k] for k in keys if k in existing), None)
-        if duplicate_of is not None or any(k in seen_in_batch for k in keys):
-            outcome.skipped.append((row, duplicate_of or 0))
+        if duplicate_of is not None:
+            outcome.skipped.append((row, duplicate_of))
             continue
-        seen_in_batch.update(keys)
+        earlier_row = next((seen_in_batch[k] for k in keys if k in seen_in_batch), None)
+        if earlier_row is not None:
+            outcome.skipped.append((row, 0))
+            outcome.same_as.append((row, earlier_row))
+            continue
+        seen_in_batch.update(dict.fromkeys(keys, row))
         description, masked_a = _mask(record.description)
         place_text, masked_b = _mask(record.place_text)
         masked = record.personnummer_masked or masked_a or masked_b

@@ -11,19 +11,27 @@ from dataclasses import dataclass
 import pandas as pd
 from sqlmodel import Session, select
 
-from analysis.alerts import weekly_alerts
+from analysis.alerts import alert_history_window, weekly_alerts
 from analysis.completeness import completeness_sentence, reporting_completeness
 from analysis.counts import CountCube, count_cube
 from analysis.status import suggest_area_status
-from analysis.weeks import iso_week_label, parse_iso_week, shift_week, week_start
+from analysis.weeks import iso_week_label, parse_iso_week, week_start
 from api.areas import service as area_service
 from api.organisations.models import Organisation
 from api.reports.models import Nollrapport
 from api.reports.query import ReportQuery, categories_frame, reports_frame
 
 HISTORY_WEEKS = 12
-# 12 weeks back for the baseline, and the same weeks last year (±2) for seasonal context.
-LOOKBACK_WEEKS = 52 + 2 + 1
+
+
+def first_counted_week(week: str) -> str:
+    """The first week the cube counts: the 12 weeks before the same week last year (64–65 weeks back).
+
+    The alerts' seasonal ratio compares the same week last year (±2) with its 12 predecessors, so
+    the cube must reach that far back (`analysis.alerts.alert_history_window`); it also covers the
+    status suggestion's same weeks last year.
+    """
+    return alert_history_window(week, n_weeks=HISTORY_WEEKS)[0]
 
 
 @dataclass
@@ -43,7 +51,7 @@ class WeekOverview:
 def week_overview(*, session: Session, query: ReportQuery, week: str) -> WeekOverview:
     """Counts, alerts, status suggestions and completeness for `week` under the query's filters."""
     week = parse_iso_week(week).label
-    first_week = shift_week(week, -LOOKBACK_WEEKS)
+    first_week = first_counted_week(week)
     history = ReportQuery(
         **{**query.__dict__, "first_date": week_start(first_week), "last_date": week_start(week) + pd.Timedelta(days=6)}
     )

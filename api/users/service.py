@@ -10,7 +10,6 @@ from sqlmodel import Session, col, func, select
 from api.audit.models import AuditEvent
 from api.core.errors import AppError, NotFound
 from api.core.security import (
-    MIN_PASSWORD_LENGTH,
     hash_password,
     new_token,
     token_hash,
@@ -18,14 +17,14 @@ from api.core.security import (
 )
 from api.core.time import utcnow
 from api.organisations.models import Organisation
+from api.users import login_throttle
 from api.users.models import ApiToken, Role, User, UserKommun, UserSession
+from api.users.password_policy import password_problem
 
 # Argon2 verification of a dummy hash keeps the time of an unknown e-mail close to a wrong password.
 _DUMMY_HASH = hash_password("dummy-password-for-timing")
 
-MAX_FAILED_LOGINS_PER_ACCOUNT = 10
-FAILED_LOGIN_WINDOW = timedelta(minutes=15)
-UNLOCK_ACTION = "user.unlock"
+UNLOCK_ACTION = login_throttle.UNLOCK_ACTION
 
 
 def normalise_email(email: str) -> str:
@@ -44,8 +43,9 @@ def create_user(
 ) -> User:
     """Create an active user granted the given kommuner."""
     role = Role(role)
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AppError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    problem = password_problem(password, email=normalise_email(email), name=name)
+    if problem:
+        raise AppError(problem)
     if role == Role.inrapportor and organisation_id is None:
         raise AppError("En inrapportör måste höra till en organisation.")
     if not kommun_codes:
@@ -76,39 +76,6 @@ def granted_kommuner(*, session: Session, user_id: int) -> list[str]:
         )
     )
     return list(rows)
-
-
-def recent_failed_logins(*, session: Session, email: str, now: datetime) -> int:
-    """Failed logins for the e-mail within the lock window, counted from the latest unlock."""
-    since = now - FAILED_LOGIN_WINDOW
-    # audit_event is append-only, so an admin's unlock is an event that restarts the count: only
-    # failures after it count (not those at the same instant, which the admin saw and cleared; with a
-    # fixed clock, LAGESBILD_CLOCK_AT or the tests', every event has the same instant).
-    unlocked = last_unlock_at(session=session, email=email)
-    after_unlock = unlocked is not None and unlocked >= since
-    return session.exec(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.action == "login_failed",
-            AuditEvent.actor == normalise_email(email),
-            col(AuditEvent.occurred_at) > unlocked if after_unlock else col(AuditEvent.occurred_at) >= since,
-        )
-    ).one()
-
-
-def last_unlock_at(*, session: Session, email: str) -> datetime | None:
-    """When an admin last unlocked the account with this e-mail (None if never or unknown)."""
-    user_id = session.exec(select(User.id).where(User.email == normalise_email(email))).first()
-    if user_id is None:
-        return None
-    return session.exec(
-        select(func.max(AuditEvent.occurred_at)).where(
-            AuditEvent.action == UNLOCK_ACTION,
-            AuditEvent.object_type == "user",
-            AuditEvent.object_id == str(user_id),
-        )
-    ).one()
 
 
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
@@ -230,40 +197,13 @@ def last_logins(*, session: Session, user_ids: list[int]) -> dict[int, datetime]
 
 
 def is_locked(*, session: Session, user: User, now: datetime) -> bool:
-    """Whether repeated failed logins currently lock the account (see MAX_FAILED_LOGINS_PER_ACCOUNT)."""
-    return recent_failed_logins(session=session, email=user.email, now=now) >= MAX_FAILED_LOGINS_PER_ACCOUNT
+    """Whether failed logins delay the account's next attempt from some address now (login_throttle)."""
+    return bool(login_throttle.delayed_addresses(session=session, email=user.email, now=now))
 
 
 def locked_user_ids(*, session: Session, users: list[User], now: datetime) -> set[int]:
-    """The ids of the users whose accounts are locked now (two queries for the whole list)."""
-    by_email = {user.email: user for user in users}
-    if not by_email:
-        return set()
-    since = now - FAILED_LOGIN_WINDOW
-    failures = session.exec(
-        select(AuditEvent.actor, AuditEvent.occurred_at).where(
-            AuditEvent.action == "login_failed",
-            col(AuditEvent.actor).in_(list(by_email)),
-            col(AuditEvent.occurred_at) >= since,
-        )
-    ).all()
-    if len(failures) < MAX_FAILED_LOGINS_PER_ACCOUNT:
-        return set()
-    unlocks = dict(
-        session.exec(
-            select(AuditEvent.object_id, func.max(AuditEvent.occurred_at))
-            .where(AuditEvent.action == UNLOCK_ACTION, AuditEvent.object_type == "user",
-                   col(AuditEvent.occurred_at) >= since)
-            .group_by(AuditEvent.object_id)
-        ).all()
-    )
-    counts: dict[int, int] = {}
-    for email, moment in failures:
-        user = by_email[email]
-        unlocked = unlocks.get(str(user.id))
-        if user.id is not None and (unlocked is None or moment > unlocked):
-            counts[user.id] = counts.get(user.id, 0) + 1
-    return {user_id for user_id, count in counts.items() if count >= MAX_FAILED_LOGINS_PER_ACCOUNT}
+    """The ids of the users whose logins from some address are delayed now."""
+    return login_throttle.delayed_user_ids(session=session, users=users, now=now)
 
 
 def count_active_admins(*, session: Session, kommun_code: str) -> int:
@@ -298,8 +238,9 @@ def account_change_problem(
 
 def set_password(*, session: Session, user: User, password: str) -> None:
     """Replace the user's password (argon2 hash; the clear text is never stored)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AppError(f"Lösenordet måste ha minst {MIN_PASSWORD_LENGTH} tecken.")
+    problem = password_problem(password, email=user.email, name=user.name)
+    if problem:
+        raise AppError(problem)
     user.password_hash = hash_password(password)
     session.add(user)
 

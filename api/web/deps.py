@@ -13,9 +13,11 @@ from fastapi import Request
 from sqlmodel import Session
 
 from api.audit import service as audit_service
+from api.core.client_address import client_address
 from api.core.config import Settings
 from api.core.deps import SessionDep
 from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated
+from api.core.limits import refuse_nul_in_form
 from api.core.security import csrf_token, csrf_valid
 from api.core.time import utcnow
 from api.organisations.models import Organisation
@@ -33,7 +35,10 @@ def session_cookie_name(settings: Settings) -> str:
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The real client's address: X-Forwarded-For is read only from LAGESBILD_TRUSTED_PROXIES."""
+    peer = request.client.host if request.client else ""
+    settings: Settings = request.app.state.settings
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), settings.trusted_proxy_networks)
 
 
 def load_principal(request: Request, session: Session) -> Principal | None:
@@ -166,12 +171,19 @@ def template_csrf_token(request: Request, principal: Principal | None) -> str:
     return csrf_token(settings.secret_key.get_secret_value(), binding) if binding else ""
 
 
+def _is_form(request: Request) -> bool:
+    content_type = request.headers.get("content-type", "").lower()
+    return content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+
+
 async def check_csrf(request: Request, principal: Principal | None) -> None:
     """Refuse a form post whose CSRF token does not match the session (or pre-login cookie)."""
     settings: Settings = request.app.state.settings
     submitted = request.headers.get("x-csrf-token")
+    if submitted is None or _is_form(request):
+        form = await request.form()  # parsed once: Starlette keeps it for the handler
+        refuse_nul_in_form(form)  # every form post passes here; PostgreSQL cannot store NUL
     if submitted is None:
-        form = await request.form()
         value = form.get("csrf_token")
         submitted = value if isinstance(value, str) else None
     binding = csrf_binding(request, principal)

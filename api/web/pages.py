@@ -10,9 +10,10 @@ from fastapi.responses import RedirectResponse, Response
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep, SettingsDep
-from api.core.errors import AppError, RateLimited
+from api.core.errors import AppError
 from api.core.security import new_token
 from api.core.time import utcnow
+from api.users import login_throttle
 from api.users import service as user_service
 from api.users.principal import Principal
 from api.web.deps import (
@@ -26,6 +27,8 @@ from api.web.deps import (
     session_cookie_name,
 )
 from api.web.layout import render
+from api.web.login_session import SSO_LOGOUT_COOKIE, sso_logout_url
+from api.web.mfa_pages import second_factor_redirect
 
 router = APIRouter()
 
@@ -78,17 +81,18 @@ async def login(
 ) -> Response:
     await check_csrf(request, None)
     ip = _client_ip(request)
-    limiter = request.app.state.login_limiter
-    if not limiter.hit(settings.login_rate_limit, ip):
-        audit_service.record(session=session, action="login_rate_limited", actor=email[:200], ip=ip)
-        session.commit()
-        raise RateLimited()
     next_url = _safe_next(next)
-    failures = user_service.recent_failed_logins(session=session, email=email, now=utcnow())
-    if failures >= user_service.MAX_FAILED_LOGINS_PER_ACCOUNT:
-        audit_service.record(session=session, action="login_locked", actor=email[:200], ip=ip)
+    refusal = login_throttle.login_refusal(
+        session=session, limiter=request.app.state.login_limiter, address_limit=settings.login_rate_limit,
+        account_limit=settings.login_account_rate_limit, email=user_service.normalise_email(email)[:200],
+        address=ip, now=utcnow(),
+    )
+    if refusal is not None:
+        audit_service.record(session=session, action=refusal.action, actor=email[:200], ip=ip)
         session.commit()
-        raise RateLimited()
+        response = _login_form(request, next_url=next_url, error=refusal.message, email=email, status_code=429)
+        response.headers["Retry-After"] = str(refusal.retry_after)
+        return response
     user = user_service.authenticate(session=session, email=email, password=password)
     if user is None:
         audit_service.record(
@@ -105,6 +109,9 @@ async def login(
             email=email,
             status_code=401,
         )
+    second_factor = second_factor_redirect(request, session=session, settings=settings, user=user, next_url=next_url)
+    if second_factor is not None:
+        return second_factor
     kommun_codes = user_service.granted_kommuner(session=session, user_id=user.id)  # type: ignore[arg-type]
     if not kommun_codes:
         raise AppError("Ditt konto har inte tillgång till någon kommun. Kontakta administratören.")
@@ -145,8 +152,9 @@ async def logout(
         ip=_client_ip(request),
     )
     session.commit()
-    response = RedirectResponse("/login", status_code=303)
+    response = RedirectResponse(sso_logout_url(request, settings) or "/login", status_code=303)
     response.delete_cookie(session_cookie_name(settings), path="/", secure=settings.cookie_secure)
+    response.delete_cookie(SSO_LOGOUT_COOKIE, path="/", secure=settings.cookie_secure)
     return response
 
 

@@ -132,7 +132,13 @@ def test_users_add_and_login_works(cli_env):
         user = user_service.authenticate(session=session, email="anna@kommun.example", password="ett-langt-losenord")
         assert user is not None and user.role == "inrapportor" and user.organisation_id is not None
     short = run("users", "add", "b@k.example", "--name", "B", "--role", "granskare", "--password", "kort")
-    assert short.exit_code == 1 and "minst 10 tecken" in short.output
+    assert short.exit_code == 1 and "minst 12 tecken (det har 4)" in short.output
+    same_as_email = run("users", "add", "bertil.berg@k.example", "--name", "Bertil Berg", "--role", "granskare",
+                        "--password", "bertil.berg@k.example")
+    assert same_as_email.exit_code == 1
+    assert "Lösenordet får inte innehålla din e-postadress." in same_as_email.output
+    common = run("users", "add", "b@k.example", "--name", "B", "--role", "granskare", "--password", "password1234")
+    assert common.exit_code == 1 and "ett av de vanligaste lösenorden" in common.output
 
 
 @pytest.mark.dates

@@ -41,9 +41,7 @@ from tests.conftest import _worker, database_url_for, drop_schema, login, make_t
 
 EXAMPLES = int(os.environ.get("LAGESBILD_FUZZ_EXAMPLES", "25"))
 
-# Checks left out because another branch of issue 11 fixes what they find (the integrator re-enables them).
-# None today: the input branch's 500s are kept out of the generated cases instead, see
-# `_without_input_branch_findings` and `_distinct_observations`.
+# Checks left out of the run (by name, e.g. "positive_data_acceptance"), each with its reason. None.
 EXCLUDED_CHECKS: list[str] = []
 # Operations that refuse some schema-valid input with 422 after checking it against the kommun's data.
 BUSINESS_RULE_422 = [("POST", "/api/v1/reports"), ("GET", "/api/v1/counts")]
@@ -185,7 +183,7 @@ def _reach_the_database(schema: schemathesis.BaseSchema, app: FastAPI) -> None:
             fixed["plats"] = "Vivalla centrum"
         if not isinstance(fixed.get("tid"), str) or not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", fixed["tid"]):
             fixed.pop("tid", None)
-        return _without_input_branch_findings(fixed)
+        return fixed
 
     keys = itertools.count(1)
 
@@ -204,40 +202,11 @@ def _reach_the_database(schema: schemathesis.BaseSchema, app: FastAPI) -> None:
         body = case.body
         if isinstance(body, list):
             case.body = [accepted(item, i) for i, item in enumerate(body)]
-            _distinct_observations(case.body)
         elif isinstance(body, dict) and isinstance(body.get("observationer"), list):
             case.body = {"observationer": [accepted(item, i) for i, item in enumerate(body["observationer"])]}
-            _distinct_observations(case.body["observationer"])
         elif isinstance(body, dict):
             case.body = accepted(body, 0)
         return case
-
-
-def _without_input_branch_findings(observation: dict) -> dict:
-    """Issue 11's input branch fixes these 500s; until it is merged the fuzzer does not send them.
-
-    The integrator deletes this function (and `_distinct_observations`) when the input branch is in:
-    a NUL byte in free text (500 on PostgreSQL), `externt_id` over 200 or `plats` over 500 characters
-    (500 on PostgreSQL; validation allows 4 000).
-    """
-    for key in ("beskrivning", "plats", "externt_id"):
-        if isinstance(observation.get(key), str):
-            observation[key] = observation[key].replace("\x00", "")
-    if isinstance(observation.get("externt_id"), str):
-        observation["externt_id"] = observation["externt_id"][:200]
-    if isinstance(observation.get("plats"), str):
-        observation["plats"] = observation["plats"][:500].strip() or "Vivalla centrum"
-    return observation
-
-
-def _distinct_observations(observations: list) -> None:
-    """Issue 11's input branch fixes the KeyError 500 for two identical observations (or one `externt_id`
-    twice) in one request; until then each observation here is made distinct by its description."""
-    for index, observation in enumerate(observations):
-        if isinstance(observation, dict):
-            observation["beskrivning"] = f"{observation.get('beskrivning') or ''} #{index}"
-            if isinstance(observation.get("externt_id"), str):
-                observation["externt_id"] = f"{observation['externt_id'][:190]}#{index}"
 
 
 def _assert_clean(result: FuzzResult) -> None:

@@ -91,3 +91,32 @@ def test_scoping_limits_an_inrapportor_to_own_organisation(session, world, klott
     assert scoped.kommun_code == "1880" and scoped.organisation_ids == (school,)
     frame = reports_frame(session=session, query=scoped)
     assert frame.organisation_id.tolist() == [school]
+
+
+def test_the_cube_reaches_last_years_season(session, world, klotter):
+    """The week's cube starts 12 weeks before the same week last year, so the alert uses the season."""
+    school, _ = (o.id for o in world.organisations["1880"])
+    last_year_w47 = date(2025, 11, 17)
+    # Last year: one klotter a week in A for weeks 35–44, then a season of 8 a week in weeks 45–49.
+    for back in range(3, 13):
+        _add(session, klotter.id, last_year_w47 - timedelta(weeks=back), square="A", org=school)
+    for shift in range(-2, 3):
+        _add(session, klotter.id, last_year_w47 + timedelta(weeks=shift), square="A", org=school, count=8)
+    # This year: one a week for 12 weeks, then 9 in week 47.
+    for back in range(1, 13):
+        _add(session, klotter.id, WEEK_MONDAY - timedelta(weeks=back), square="A", org=school)
+    _add(session, klotter.id, WEEK_MONDAY, square="A", org=school, count=9)
+    session.commit()
+
+    query = ReportQuery.for_weeks("1880", WEEK_MONDAY)
+    overview = statistics.week_overview(session=session, query=query, week="2026-W47")
+    # alert_history_window("2026-W47") starts at 2025-W35: 12 weeks before 2025-W47.
+    assert overview.cube.weeks[0] == "2025-W35" == statistics.first_counted_week("2026-W47")
+    assert int(overview.cube.values.sum()) == 10 + 5 * 8 + 12 + 9
+    alert = overview.alerts.set_index("area_code").loc["1880A"]
+    # Last year weeks 45–49 averaged 8 against 26/12 = 2.17 in weeks 35–46: a ratio of 3.7, which
+    # is clipped to 2 (shrinkage towards the kommun's ratio cannot lower it: klotter is the only
+    # category with reports). Expected this week: 2 × 1.0.
+    assert alert["seasonal_ratio"] == pytest.approx(2.0)
+    assert alert["expected"] == pytest.approx(2.0)
+    assert alert["sentence"].endswith("den här tiden på året")

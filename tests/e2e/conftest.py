@@ -58,8 +58,10 @@ def live(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Liv
 
     root = tmp_path_factory.mktemp("e2e")
     settings = make_test_settings(database_url_for(root, f"e2e_{_worker()}"), root, today=clock.today())
-    # Every browser test logs in from 127.0.0.1 against this one server: lift the per-address limit.
-    settings = settings.model_copy(update={"login_rate_limit": "1000/minute"})
+    # Every browser test logs in from 127.0.0.1 against this one server, with a few demo accounts:
+    # lift the per-address and per-account limits.
+    settings = settings.model_copy(
+        update={"login_rate_limit": "1000/minute", "login_account_rate_limit": "1000/minute"})
     # The production cookie (__Host-, Secure) works here: browsers treat 127.0.0.1 as a secure origin.
     database = Database(make_engine(settings))
     migrate.upgrade(database.engine)

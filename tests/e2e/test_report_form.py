@@ -121,11 +121,11 @@ def test_nollrapport_from_a_silent_organisation_is_received(live, page):
             expected_to_report=False,
         )
         user_service.create_user(
-            session=session, name="Fältare", email="faltare@orebro.example", password="demo-faltare-1",
+            session=session, name="Fältare", email="faltare@orebro.example", password="cykel-i-parken-7",
             role="inrapportor", kommun_codes=["1880"], organisation_id=organisation.id,
         )
     page.set_viewport_size({"width": 320, "height": 640})
-    log_in(page, live.url, "faltare@orebro.example", "demo-faltare-1")
+    log_in(page, live.url, "faltare@orebro.example", "cykel-i-parken-7")
     page.goto(f"{live.url}/rapportera")
     this_week = page.locator("#vecka").input_value()
     page.click("text=Inget att rapportera denna vecka")

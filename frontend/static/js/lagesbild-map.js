@@ -222,7 +222,9 @@
       });
       group.addTo(map);
       var name = byCategory[code][0].category_name;
-      overlays['<span class="lb-swatch" style="background:' + colour + '"></span> ' +
+      // A class, not a style attribute: the layer control parses this label as HTML, and the CSP
+      // refuses inline style there.
+      overlays['<span class="lb-swatch lb-category-' + (i % CATEGORY_COLOURS.length) + '"></span> ' +
                name.replace(/[<>&"]/g, "") + " (" + byCategory[code].length + ")"] = group;
     });
     if (L.heatLayer && data.points.length) {

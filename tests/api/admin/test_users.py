@@ -6,11 +6,13 @@ import json
 import re
 from datetime import timedelta
 
+import pytest
 from sqlmodel import select
 
 from api.audit import service as audit_service
 from api.core.security import verify_password
 from api.core.time import utcnow
+from api.users import login_throttle
 from api.users import service as user_service
 from api.users.models import User, UserSession
 from tests.api.admin.helpers import as_admin, events, post
@@ -174,15 +176,15 @@ def test_deactivated_user_cannot_log_in_and_loses_sessions(client, world, sessio
 
 def test_unlock_a_locked_account(client, world, session):
     target = world.user("polis")
-    for _ in range(user_service.MAX_FAILED_LOGINS_PER_ACCOUNT):
-        audit_service.record(session=session, action="login_failed", actor=target.email)
+    for _ in range(login_throttle.FREE_FAILURES):
+        audit_service.record(session=session, action="login_failed", actor=target.email, ip="testclient")
     session.commit()
     assert _login_status(client, target.email, PASSWORD) == 429
     csrf = as_admin(client, world)
-    assert "Spärrad" in client.get("/admin/anvandare").text
+    assert "Fördröjd" in client.get("/admin/anvandare").text
     assert "Lås upp kontot" in client.get(f"/admin/anvandare/{target.id}").text
     assert post(client, f"/admin/anvandare/{target.id}/las-upp", csrf).status_code == 303
-    assert "Spärrad" not in client.get("/admin/anvandare").text
+    assert "Fördröjd" not in client.get("/admin/anvandare").text
     [event] = events(session, "user.unlock")
     assert (event.object_type, event.object_id, event.kommun_code) == ("user", str(target.id), "1880")
     assert _login_status(client, target.email, PASSWORD) == 303
@@ -191,17 +193,23 @@ def test_unlock_a_locked_account(client, world, session):
 def test_unlock_only_clears_failures_before_it(session, world):
     target = world.user("polis")
     now = utcnow()
-    audit_service.record(session=session, action="login_failed", actor=target.email)
+    for _ in range(login_throttle.FREE_FAILURES):
+        audit_service.record(session=session, action="login_failed", actor=target.email, ip="198.51.100.1")
+    session.flush()
+    assert user_service.locked_user_ids(session=session, users=[target], now=now) == {target.id}
     audit_service.record(session=session, action=user_service.UNLOCK_ACTION, actor="admin@1880.example",
                          object_type="user", object_id=target.id)
     session.flush()
     later = now + timedelta(seconds=5)
     for _ in range(3):
-        event = audit_service.record(session=session, action="login_failed", actor=target.email)
+        event = audit_service.record(session=session, action="login_failed", actor=target.email,
+                                     ip="198.51.100.1")
         event.occurred_at = later
     session.flush()
-    assert user_service.recent_failed_logins(session=session, email=target.email, now=later) == 3
+    counted = login_throttle.failures(session=session, email=target.email, address="198.51.100.1", now=later)
+    assert counted.count == 3
     assert user_service.locked_user_ids(session=session, users=[target], now=later) == set()
+    assert not user_service.is_locked(session=session, user=target, now=later)
 
 
 def test_reset_password_generated_and_chosen(client, world, session):
@@ -223,6 +231,35 @@ def test_reset_password_generated_and_chosen(client, world, session):
     chosen = post(client, f"/admin/anvandare/{target.id}/losenord", csrf, losenord="valt-av-admin-42")
     assert chosen.status_code == 303
     assert _login_status(client, target.email, "valt-av-admin-42") == 303
+
+
+@pytest.mark.parametrize(("password", "problem"), [
+    ("aaaaaaaaaa", "minst 12 tecken (det har 10)"),
+    ("1234567890", "minst 12 tecken (det har 10)"),
+    ("password12", "minst 12 tecken (det har 10)"),
+    ("aaaaaaaaaaaa", "upprepade tecken"),
+    ("password1234", "ett av de vanligaste lösenorden"),
+    ("nina@skolan.example", "får inte innehålla din e-postadress"),
+    ("Nina Nyberg 1990", "får inte innehålla ditt namn"),
+])
+def test_admin_cannot_set_a_weak_password(client, world, session, password, problem):
+    csrf = as_admin(client, world)
+    response = _new_user(client, csrf, losenord=password)
+    assert response.status_code == 422
+    error = response.text.split('id="losenord-fel"')[1].split("</")[0]
+    assert problem in error and "lämna fältet tomt för ett slumpat lösenord" in error
+    assert password not in response.text  # the message never repeats the password
+    assert session.exec(select(User).where(User.email == "nina@skolan.example")).first() is None
+
+
+def test_reset_refuses_the_users_own_email_as_password(client, world, session):
+    target = world.user("granskare")
+    csrf = as_admin(client, world)
+    response = post(client, f"/admin/anvandare/{target.id}/losenord", csrf, losenord=target.email.upper())
+    assert response.status_code == 422
+    assert "Lösenordet får inte innehålla din e-postadress." in response.text
+    session.refresh(target)
+    assert verify_password(PASSWORD, target.password_hash)
 
 
 def test_revoke_all_sessions_logs_the_user_out(client, world, session, app):

@@ -38,6 +38,9 @@ def test_analyst_draft_status_override_and_publish(client, session, world):
     assert "Lägesbild vecka 47" in page.text and "Utkast" in page.text
     assert 'id="lb-total">8<' in page.text
     assert "Bostäder Örebro har inte rapporterat v. 47" in page.text
+    # The alerts' help text: how often they are wrong and what they miss, in Swedish.
+    assert "Hur säkra är larmen?" in page.text
+    assert "högst ett falskt larm per" in page.text and "inget har förändrats" in page.text
     token = csrf_from(page.text)
     form = {"csrf_token": token, "version": "1", "vad_har_hant": "Min text", "vad_gors": "",
             "prognos": "", "status-1880C": "röd", "motivering-1880C": ""}

@@ -92,6 +92,12 @@ def test_completeness_hotspots_density(session, world, quarter_reports) -> None:
     housing = data.completeness.set_index("organisation_name").loc["Bostäder Örebro"]
     assert housing.weeks_silent == 14 and housing.share_silent == 1.0
     assert data.hotspots is not None and set(data.hotspots.index) == set(data.area_counts.index)
+    assert (data.hotspots["count"] == data.area_counts.reindex(data.hotspots.index)).all()
+    assert set(data.hotspots.attrs["legend"]) == {"excess", "cluster"}
+    # Emerging hotspots over the 12 months up to the period's end, one row per area.
+    assert data.emerging_months[0] == "2025-10" and data.emerging_months[-1] == "2026-09"
+    assert data.emerging is not None and list(data.emerging.index) == list(data.areas["area_code"])
+    assert list(data.emerging.attrs["z"].columns) == data.emerging_months
     assert data.density is not None and data.density.total == pytest.approx(4.0)
     assert data.density.n_without_point == 1
 
@@ -104,7 +110,8 @@ def test_no_insatser_or_promises_gives_empty_frames(session, quarter_reports) ->
 
 def test_regenerating_gives_identical_frames(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
     first, second = _data(session), _data(session)
-    for name in ("comparison", "ranking", "completeness", "weekly", "hotspots", "category_totals"):
+    for name in ("comparison", "ranking", "completeness", "weekly", "hotspots", "category_totals",
+                 "emerging"):
         pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
     assert (first.density.density == second.density.density).all()
     assert first.concentration.text == second.concentration.text

@@ -27,6 +27,7 @@ from api.demo.loader import DEMO_PASSWORDS, load_demo
 from api.insatser.effects import insats_evaluation
 from api.insatser.models import Insats
 from api.packages import service
+from api.packages.data import PATTERN_ORDER
 from api.promises.models import Medborgarlofte
 from api.reports.query import categories_frame
 from tests.api.packages.test_pdf import HEADINGS, needs_poppler
@@ -36,7 +37,7 @@ DEMO_TODAY = date(2026, 11, 18)
 PERIOD = "2026-Q3"
 PERIODS = {"antal": ("2026-07-01", "2026-09-30"), "antal_foregaende": ("2026-04-01", "2026-06-30"),
            "antal_fjolar": ("2025-07-01", "2025-09-30")}
-NEW_PAGE_SECTIONS = ("5. Hotspotkarta", "6. Trender", "10. Bilaga")  # page-break-before in the template
+NEW_PAGE_SECTIONS = ("5. Förhöjda områden", "6. Trender", "10. Bilaga")  # page-break-before in the template
 
 pytestmark = [pytest.mark.slow, needs_poppler]
 
@@ -168,6 +169,16 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     rank = dict(zip(ranking.omradeskod, ranking.rang, strict=True))
     assert all(rank[a] == r for a, r in zip(areas.omradeskod, areas.behovsrang, strict=True))
 
+    # --- hotspots: one row per area, counts as in the GeoPackage -------------------------------
+    # (The demo's hot areas are NOT flagged: without a population its 36 areas' counts range from 0
+    # to ~170, so the area test's "ordinary variation between areas" is wide; see docs/statistics.md.)
+    hotspots = _csv(archive, service.HOTSPOT_CSV)
+    assert dict(zip(hotspots.omradeskod, hotspots.antal, strict=True)) == dict(
+        zip(areas.omradeskod, areas.totalt, strict=True))
+    assert set(hotspots.forhojt) <= {"Inte förhöjt", "Förhöjt (90 %)", "Förhöjt (95 %)", "Förhöjt (99 %)"}
+    assert set(hotspots.monster_12_man) <= {"inget mönster", *PATTERN_ORDER}
+    assert ((hotspots.forhojda_manader >= 0) & (hotspots.forhojda_manader <= 12)).all()
+
     # --- the PDF: pages, Swedish text, and its numbers against the CSVs -------------------------
     pages, page_count = _pdf(archive, tmp_path)
     text = "\f".join(pages)
@@ -191,8 +202,15 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     _check_category_table(_section(text, "Per kategori, hela kommunen", "Största förändringarna"),
                           comparison, category_names)
     _check_ranking(_section(text, "3. Områden rangordnade", "4. Förändringar"), ranking, comparison, session)
-    _check_top_changes(_section(text, "Största förändringarna", "5. Hotspotkarta"), comparison)
+    _check_top_changes(_section(text, "Största förändringarna", "5. Förhöjda områden"), comparison)
     _check_insatser_and_loften(text, session)
+    # The PDF's hotspot section agrees with hotspots_omrade.csv: the marked areas, or none.
+    marked = hotspots[(hotspots.forhojt != "Inte förhöjt") | (hotspots.i_kluster == "ja")]
+    section5 = " ".join(_section(text, "5. Förhöjda områden", "6. Trender").split())
+    if marked.empty:
+        assert "Inget område är förhöjt och inget kluster hittades under perioden." in section5
+    else:
+        assert all(str(name) in section5 for name in marked.omradesnamn)
 
     # --- the app's own page for the package shows the same numbers -------------------------------
     from api.packages.models import AnalysisPackage
@@ -208,6 +226,9 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     assert f"{int(comparison.antal_fjolar.sum())} under 2025-Q3 (samma period i fjol)" in shown
     first = ranking.iloc[0]
     assert f"1 {first.omradesnamn} {first.poang:.1f}".replace(".", ",") in shown
+    assert "Förhöjda områden och kluster" in shown and "Framväxande hotspots (senaste 12 månaderna)" in shown
+    if marked.empty:
+        assert "Inget område är förhöjt och inget kluster hittades under perioden." in shown
 
 
 def _check_pages(pages: list[str], page_count: int) -> None:
@@ -221,11 +242,12 @@ def _check_pages(pages: list[str], page_count: int) -> None:
     for heading in NEW_PAGE_SECTIONS:
         page = pages[next(i for h, i in first_page.items() if h.startswith(heading))]
         assert page.strip().startswith(heading), heading  # starts its own page
-    # Four forced starts (title, maps, trends, bilaga) give at least four pages; the two maps and the
-    # definitions each fit on one page, so the maps take one page and the bilaga is the last one.
+    # Four forced starts (title, maps, trends, bilaga) give at least four pages; the two maps with the
+    # hotspot legend texts and the emerging-hotspot section take two pages, the definitions one, so
+    # the bilaga is the last one.
     by_prefix = {h.split(" ", 1)[0]: i for h, i in first_page.items()}
     assert page_count >= 4
-    assert by_prefix["6."] - by_prefix["5."] == 1
+    assert by_prefix["6."] - by_prefix["5."] == 2
     assert by_prefix["10."] == page_count - 1
 
 

@@ -22,7 +22,7 @@ HEADINGS = (
     "2. Rapporteringsgrad per organisation",
     "3. Områden rangordnade efter behov",
     "4. Förändringar mot föregående period och samma period förra året",
-    "5. Hotspotkarta (Gi*) och täthetskarta",
+    "5. Förhöjda områden, kluster och täthetskarta",
     "6. Trender per kategori med säsongsjämförelse",
     "7. Koncentration",
     "8. Insatser och uppmätta effekter",
@@ -51,10 +51,12 @@ def test_pdf_has_every_section_in_swedish(session, quarter_reports, tmp_path) ->
     for heading in HEADINGS:
         assert heading in flat, heading
     assert info["Page size"].endswith("(A4)")
-    # Summary, tables and changes; maps; trends (two categories with reports fit with the rest);
-    # bilaga: five pages.
-    assert info["Pages"] == "5"
-    assert "Sida 1 av 5" in flat and "Sida 5 av 5" in flat
+    # Summary, tables and changes; hotspot map with its legend texts and the emerging-hotspot
+    # section; density map; trends (two categories with reports fit with the rest); bilaga: six pages.
+    assert info["Pages"] == "6"
+    assert "Sida 1 av 6" in flat and "Sida 6 av 6" in flat
+    assert "Förhöjt område: området har klart fler händelser" in flat
+    assert "Framväxande hotspots (senaste 12 månaderna)" in flat
     for expected in ("Kvartalsanalys Örebro – 2026-Q3", "Rapporter 2026-Q3: 5", "Skola Örebro",
                      "1. Område A", "Källa: SCB", "Källa: Polisen", "+200 %", "−25 %",
                      "Inga insatser pågick under perioden.",

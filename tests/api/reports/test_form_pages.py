@@ -272,3 +272,13 @@ def test_analyst_reports_on_behalf_of_an_organisation_of_the_kommun(client, worl
     other_kommun = world.organisations["1489"][0]
     assert _post(client, {**data, "organisation": str(other_kommun.id)}).status_code == 404
     assert _reports(session, other_kommun.id) == []
+
+
+def test_nul_in_a_form_observation_is_422_naming_the_field(client, reporter, session, test_today):
+    data = {"vecka": week_of(test_today).label, "inskick": TOKEN, "atgard": "skicka",
+            **_obs(0, kategori="klotter", nar="dag", datum=test_today.isoformat(), plats="Torget",
+                   beskrivning="Taggar\x00på gaveln")}
+    response = _post(client, data)
+    assert response.status_code == 422
+    assert "Beskrivning (observation 1)" in response.text and "otillåtet tecken (NUL)" in response.text
+    assert _reports(session, reporter.user("inrapportor").organisation_id) == []

@@ -1,0 +1,107 @@
+"""Security headers on every response: a strict CSP, no framing, no sniffing, no caching of data."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# One year; no includeSubDomains: the kommun's other hosts under the same domain are not ours to pin.
+HSTS = "max-age=31536000"
+STATIC_PREFIX = "/static/"
+
+
+def tile_source(tile_url: str) -> str | None:
+    """The CSP source for a Leaflet tile URL template: its origin, or None for a same-site path.
+
+    A placeholder in the host (``https://{s}.tile.example.org/...``) becomes a wildcard label
+    (``https://*.tile.example.org``); CSP allows one only as the leftmost label, so a placeholder
+    anywhere else falls back to the scheme alone.
+
+    >>> tile_source("https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    'https://tile.openstreetmap.org'
+    >>> tile_source("https://{s}.tile.example.org:8443/{z}/{x}/{y}.png")
+    'https://*.tile.example.org:8443'
+    >>> tile_source("/static/tiles/{z}/{x}/{y}.png") is None
+    True
+    """
+    parts = urlsplit(tile_url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    host, _, port = parts.netloc.rpartition("@")[2].partition(":")
+    labels = host.split(".")
+    if any("{" in label for label in labels[1:]):
+        return f"{parts.scheme}:"
+    if "{" in labels[0]:
+        labels[0] = "*"
+    netloc = ".".join(labels) + (f":{port}" if port and "{" not in port else "")
+    return f"{parts.scheme}://{netloc}"
+
+
+def content_security_policy(tile_url: str) -> str:
+    """The policy for every page: scripts, styles and data from this site only; tiles from the tile server.
+
+    ``data:`` images are allowed because Leaflet blanks tiles it removes with a data: GIF.
+    """
+    img = ["'self'", "data:"]
+    source = tile_source(tile_url)
+    if source:
+        img.append(source)
+    directives = {
+        "default-src": "'self'",
+        "script-src": "'self'",
+        "style-src": "'self'",
+        "img-src": " ".join(img),
+        "connect-src": "'self'",
+        "font-src": "'self'",
+        "object-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+        "frame-ancestors": "'none'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+class SecurityHeadersMiddleware:
+    """Adds the security headers to every HTTP response (pure ASGI: streaming bodies pass untouched).
+
+    ``Cache-Control: no-store`` goes on every response outside ``/static/`` that does not set its own
+    (pages, JSON and exports hold report data); HSTS when the request came over HTTPS or the
+    installation says it is served over HTTPS (``https``).
+    """
+
+    def __init__(self, app: ASGIApp, *, tile_url: str, https: bool) -> None:
+        self.app = app
+        self.https = https
+        self.fixed = {
+            "Content-Security-Policy": content_security_policy(tile_url),
+            "X-Frame-Options": "DENY",
+            "X-Content-Type-Options": "nosniff",
+            # Cross-origin requests carry the origin only: OpenStreetMap's tile policy requires a Referer,
+            # and paths (weeks, report ids) stay on the site.
+            "Referrer-Policy": "strict-origin-when-cross-origin",
+            "Cross-Origin-Opener-Policy": "same-origin",
+        }
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith(STATIC_PREFIX)
+        hsts = self.https or scope.get("scheme") == "https"
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in self.fixed.items():
+                    headers[name] = value
+                if hsts:
+                    headers["Strict-Transport-Security"] = HSTS
+                if not static and "cache-control" not in headers:
+                    headers["Cache-Control"] = "no-store"
+                if "server" in headers:
+                    del headers["server"]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
