@@ -47,9 +47,11 @@ class StoredReportOut(BaseModel):
 
     rad: int = Field(description="Observationens nummer i begäran (1, 2, …)")
     id: int = Field(description="Rapportens id")
-    status: str = Field(description="`skapad`, eller `fanns_redan` för en upprepad observation")
+    status: str = Field(description="`skapad`, `fanns_redan` (lagrad av en tidigare begäran) eller "
+                                    "`samma_som_rad` (samma observation som en tidigare rad i begäran)")
     omrade: str | None = Field(description="Områdeskod där rapporten placerades, eller null (kommunnivå)")
     misstankt_dubblett_av: int | None = Field(description="Id för en rapport som den troligen är en dubblett av")
+    samma_som_rad: int | None = Field(default=None, description="Raden den är samma som (vid `samma_som_rad`)")
 
 
 class SubmissionOut(BaseModel):
