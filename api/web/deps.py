@@ -8,9 +8,11 @@ know no domain (settings, database session) are in api/core/deps.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.audit import service as audit_service
 from api.core.config import Settings
@@ -166,12 +168,25 @@ def template_csrf_token(request: Request, principal: Principal | None) -> str:
     return csrf_token(settings.secret_key.get_secret_value(), binding) if binding else ""
 
 
-async def check_csrf(request: Request, principal: Principal | None) -> None:
-    """Refuse a form post whose CSRF token does not match the session (or pre-login cookie)."""
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (no database): routes that use it stay plain `def`.
+
+    Starlette keeps the parsed form on the request, so routes with `Form()` fields read it once.
+    """
+    return await request.form()
+
+
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+def check_csrf(request: Request, principal: Principal | None, form: FormData) -> None:
+    """Refuse a form post whose CSRF token does not match the session (or pre-login cookie).
+
+    Sync, like the routes that call it: a refusal is written to the audit log, off the event loop.
+    """
     settings: Settings = request.app.state.settings
     submitted = request.headers.get("x-csrf-token")
     if submitted is None:
-        form = await request.form()
         value = form.get("csrf_token")
         submitted = value if isinstance(value, str) else None
     binding = csrf_binding(request, principal)
