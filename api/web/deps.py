@@ -146,7 +146,7 @@ def allow(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-def public(request: Request) -> None:
+async def public(request: Request) -> None:
     """Marks a route as open to everyone, logged in or not (login page, health, static files)."""
 
 
