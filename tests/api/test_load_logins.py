@@ -10,6 +10,7 @@ write lock: 19 of 20 timed out and /healthz took 60 s.
 
 from __future__ import annotations
 
+import os
 import re
 import socket
 import threading
@@ -25,6 +26,7 @@ from sqlmodel import Session, col, func, select
 
 from api.core import migrate
 from api.core.db import Database, make_engine
+from api.core.security import verify_password
 from api.main import create_app
 from api.reports.models import Report
 from api.users import service as user_service
@@ -113,8 +115,23 @@ def server(tmp_path: Path, test_today, clock):  # type: ignore[no-untyped-def]
         drop_schema(settings.resolved_database_url)
 
 
+def _hashing_floor_seconds() -> float:
+    """The CPU time the burst's password checks need at least, spread over this machine's cores, now."""
+    password_hash = user_service.hash_password(PASSWORD)
+    started = time.perf_counter()
+    for _ in range(2):
+        verify_password(PASSWORD, password_hash)
+    one = (time.perf_counter() - started) / 2
+    return PEOPLE * one / max(1, os.cpu_count() or 1)
+
+
 def test_twenty_logins_and_twenty_submits_at_once_answer_in_time(server, test_today) -> None:  # type: ignore[no-untyped-def]
     base, engine, tokens = server
+    floor = _hashing_floor_seconds()
+    if floor > REQUEST_BOUND_SECONDS * 0.8 and not os.environ.get("LAGESBILD_LOAD_TEST_ALWAYS"):
+        # Twenty argon2 checks are the load; when other processes crowd the cores so much that the
+        # checks alone need the whole bound, no server could meet it and the test measures nothing.
+        pytest.skip(f"maskinen är för belastad: {PEOPLE} lösenordskontroller behöver minst {floor:.1f} s")
     timings = Timings()
     # Each person opens the login page first (a session of their own, the pre-login CSRF cookie).
     people: list[tuple[httpx.Client, str]] = []
@@ -172,10 +189,10 @@ def test_twenty_logins_and_twenty_submits_at_once_answer_in_time(server, test_to
     logins = [t for t in timings.requests if t[0] == "login"]
     submits = [t for t in timings.requests if t[0] == "submit"]
     # Every login succeeds (303 to the start page) and every observation is stored (201).
-    assert sorted(status for _, status, _ in logins) == [303] * PEOPLE, logins
+    assert sorted(status for _, status, _ in logins) == [303] * PEOPLE, (floor, logins)
     assert sorted(status for _, status, _ in submits) == [201] * API_CLIENTS, submits
     slowest = max(seconds for _, _, seconds in timings.requests)
-    assert slowest < REQUEST_BOUND_SECONDS, sorted(timings.requests, key=lambda t: -t[2])[:5]
+    assert slowest < REQUEST_BOUND_SECONDS, (floor, sorted(timings.requests, key=lambda t: -t[2])[:5])
     # /healthz kept answering while the burst ran, each time within the bound.
     assert len(timings.health) >= 2, timings.health
     assert all(status == 200 for status, _ in timings.health), timings.health
