@@ -16,7 +16,6 @@ from api.core.config import Settings
 from api.core.errors import NotFound
 from ingest.records import MAX_ROW_ID
 
-
 # The dependencies that only read the request are `async`: a sync one would wait for a threadpool
 # worker, and under load (every worker busy) even /healthz would queue behind the database work.
 
