@@ -41,6 +41,7 @@ API_CLIENTS = 20
 REQUEST_BOUND_SECONDS = 5.0
 HEALTH_BOUND_SECONDS = 1.0
 HEALTH_EVERY_SECONDS = 0.1
+ARGON2_LANES = 4  # the hash's parallelism (api/core/security.py, pwdlib's default)
 
 
 def _free_port() -> int:
@@ -122,7 +123,8 @@ def _hashing_floor_seconds() -> float:
     for _ in range(2):
         verify_password(PASSWORD, password_hash)
     one = (time.perf_counter() - started) / 2
-    return PEOPLE * one / max(1, os.cpu_count() or 1)
+    # One check already runs its four lanes in parallel: more hashes at once gain only beyond 4 cores.
+    return PEOPLE * one / max(1.0, (os.cpu_count() or 1) / ARGON2_LANES)
 
 
 def test_twenty_logins_and_twenty_submits_at_once_answer_in_time(server, test_today) -> None:  # type: ignore[no-untyped-def]
@@ -185,18 +187,21 @@ def test_twenty_logins_and_twenty_submits_at_once_answer_in_time(server, test_to
     api.close()
     prober.close()
 
-    assert timings.errors == []
-    logins = [t for t in timings.requests if t[0] == "login"]
-    submits = [t for t in timings.requests if t[0] == "submit"]
-    # Every login succeeds (303 to the start page) and every observation is stored (201).
-    assert sorted(status for _, status, _ in logins) == [303] * PEOPLE, (floor, logins)
-    assert sorted(status for _, status, _ in submits) == [201] * API_CLIENTS, submits
-    slowest = max(seconds for _, _, seconds in timings.requests)
-    assert slowest < REQUEST_BOUND_SECONDS, (floor, sorted(timings.requests, key=lambda t: -t[2])[:5])
+    logins = sorted(t[1:] for t in timings.requests if t[0] == "login")
+    submits = sorted(t[1:] for t in timings.requests if t[0] == "submit")
+    health = [seconds for _, seconds in timings.health]
+    summary = (f"argon2 floor {floor:.1f} s; login s: {[round(t, 1) for _, t in logins]}; "
+               f"submit s: {[round(t, 1) for _, t in submits]}; healthz max {max(health, default=0):.2f} s "
+               f"over {len(health)}; statuses {sorted({t[1] for t in timings.requests})}; errors {timings.errors}")
+    assert timings.errors == [], summary
     # /healthz kept answering while the burst ran, each time within the bound.
-    assert len(timings.health) >= 2, timings.health
-    assert all(status == 200 for status, _ in timings.health), timings.health
-    assert max(seconds for _, seconds in timings.health) < HEALTH_BOUND_SECONDS, timings.health
+    assert len(health) >= 2, summary
+    assert all(status == 200 for status, _ in timings.health), summary
+    assert max(health) < HEALTH_BOUND_SECONDS, summary
+    # Every login succeeds (303 to the start page) and every observation is stored (201), in time.
+    assert [status for status, _ in logins] == [303] * PEOPLE, summary
+    assert [status for status, _ in submits] == [201] * API_CLIENTS, summary
+    assert max(seconds for _, _, seconds in timings.requests) < REQUEST_BOUND_SECONDS, summary
     # What the answers said happened: one session per person, one report per submit.
     with Session(engine) as s:
         sessions = s.exec(select(func.count()).select_from(UserSession)).one()
