@@ -61,7 +61,8 @@ def create_app(
     app.add_middleware(ClockMiddleware, clock=app.state.clock)
     # Outermost: every response the app answers, error pages and static files included.
     app.add_middleware(
-        SecurityHeadersMiddleware, tile_url=settings.map_tile_url, https=settings.served_over_https
+        SecurityHeadersMiddleware, tile_url=settings.map_tile_url, https=settings.served_over_https,
+        sign_in_url=settings.oidc_issuer if settings.oidc_enabled else None,
     )
     app.mount("/static", StaticFiles(directory=str(frontend_path("static"))), name="static")
     for router in ROUTERS:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.admin.log_query import local_time
 from api.audit import service as audit_service
@@ -17,10 +18,9 @@ Admin = Annotated[Principal, Depends(allow("admin"))]
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
-async def form_values(request: Request, principal: Principal) -> dict[str, str]:
+def form_values(request: Request, principal: Principal, form: FormData) -> dict[str, str]:
     """The posted form's text fields after the CSRF check (files and repeated keys are ignored)."""
-    await check_csrf(request, principal)
-    form = await request.form()
+    check_csrf(request, principal, form)
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 

@@ -12,7 +12,7 @@ from api.gallring import service as gallring_service
 from api.kommuner import settings_service as service
 from api.mfa import service as mfa_service
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -47,11 +47,10 @@ def settings_page(
 
 
 @router.post("/admin/kommun")
-async def settings_save(
-    request: Request, session: SessionDep, principal: Annotated[Principal, Depends(allow(*ADMIN))],
+def settings_save(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Depends(allow(*ADMIN))], form: FormDep,
 ) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+    check_csrf(request, principal, form)
     values = {"analysperiod": str(form.get("analysperiod", "")).strip()[:20],
               "gallring": str(form.get("gallring", "")).strip()[:20]}
     settings, errors = service.parse_settings(period_kind=values["analysperiod"], retention=values["gallring"])

@@ -10,13 +10,16 @@ from api.admin.user_account_pages import _done, _user
 from api.core.clock import current_clock
 from api.core.deps import SessionDep
 from api.mfa import service as mfa_service
+from api.web.deps import FormDep
 
 router = APIRouter()
 
 
 @router.post("/admin/anvandare/{user_id}/tvafaktor/aterstall")
-async def reset_second_factor(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    await form_values(request, principal)
+def reset_second_factor(
+    request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int
+) -> Response:
+    form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     removed = mfa_service.reset(session=session, user_id=user_id)
     audit(request, session, principal, "user.mfa_reset", object_type="user", object_id=user_id,
@@ -26,8 +29,8 @@ async def reset_second_factor(request: Request, session: SessionDep, principal: 
 
 
 @router.post("/admin/kommun/tvafaktor")
-async def kommun_requirement(request: Request, session: SessionDep, principal: Admin) -> Response:
-    values = await form_values(request, principal)
+def kommun_requirement(request: Request, session: SessionDep, principal: Admin, form: FormDep) -> Response:
+    values = form_values(request, principal, form)
     require = values.get("krav_tvafaktor") == "ja"
     mfa_service.set_kommun_requirement(session=session, kommun_code=principal.kommun_code, require=require,
                                        now=current_clock().now())

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, col, func, select
+from starlette.datastructures import FormData
 
 from api.admin._common import Admin, audit, form_values
 from api.core.deps import SessionDep
@@ -15,6 +16,7 @@ from api.organisations import service as organisation_service
 from api.organisations.models import ORGANISATION_TYPE_LABELS, Organisation, OrganisationType
 from api.users.models import ApiToken, User
 from api.users.principal import Principal
+from api.web.deps import FormDep
 from api.web.layout import render
 
 router = APIRouter()
@@ -77,8 +79,8 @@ def organisation_list(request: Request, session: SessionDep, principal: Admin) -
 
 
 @router.post("/admin/organisationer")
-async def create_organisation(request: Request, session: SessionDep, principal: Admin) -> Response:
-    values = await form_values(request, principal)
+def create_organisation(request: Request, session: SessionDep, principal: Admin, form: FormDep) -> Response:
+    values = form_values(request, principal, form)
     errors = _validate(values)
     if not errors:
         try:
@@ -117,9 +119,9 @@ def edit_organisation(request: Request, session: SessionDep, principal: Admin, o
 
 
 @router.post("/admin/organisationer/{organisation_id}")
-async def update_organisation(request: Request, session: SessionDep, principal: Admin,
-                              organisation_id: int) -> Response:
-    values = await form_values(request, principal)
+def update_organisation(request: Request, session: SessionDep, principal: Admin, form: FormDep,
+                        organisation_id: int) -> Response:
+    values = form_values(request, principal, form)
     organisation = organisation_service.get_organisation(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id)
     errors = _validate(values)
@@ -143,9 +145,9 @@ async def update_organisation(request: Request, session: SessionDep, principal: 
     return RedirectResponse("/admin/organisationer?klart=andrad", status_code=303)
 
 
-async def _set_active(request: Request, session: Session, principal: Principal, organisation_id: int,
-                      active: bool) -> Response:
-    await form_values(request, principal)
+def _set_active(request: Request, session: Session, principal: Principal, form: FormData, organisation_id: int,
+                active: bool) -> Response:
+    form_values(request, principal, form)
     organisation = organisation_service.get_organisation(
         session=session, kommun_code=principal.kommun_code, organisation_id=organisation_id)
     if organisation_service.set_organisation_active(session=session, organisation=organisation, active=active):
@@ -157,12 +159,12 @@ async def _set_active(request: Request, session: Session, principal: Principal, 
 
 
 @router.post("/admin/organisationer/{organisation_id}/inaktivera")
-async def deactivate_organisation(request: Request, session: SessionDep, principal: Admin,
-                                  organisation_id: int) -> Response:
-    return await _set_active(request, session, principal, organisation_id, False)
+def deactivate_organisation(request: Request, session: SessionDep, principal: Admin, form: FormDep,
+                            organisation_id: int) -> Response:
+    return _set_active(request, session, principal, form, organisation_id, False)
 
 
 @router.post("/admin/organisationer/{organisation_id}/aktivera")
-async def activate_organisation(request: Request, session: SessionDep, principal: Admin,
-                                organisation_id: int) -> Response:
-    return await _set_active(request, session, principal, organisation_id, True)
+def activate_organisation(request: Request, session: SessionDep, principal: Admin, form: FormDep,
+                          organisation_id: int) -> Response:
+    return _set_active(request, session, principal, form, organisation_id, True)

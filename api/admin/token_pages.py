@@ -12,6 +12,7 @@ from api.core.deps import SessionDep
 from api.organisations import service as organisation_service
 from api.users import service as user_service
 from api.users.principal import Principal
+from api.web.deps import FormDep
 from api.web.layout import render
 
 router = APIRouter()
@@ -41,8 +42,8 @@ def token_list(request: Request, session: SessionDep, principal: Admin) -> Respo
 
 
 @router.post("/admin/api-nycklar")
-async def create_token(request: Request, session: SessionDep, principal: Admin) -> Response:
-    values = await form_values(request, principal)
+def create_token(request: Request, session: SessionDep, principal: Admin, form: FormDep) -> Response:
+    values = form_values(request, principal, form)
     errors: dict[str, str] = {}
     name = values.get("namn", "").strip()
     if not name:
@@ -63,8 +64,8 @@ async def create_token(request: Request, session: SessionDep, principal: Admin) 
 
 
 @router.post("/admin/api-nycklar/{token_id}/aterkalla")
-async def revoke_token(request: Request, session: SessionDep, principal: Admin, token_id: int) -> Response:
-    await form_values(request, principal)
+def revoke_token(request: Request, session: SessionDep, principal: Admin, form: FormDep, token_id: int) -> Response:
+    form_values(request, principal, form)
     row = user_service.get_kommun_api_token(session=session, kommun_code=principal.kommun_code, token_id=token_id)
     if user_service.revoke_api_token(session=session, api_token=row):
         audit(request, session, principal, "api_token.revoke", object_type="api_token", object_id=token_id,

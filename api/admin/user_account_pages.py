@@ -22,6 +22,7 @@ from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import User, UserSession
 from api.users.principal import Principal
+from api.web.deps import FormDep
 from api.web.layout import render
 
 router = APIRouter()
@@ -94,8 +95,8 @@ def user_detail(request: Request, session: SessionDep, principal: Admin, user_id
 
 
 @router.post("/admin/anvandare/{user_id}")
-async def update_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    values = await form_values(request, principal)
+def update_user(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    values = form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
     account = user_forms.check_account(session, principal.kommun_code, values, errors)
@@ -119,8 +120,8 @@ async def update_user(request: Request, session: SessionDep, principal: Admin, u
 
 
 @router.post("/admin/anvandare/{user_id}/inaktivera")
-async def deactivate_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    await form_values(request, principal)
+def deactivate_user(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     if not user.active:
         return _done(user_id, "inaktiverad")
@@ -138,8 +139,8 @@ async def deactivate_user(request: Request, session: SessionDep, principal: Admi
 
 
 @router.post("/admin/anvandare/{user_id}/aktivera")
-async def activate_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    await form_values(request, principal)
+def activate_user(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     if not user.active:
         user.active = True
@@ -151,8 +152,8 @@ async def activate_user(request: Request, session: SessionDep, principal: Admin,
 
 
 @router.post("/admin/anvandare/{user_id}/las-upp")
-async def unlock_user(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    await form_values(request, principal)
+def unlock_user(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     # The unlock is itself the record the delay check reads (see api.users.login_throttle.failures).
     audit(request, session, principal, user_service.UNLOCK_ACTION, object_type="user", object_id=user_id,
@@ -162,8 +163,8 @@ async def unlock_user(request: Request, session: SessionDep, principal: Admin, u
 
 
 @router.post("/admin/anvandare/{user_id}/losenord")
-async def reset_password(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    values = await form_values(request, principal)
+def reset_password(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    values = form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     errors: dict[str, str] = {}
     password = user_forms.check_password(values, errors, email=user.email, name=user.name)
@@ -184,8 +185,8 @@ async def reset_password(request: Request, session: SessionDep, principal: Admin
 
 
 @router.post("/admin/anvandare/{user_id}/logga-ut")
-async def revoke_sessions(request: Request, session: SessionDep, principal: Admin, user_id: int) -> Response:
-    await form_values(request, principal)
+def revoke_sessions(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    form_values(request, principal, form)
     user = _user(session, principal, user_id, write=True)
     keep = principal.user_session.id if principal.user_session and user.id == principal.user_id else None
     ended = user_service.revoke_user_sessions(session=session, user_id=user_id, keep_session_id=keep)

@@ -15,6 +15,7 @@ from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import User
 from api.users.principal import Principal
+from api.web.deps import FormDep
 from api.web.layout import render
 
 router = APIRouter()
@@ -50,8 +51,8 @@ def new_user(request: Request, session: SessionDep, principal: Admin, organisati
 
 
 @router.post("/admin/anvandare/ny")
-async def create_user(request: Request, session: SessionDep, principal: Admin) -> Response:
-    values = await form_values(request, principal)
+def create_user(request: Request, session: SessionDep, principal: Admin, form: FormDep) -> Response:
+    values = form_values(request, principal, form)
     errors: dict[str, str] = {}
     account = user_forms.check_account(session, principal.kommun_code, values, errors)
     email = user_forms.check_email(session, values, errors)

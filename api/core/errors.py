@@ -8,8 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api.core.db import is_busy
+
+# Seconds a client is asked to wait after a 503 for a busy database (the lock wait is a few seconds).
+BUSY_RETRY_AFTER_SECONDS = 2
+BUSY_MESSAGE = "Systemet är hårt belastat just nu. Försök igen om en liten stund."
 
 
 class AppError(Exception):
@@ -198,6 +205,23 @@ def install_error_handlers(app: FastAPI) -> None:
                 request, "error.html", {"status_code": 422, "message": message}, status_code=422
             )
         return JSONResponse({"detail": message}, status_code=422)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeoutError)
+    async def _database_busy(request: Request, exc: Exception) -> Response:
+        # SQLite's write lock or the connection pool stayed taken past its timeout: the transaction
+        # rolled back, so the same request (the API with its Idempotency-Key) can simply be sent again.
+        # Any other OperationalError (a database that is down) stays a 500.
+        if not is_busy(exc):
+            raise exc
+        headers = {"Retry-After": str(BUSY_RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
+        if _wants_html(request):
+            templates = request.app.state.templates
+            return templates.TemplateResponse(
+                request, "error.html", {"status_code": 503, "message": BUSY_MESSAGE},
+                status_code=503, headers=headers,
+            )
+        return JSONResponse({"detail": BUSY_MESSAGE}, status_code=503, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
+import threading
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
 _password_hash = PasswordHash((Argon2Hasher(),))
+# Argon2 is slow and memory-hard on purpose (64 MiB and four lanes per hash). Twenty people logging in
+# at once would run twenty hashes side by side: 1.3 GB, and every other request starved of CPU. At most
+# one hash per core runs at a time; the others wait their turn in their own threadpool worker.
+_hashing = threading.BoundedSemaphore(max(1, os.cpu_count() or 1))
 
 def hash_password(password: str) -> str:
     """An argon2id hash of the password."""
-    return _password_hash.hash(password)
+    with _hashing:
+        return _password_hash.hash(password)
 
 
 def verify_password(password: str, password_hash: str) -> bool:
     """Whether the password matches; never raises for a malformed hash."""
     try:
-        return _password_hash.verify(password, password_hash)
+        with _hashing:
+            return _password_hash.verify(password, password_hash)
     except Exception:
         return False
 

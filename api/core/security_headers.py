@@ -39,10 +39,16 @@ def tile_source(tile_url: str) -> str | None:
     return f"{parts.scheme}://{netloc}"
 
 
-def content_security_policy(tile_url: str) -> str:
+def content_security_policy(tile_url: str, sign_in_url: str | None = None) -> str:
     """The policy for every page: scripts, styles and data from this site only; tiles from the tile server.
 
     ``data:`` images are allowed because Leaflet blanks tiles it removes with a data: GIF.
+    ``sign_in_url`` is the OpenID provider's issuer: the logout form is answered with a redirect to the
+    provider's end-session page, and browsers apply form-action to a form's redirects too.
+
+    >>> "form-action 'self' https://login.example.se;" in content_security_policy(
+    ...     "/t/{z}/{x}/{y}.png", "https://login.example.se/realms/kommun")
+    True
     """
     img = ["'self'", "data:"]
     source = tile_source(tile_url)
@@ -57,10 +63,15 @@ def content_security_policy(tile_url: str) -> str:
         "font-src": "'self'",
         "object-src": "'none'",
         "base-uri": "'self'",
-        "form-action": "'self'",
+        "form-action": " ".join(["'self'", *_origin(sign_in_url)]),
         "frame-ancestors": "'none'",
     }
     return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def _origin(url: str | None) -> list[str]:
+    parts = urlsplit(url or "")
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
 
 
 class SecurityHeadersMiddleware:
@@ -71,11 +82,11 @@ class SecurityHeadersMiddleware:
     installation says it is served over HTTPS (``https``).
     """
 
-    def __init__(self, app: ASGIApp, *, tile_url: str, https: bool) -> None:
+    def __init__(self, app: ASGIApp, *, tile_url: str, https: bool, sign_in_url: str | None = None) -> None:
         self.app = app
         self.https = https
         self.fixed = {
-            "Content-Security-Policy": content_security_policy(tile_url),
+            "Content-Security-Policy": content_security_policy(tile_url, sign_in_url),
             "X-Frame-Options": "DENY",
             "X-Content-Type-Options": "nosniff",
             # Cross-origin requests carry the origin only: OpenStreetMap's tile policy requires a Referer,

@@ -172,8 +172,8 @@ def _row_pages(open_session, query, include_free_text, page_size):  # type: igno
     """Pages of rows ordered by (observed_date, id).
 
     PostgreSQL: one query through a server-side cursor (MVCC: a long read blocks no one).
-    SQLite: keyset pages, each in its own short transaction, since every transaction here takes
-    the write lock (BEGIN IMMEDIATE) and a long download must not stall reporters. The kommun/date
+    SQLite: keyset pages, each in its own short read transaction, so a long download never keeps
+    the WAL from being checkpointed while reporters write. The kommun/date
     index entries end with the rowid, so each page is one index range scan without a sort.
     """
     with open_session() as session:

@@ -15,7 +15,7 @@ from api.exports import service as export_service
 from api.exports.service import KINDS, SOURCE_LABELS, CsvExportForm
 from api.lagesbild import map_data
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -71,13 +71,13 @@ def csv_page(
 
 
 @router.post("/export/csv")
-async def csv_download(
+def csv_download(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*CSV_ROLES))],
+    data: FormDep,
 ) -> Response:
-    await check_csrf(request, principal)
-    data = await request.form()
+    check_csrf(request, principal, data)
     form = CsvExportForm(
         fran=str(data.get("fran", ""))[:40],
         till=str(data.get("till", ""))[:40],

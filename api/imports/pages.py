@@ -8,7 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
-from starlette.datastructures import UploadFile
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
 
 from api.audit import service as audit_service
 from api.categories import service as category_service
@@ -19,7 +20,7 @@ from api.imports import service
 from api.imports.models import ImportBatch
 from api.organisations.models import Organisation
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 from ingest.tabular import ImportRejected
 
@@ -120,18 +121,37 @@ async def _read_upload(upload: UploadFile) -> bytes:
 async def upload(
     request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep
 ) -> Response:
+    """Async only to read the body; everything that touches the database runs in the threadpool."""
     # The size cap is checked on the declared length before the body is parsed (and spooled).
     length = request.headers.get("content-length")
     cap = service.MAX_UPLOAD_BYTES + _FORM_OVERHEAD
     if length is None or not length.isdigit():
-        return _upload_page(request, session, principal, status_code=411, errors={
+        return await run_in_threadpool(_upload_page, request, session, principal, status_code=411, errors={
             "file": "Webbläsaren skickade ingen filstorlek. Försök igen med en annan webbläsare."})
     if int(length) > cap:
         await _drain(request, 4 * cap)
-        return _upload_page(request, session, principal, status_code=413,
-                            errors={"file": _SIZE_MESSAGE.format(mb=_size_mb())})
-    await check_csrf(request, principal)
+        return await run_in_threadpool(_upload_page, request, session, principal, status_code=413,
+                                       errors={"file": _SIZE_MESSAGE.format(mb=_size_mb())})
     form = await request.form()
+    await run_in_threadpool(check_csrf, request, principal, form)
+    upload_file = form.get("file")
+    data: bytes | None = None
+    read_error = ""
+    if isinstance(upload_file, UploadFile) and upload_file.filename:
+        try:
+            data = await _read_upload(upload_file)
+        except ImportRejected as exc:
+            read_error = exc.message_sv
+    return await run_in_threadpool(
+        _store_upload, request, session, principal, form, data=data, read_error=read_error, today=clock.today()
+    )
+
+
+def _store_upload(
+    request: Request, session: Session, principal: Principal, form: FormData, *, data: bytes | None,
+    read_error: str, today: date,
+) -> Response:
+    """The upload's database half: check the choices, analyse the file, keep the batch."""
     values = {k: str(form.get(k) or "") for k in ("organisation_id", "template_id")}
     errors: dict[str, str] = {}
     try:
@@ -156,21 +176,17 @@ async def upload(
         except AppError:
             errors["template_id"] = "Mallen hör inte till den valda organisationen."
     upload_file = form.get("file")
-    data = b""
-    if not isinstance(upload_file, UploadFile) or not upload_file.filename:
+    if read_error:
+        errors["file"] = read_error
+    elif data is None or not isinstance(upload_file, UploadFile):
         errors["file"] = "Välj en CSV- eller Excel-fil (xlsx) att ladda upp."
-    else:
-        try:
-            data = await _read_upload(upload_file)
-        except ImportRejected as exc:
-            errors["file"] = exc.message_sv
-    if errors or organisation is None:
+    if errors or organisation is None or data is None:
         return _upload_page(request, session, principal, errors=errors, values=values,
                             status_code=422)
     try:
         analysis = service.analyse(
             session=session, data=data, kommun_code=principal.kommun_code,
-            organisation_id=organisation.id, today=clock.today(), mapping=mapping,  # type: ignore[arg-type]
+            organisation_id=organisation.id, today=today, mapping=mapping,  # type: ignore[arg-type]
         )
     except ImportRejected as exc:  # nothing is written for a file that cannot be read
         key = "template_id" if mapping and "mallen" in exc.message_sv else "file"
@@ -275,13 +291,12 @@ def preview_page(
 
 
 @router.post("/import/{import_id}/mapping")
-async def change_mapping(
-    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
+def change_mapping(
+    request: Request, session: SessionDep, principal: ImportPrincipal, form: FormDep, clock: ClockDep, import_id: int
 ) -> Response:
-    await check_csrf(request, principal)
+    check_csrf(request, principal, form)
     batch = _batch(session, principal, import_id)
     today = clock.today()
-    form = await request.form()
     mapping = service.clean_mapping(
         {name: str(form.get(f"map_{name}") or "") for name in service.FIELD_LABELS}
     )
@@ -321,13 +336,12 @@ async def change_mapping(
 
 
 @router.post("/import/{import_id}/commit")
-async def commit(
-    request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
+def commit(
+    request: Request, session: SessionDep, principal: ImportPrincipal, form: FormDep, clock: ClockDep, import_id: int
 ) -> Response:
-    await check_csrf(request, principal)
+    check_csrf(request, principal, form)
     batch = _batch(session, principal, import_id)
     today = clock.today()
-    form = await request.form()
     strict = bool(form.get("strict"))
     if batch.status != "preview":
         return _preview_page(request, session, principal, batch, today=today, status_code=409,

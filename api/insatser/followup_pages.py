@@ -18,7 +18,7 @@ from api.insatser.models import InsatsUppfoljning
 from api.review import service as review_service
 from api.users.models import User
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -99,10 +99,9 @@ def insats_effect_page(request: Request, session: SessionDep, principal: Reader,
 
 
 @router.post("/insatser/{insats_id}/uppfoljning")
-async def add_uppfoljning(request: Request, session: SessionDep, principal: Analyst, clock: ClockDep,
-                          insats_id: int) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+def add_uppfoljning(request: Request, session: SessionDep, principal: Analyst, form: FormDep, clock: ClockDep,
+                    insats_id: int) -> Response:
+    check_csrf(request, principal, form)
     raw = form.get("uppfoljning", "")
     note = raw.strip() if isinstance(raw, str) else ""
     view = service.get_insats(session=session, kommun_code=principal.kommun_code,

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.audit import service as audit_service
 from api.core.deps import SessionDep
@@ -15,7 +16,7 @@ from api.insatser.models import INSATS_TYPE_LABELS
 from api.organisations import service as organisation_service
 from api.review import service as review_service
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -66,9 +67,8 @@ def _blank(area_code: str = "") -> dict[str, Any]:
             "omraden": [area_code] if area_code else [], "kategorier": []}
 
 
-async def _submitted(request: Request, principal: Principal) -> dict[str, Any]:
-    await check_csrf(request, principal)
-    form = await request.form()
+def _submitted(request: Request, principal: Principal, form: FormData) -> dict[str, Any]:
+    check_csrf(request, principal, form)
     values: dict[str, Any] = {key: value for key, value in form.items()
                               if isinstance(value, str) and key not in LIST_FIELDS}
     for key in LIST_FIELDS:
@@ -106,8 +106,8 @@ def new_insats(request: Request, session: SessionDep, principal: Analyst,
 
 
 @router.post("/insatser/ny")
-async def create_insats(request: Request, session: SessionDep, principal: Analyst) -> Response:
-    values = await _submitted(request, principal)
+def create_insats(request: Request, session: SessionDep, principal: Analyst, form: FormDep) -> Response:
+    values = _submitted(request, principal, form)
     data, errors = _validate(session, principal, values)
     if data is None:
         return _form_page(request, session, principal, action="/insatser/ny",
@@ -152,9 +152,9 @@ def edit_insats(request: Request, session: SessionDep, principal: Analyst,
 
 
 @router.post("/insatser/{insats_id}/andra")
-async def update_insats(request: Request, session: SessionDep, principal: Analyst,
-                        insats_id: int) -> Response:
-    values = await _submitted(request, principal)
+def update_insats(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                  insats_id: int) -> Response:
+    values = _submitted(request, principal, form)
     current = service.get_insats(session=session, kommun_code=principal.kommun_code,
                                  insats_id=insats_id)
     data, errors = _validate(session, principal, values)

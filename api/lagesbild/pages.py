@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
+from starlette.datastructures import FormData
 
 from analysis.alerts import ALERT_HELP_TEXT_SV
 from analysis.weeks import parse_iso_week, shift_week
@@ -28,7 +29,7 @@ from api.lagesbild.summary import week_number
 from api.organisations.models import Organisation
 from api.reports.query import ReportQuery, categories_frame
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -269,8 +270,7 @@ def _render_page(  # type: ignore[no-untyped-def]
     )
 
 
-async def _draft_input(request: Request) -> lagesbild_service.DraftInput:
-    form = await request.form()
+def _draft_input(form: FormData) -> lagesbild_service.DraftInput:
     data = lagesbild_service.DraftInput(
         vad_har_hant=str(form.get("vad_har_hant", "")),
         vad_gors=str(form.get("vad_gors", "")),
@@ -284,11 +284,10 @@ async def _draft_input(request: Request) -> lagesbild_service.DraftInput:
     return data
 
 
-async def _save(request: Request, session: Session, principal: Principal, week: str, *, publish: bool,
-                current_week: str) -> Response:
-    await check_csrf(request, principal)
+def _save(request: Request, session: Session, principal: Principal, form: FormData, week: str, *, publish: bool,
+          current_week: str) -> Response:
+    check_csrf(request, principal, form)
     week = _week(week)
-    form = await request.form()
     version = form.get("version")
     lagesbild = lagesbild_service.get_version(
         session=session, kommun_code=principal.kommun_code, week=week,
@@ -296,7 +295,7 @@ async def _save(request: Request, session: Session, principal: Principal, week: 
         published_only=False,
     )
     query = _filters(form, principal.kommun_code, week)
-    data = await _draft_input(request)
+    data = _draft_input(form)
     snapshot = lagesbild_service.view(
         session=session, lagesbild=lagesbild, query=query,
         tile_attribution=request.app.state.settings.map_tile_attribution,
@@ -331,22 +330,22 @@ def filter_params(query: ReportQuery) -> list[tuple[str, object]]:
 
 
 @router.post("/lagesbild/{week}")
-async def save_draft(
-    request: Request, session: SessionDep, principal: AnalystDep, clock: ClockDep, week: str
+def save_draft(
+    request: Request, session: SessionDep, principal: AnalystDep, form: FormDep, clock: ClockDep, week: str
 ) -> Response:
-    return await _save(request, session, principal, week, publish=False, current_week=clock.week_label())
+    return _save(request, session, principal, form, week, publish=False, current_week=clock.week_label())
 
 
 @router.post("/lagesbild/{week}/publicera")
-async def publish(
-    request: Request, session: SessionDep, principal: AnalystDep, clock: ClockDep, week: str
+def publish(
+    request: Request, session: SessionDep, principal: AnalystDep, form: FormDep, clock: ClockDep, week: str
 ) -> Response:
-    return await _save(request, session, principal, week, publish=True, current_week=clock.week_label())
+    return _save(request, session, principal, form, week, publish=True, current_week=clock.week_label())
 
 
 @router.post("/lagesbild/{week}/ny-version")
-async def new_version(request: Request, session: SessionDep, principal: AnalystDep, week: str) -> Response:
-    await check_csrf(request, principal)
+def new_version(request: Request, session: SessionDep, principal: AnalystDep, form: FormDep, week: str) -> Response:
+    check_csrf(request, principal, form)
     week = _week(week)
     latest_version = lagesbild_service.get_version(
         session=session, kommun_code=principal.kommun_code, week=week, version=None, published_only=False

@@ -26,7 +26,7 @@ from api.packages import selection, service
 from api.packages.data import PATTERN_ORDER
 from api.packages.models import AnalysisPackage
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -86,12 +86,11 @@ def package_list(
 
 
 @router.post("/kvartal")
-async def package_generate(
+def package_generate(
     request: Request, session: SessionDep,
-    principal: Annotated[Principal, Depends(allow(*GENERATE_ROLES))], clock: ClockDep,
+    principal: Annotated[Principal, Depends(allow(*GENERATE_ROLES))], form: FormDep, clock: ClockDep,
 ) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+    check_csrf(request, principal, form)
     text = str(form.get("period", "")).strip()[:20]
     chosen = {"omrade": [str(v)[:50] for v in form.getlist("omrade")][:5000],
               "kategori": [str(v)[:50] for v in form.getlist("kategori")][:500]}

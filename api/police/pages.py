@@ -13,7 +13,7 @@ from api.categories import service as category_service
 from api.core.deps import SessionDep
 from api.police import service as police_service
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -35,13 +35,13 @@ def summary_page(
 
 
 @router.post("/polis/veckosammanstallning")
-async def summary_upload(
+def summary_upload(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*SUMMARY_ROLES))],
+    form: FormDep,
 ) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+    check_csrf(request, principal, form)
     upload = form.get("fil")
     errors: list[dict[str, object]] = []
     data = b""
@@ -50,7 +50,7 @@ async def summary_upload(
         errors.append({"row": None, "message": "Välj en CSV-fil med veckans sammanställning."})
     else:
         filename = upload.filename
-        data = await upload.read(MAX_SUMMARY_BYTES + 1)
+        data = upload.file.read(MAX_SUMMARY_BYTES + 1)  # a sync route: the spooled file, read directly
         if len(data) > MAX_SUMMARY_BYTES:
             errors.append({"row": None, "message": "Filen är för stor (högst 2 MB)."})
         elif not data.strip():
@@ -115,13 +115,13 @@ def mapping_page(
 
 
 @router.post("/polis/handelsetyper")
-async def mapping_save(
+def mapping_save(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*MAPPING_ROLES))],
+    form: FormDep,
 ) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+    check_csrf(request, principal, form)
     known = {
         row.police_type
         for row in police_service.list_type_rows(session=session, kommun_code=principal.kommun_code)

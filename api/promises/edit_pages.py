@@ -18,7 +18,7 @@ from api.promises import editing, pages, service
 from api.promises.models import Medborgarlofte
 from api.promises.pages import Analyst
 from api.users.principal import Principal
-from api.web.deps import check_csrf
+from api.web.deps import FormDep, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -82,9 +82,9 @@ def edit_promise(request: Request, session: SessionDep, principal: Analyst,
 
 
 @router.post(BASE + "/andra")
-async def update_promise(request: Request, session: SessionDep, principal: Analyst,
-                         promise_id: int) -> Response:
-    values = await pages._submitted(request, principal)
+def update_promise(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                   promise_id: int) -> Response:
+    values = pages._submitted(request, principal, form)
     promise = _promise(session, principal, promise_id)
     # Areas from an earlier area set stay selectable on the löfte that already has them.
     allowed = set(pages._choices(session, principal.kommun_code)["area_names"])
@@ -114,9 +114,9 @@ def confirm_delete_promise(request: Request, session: SessionDep, principal: Ana
 
 
 @router.post(BASE + "/ta-bort")
-async def delete_promise(request: Request, session: SessionDep, principal: Analyst,
-                         promise_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_promise(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                   promise_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     removed = editing.delete_promise(session=session, promise=promise)
     return _done(request, session, principal, promise, {"andring": "löfte borttaget", **removed},
@@ -124,9 +124,9 @@ async def delete_promise(request: Request, session: SessionDep, principal: Analy
 
 
 @router.post(BASE + "/avsluta")
-async def close_promise(request: Request, session: SessionDep, principal: Analyst,
-                        promise_id: int) -> Response:
-    await check_csrf(request, principal)
+def close_promise(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                  promise_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     changes = editing.close_promise(session=session, promise=promise)
     return _done(request, session, principal, promise, {"andring": "löfte avslutat", "falt": changes},
@@ -156,9 +156,9 @@ def edit_atagande(request: Request, session: SessionDep, principal: Analyst, pro
 
 
 @router.post(BASE + "/atagande/{atagande_id}/andra")
-async def update_atagande(request: Request, session: SessionDep, principal: Analyst,
-                          promise_id: int, atagande_id: int) -> Response:
-    values = await pages._submitted(request, principal)
+def update_atagande(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                    promise_id: int, atagande_id: int) -> Response:
+    values = pages._submitted(request, principal, form)
     promise = _promise(session, principal, promise_id)
     atagande = editing.get_atagande(session=session, promise=promise, atagande_id=atagande_id)
     changes, errors = editing.update_atagande(session=session, atagande=atagande, values=values)
@@ -187,9 +187,9 @@ def confirm_delete_atagande(request: Request, session: SessionDep, principal: An
 
 
 @router.post(BASE + "/atagande/{atagande_id}/ta-bort")
-async def delete_atagande(request: Request, session: SessionDep, principal: Analyst,
-                          promise_id: int, atagande_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_atagande(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                    promise_id: int, atagande_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     atagande = editing.get_atagande(session=session, promise=promise, atagande_id=atagande_id)
     removed = editing.delete_atagande(session=session, atagande=atagande)
@@ -198,9 +198,9 @@ async def delete_atagande(request: Request, session: SessionDep, principal: Anal
 
 
 @router.post(BASE + "/aktivitet/{log_id}/ta-bort")
-async def delete_log(request: Request, session: SessionDep, principal: Analyst, promise_id: int,
-                     log_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_log(request: Request, session: SessionDep, principal: Analyst, form: FormDep, promise_id: int,
+               log_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     removed = editing.delete_log(session=session, promise=promise, log_id=log_id)
     return _done(request, session, principal, promise, {"andring": "aktivitet borttagen", **removed},
@@ -239,9 +239,9 @@ def edit_indicator(request: Request, session: SessionDep, principal: Analyst, pr
 
 
 @router.post(BASE + "/indikator/{indicator_id}/andra")
-async def update_indicator(request: Request, session: SessionDep, principal: Analyst,
-                           promise_id: int, indicator_id: int) -> Response:
-    values = await pages._submitted(request, principal)
+def update_indicator(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                     promise_id: int, indicator_id: int) -> Response:
+    values = pages._submitted(request, principal, form)
     promise = _promise(session, principal, promise_id)
     ind = editing.get_indicator(session=session, promise=promise, indicator_id=indicator_id)
     choices = pages._choices(session, principal.kommun_code)
@@ -275,9 +275,9 @@ def confirm_delete_indicator(request: Request, session: SessionDep, principal: A
 
 
 @router.post(BASE + "/indikator/{indicator_id}/ta-bort")
-async def delete_indicator(request: Request, session: SessionDep, principal: Analyst,
-                           promise_id: int, indicator_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_indicator(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                     promise_id: int, indicator_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     ind = editing.get_indicator(session=session, promise=promise, indicator_id=indicator_id)
     removed = editing.delete_indicator(session=session, indicator=ind)
@@ -286,9 +286,9 @@ async def delete_indicator(request: Request, session: SessionDep, principal: Ana
 
 
 @router.post(BASE + "/varde/{value_id}/ta-bort")
-async def delete_indicator_value(request: Request, session: SessionDep, principal: Analyst,
-                                 promise_id: int, value_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_indicator_value(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                           promise_id: int, value_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     removed = editing.delete_indicator_value(session=session, promise=promise, value_id=value_id)
     return _done(request, session, principal, promise, {"andring": "värde borttaget", **removed},
@@ -296,9 +296,9 @@ async def delete_indicator_value(request: Request, session: SessionDep, principa
 
 
 @router.post(BASE + "/aterkoppling/{aterkoppling_id}/ta-bort")
-async def delete_aterkoppling(request: Request, session: SessionDep, principal: Analyst,
-                              promise_id: int, aterkoppling_id: int) -> Response:
-    await check_csrf(request, principal)
+def delete_aterkoppling(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                        promise_id: int, aterkoppling_id: int) -> Response:
+    check_csrf(request, principal, form)
     promise = _promise(session, principal, promise_id)
     removed = editing.delete_aterkoppling(session=session, promise=promise,
                                           aterkoppling_id=aterkoppling_id)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
@@ -15,7 +16,7 @@ from api.promises import follow_up, service
 from api.promises.models import DIRECTIONS, INDICATOR_KINDS, PROMISE_STATUSES, Medborgarlofte
 from api.review import service as review_service
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -45,9 +46,8 @@ def _choices(session: Session, kommun_code: str) -> dict[str, Any]:
     }
 
 
-async def _submitted(request: Request, principal: Principal) -> dict[str, Any]:
-    await check_csrf(request, principal)
-    form = await request.form()
+def _submitted(request: Request, principal: Principal, form: FormData) -> dict[str, Any]:
+    check_csrf(request, principal, form)
     values: dict[str, Any] = {key: value for key, value in form.items()
                               if isinstance(value, str) and key not in LIST_FIELDS}
     for key in LIST_FIELDS:
@@ -90,8 +90,8 @@ def new_promise(request: Request, session: SessionDep, principal: Analyst) -> Re
 
 
 @router.post("/medborgarloften/ny")
-async def create_promise(request: Request, session: SessionDep, principal: Analyst) -> Response:
-    values = await _submitted(request, principal)
+def create_promise(request: Request, session: SessionDep, principal: Analyst, form: FormDep) -> Response:
+    values = _submitted(request, principal, form)
     choices = _choices(session, principal.kommun_code)
     data, errors = service.validate_promise(values, values["omraden"],
                                             allowed_areas=set(choices["area_names"]))
@@ -134,9 +134,9 @@ def promise_follow_up(request: Request, session: SessionDep, principal: Reader, 
     return _follow_up_page(request, session, principal, promise, today=clock.today())
 
 
-async def _write(request: Request, session: Session, principal: Principal, promise_id: int,
-                 form: str, today: date) -> Response:
-    values = await _submitted(request, principal)
+def _write(request: Request, session: Session, principal: Principal, posted: FormData, promise_id: int,
+           form: str, today: date) -> Response:
+    values = _submitted(request, principal, posted)
     promise = service.get_promise(session=session, kommun_code=principal.kommun_code,
                                   promise_id=promise_id)
     row: Any
@@ -169,30 +169,30 @@ async def _write(request: Request, session: Session, principal: Principal, promi
 
 
 @router.post("/medborgarloften/{promise_id}/atagande")
-async def add_atagande(request: Request, session: SessionDep, principal: Analyst,
-                       clock: ClockDep, promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "atagande", clock.today())
+def add_atagande(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                 clock: ClockDep, promise_id: int) -> Response:
+    return _write(request, session, principal, form, promise_id, "atagande", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/aktivitet")
-async def log_activity(request: Request, session: SessionDep, principal: Analyst,
-                       clock: ClockDep, promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "aktivitet", clock.today())
+def log_activity(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                 clock: ClockDep, promise_id: int) -> Response:
+    return _write(request, session, principal, form, promise_id, "aktivitet", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/indikator")
-async def add_indicator(request: Request, session: SessionDep, principal: Analyst,
-                        clock: ClockDep, promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "indikator", clock.today())
+def add_indicator(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                  clock: ClockDep, promise_id: int) -> Response:
+    return _write(request, session, principal, form, promise_id, "indikator", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/varde")
-async def add_indicator_value(request: Request, session: SessionDep, principal: Analyst,
-                              clock: ClockDep, promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "varde", clock.today())
+def add_indicator_value(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                        clock: ClockDep, promise_id: int) -> Response:
+    return _write(request, session, principal, form, promise_id, "varde", clock.today())
 
 
 @router.post("/medborgarloften/{promise_id}/aterkoppling")
-async def add_aterkoppling(request: Request, session: SessionDep, principal: Analyst,
-                           clock: ClockDep, promise_id: int) -> Response:
-    return await _write(request, session, principal, promise_id, "aterkoppling", clock.today())
+def add_aterkoppling(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                     clock: ClockDep, promise_id: int) -> Response:
+    return _write(request, session, principal, form, promise_id, "aterkoppling", clock.today())

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from api.areas import service as area_service
 from api.categories import service as category_service
@@ -70,8 +71,7 @@ async def submit_reports(
             {"detail": "Ogiltig JSON.", "errors": [{"field": "", "code": exc.code, "message": exc.message}]},
             status_code=422,
         )
-    from starlette.concurrency import run_in_threadpool
-
+    # Async only to await the body; the database work runs in the threadpool (tests/api/test_event_loop.py).
     result = await run_in_threadpool(
         api_service.submit,
         database=request.app.state.db,

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from api.areas.models import Area, Place
 from api.categories import service as category_service
-from api.core.db import Database
+from api.core.db import Database, is_busy
 from api.reports import service as report_service
 from api.reports.models import IdempotencyKey, Report
 from ingest.form import validate_form
@@ -60,6 +60,10 @@ def submit(
                 return result
             except (IntegrityError, OperationalError) as exc:  # lost a race: try again
                 session.rollback()
+                if is_busy(exc):
+                    # The lock wait already took the busy timeout: answer 503 with Retry-After
+                    # (api/core/errors.py); nothing was stored, the client's retry stores it once.
+                    raise
                 last_error = exc
     raise RuntimeError("submission kept colliding") from last_error
 

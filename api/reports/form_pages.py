@@ -19,7 +19,7 @@ from api.reports import form_input, form_places
 from api.reports import form_service as service
 from api.reports.form_input import FormErrors
 from api.users.principal import API_TOKEN_ROLE, Principal
-from api.web.deps import ALL_USER_ROLES, _client_ip, allow, check_csrf
+from api.web.deps import ALL_USER_ROLES, FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -110,10 +110,9 @@ def report_form(request: Request, session: SessionDep, principal: ReporterOrAnal
 
 
 @router.post("/rapportera")
-async def submit_report(request: Request, session: SessionDep,
-                        principal: ReporterOrAnalyst, clock: ClockDep) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+def submit_report(request: Request, session: SessionDep,
+                  principal: ReporterOrAnalyst, form: FormDep, clock: ClockDep) -> Response:
+    check_csrf(request, principal, form)
     organisation_id = _reporting_for(session, principal, form.get("organisation"))
     today = clock.today()
     week = service.reporting_week(str(form.get("vecka", "")), today)
@@ -165,10 +164,9 @@ async def submit_report(request: Request, session: SessionDep,
 
 
 @router.post("/rapportera/nollrapport")
-async def submit_nollrapport(request: Request, session: SessionDep,
-                             principal: ReporterOrAnalyst, clock: ClockDep) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+def submit_nollrapport(request: Request, session: SessionDep,
+                       principal: ReporterOrAnalyst, form: FormDep, clock: ClockDep) -> Response:
+    check_csrf(request, principal, form)
     organisation_id = _reporting_for(session, principal, form.get("organisation"))
     today = clock.today()
     week = service.reporting_week(str(form.get("vecka", "")), today)
@@ -290,13 +288,12 @@ def edit_form(request: Request, session: SessionDep, principal: Reporter, clock:
 
 
 @router.post("/rapportera/rapport/{report_id}")
-async def edit_submit(request: Request, session: SessionDep, principal: Reporter, clock: ClockDep,
-                      report_id: int) -> Response:
-    await check_csrf(request, principal)
+def edit_submit(request: Request, session: SessionDep, principal: Reporter, form: FormDep, clock: ClockDep,
+                report_id: int) -> Response:
+    check_csrf(request, principal, form)
     report = service.own_report(session=session, kommun_code=principal.kommun_code,
                                 organisation_id=_organisation_id(session, principal),
                                 report_id=report_id)
-    form = await request.form()
     values = (form_input.parse_observations(form) or [form_input.blank_observation()])[0]
     today = clock.today()
     errors = service.update_report(session=session, report=report, values=values, today=today)

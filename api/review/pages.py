@@ -8,6 +8,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
@@ -17,7 +18,7 @@ from api.organisations import service as organisation_service
 from api.review import service
 from api.review.service import InboxFilter
 from api.users.principal import Principal
-from api.web.deps import _client_ip, allow, check_csrf
+from api.web.deps import FormDep, _client_ip, allow, check_csrf
 from api.web.layout import render
 
 router = APIRouter()
@@ -122,16 +123,15 @@ def inbox(request: Request, session: SessionDep, principal: Analyst, week: str) 
     return _inbox(request, session, principal, label, filters)
 
 
-async def _form(request: Request, principal: Principal) -> dict[str, str]:
-    await check_csrf(request, principal)
-    form = await request.form()
+def _form(request: Request, principal: Principal, form: FormData) -> dict[str, str]:
+    check_csrf(request, principal, form)
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
 @router.post("/granska/{week}/rapport/{report_id}/godkann")
-async def accept(request: Request, session: SessionDep, principal: Analyst, week: str,
-                 report_id: int) -> Response:
-    form = await _form(request, principal)
+def accept(request: Request, session: SessionDep, principal: Analyst, posted: FormDep, week: str,
+           report_id: int) -> Response:
+    form = _form(request, principal, posted)
     label, _ = _week(week)
     changes = service.accept(session=session, kommun_code=principal.kommun_code,
                              report_id=report_id, user_id=principal.user_id)
@@ -141,9 +141,9 @@ async def accept(request: Request, session: SessionDep, principal: Analyst, week
 
 
 @router.post("/granska/{week}/rapport/{report_id}/avvisa")
-async def reject(request: Request, session: SessionDep, principal: Analyst, week: str,
-                 report_id: int) -> Response:
-    form = await _form(request, principal)
+def reject(request: Request, session: SessionDep, principal: Analyst, posted: FormDep, week: str,
+           report_id: int) -> Response:
+    form = _form(request, principal, posted)
     label, _ = _week(week)
     note = form.get("motivering", "")
     filter_query = _filter_query(form.get("filter", ""))
@@ -188,9 +188,9 @@ def correction_page(request: Request, session: SessionDep, principal: Analyst, w
 
 
 @router.post("/granska/{week}/rapport/{report_id}/rattelse")
-async def correct(request: Request, session: SessionDep, principal: Analyst, week: str,
-                  report_id: int) -> Response:
-    form = await _form(request, principal)
+def correct(request: Request, session: SessionDep, principal: Analyst, posted: FormDep, week: str,
+            report_id: int) -> Response:
+    form = _form(request, principal, posted)
     label, _ = _week(week)
     filter_query = _filter_query(form.get("filter", ""))
     values = {"kategori": form.get("kategori", ""), "omrade": form.get("omrade", "")}
@@ -213,10 +213,9 @@ async def correct(request: Request, session: SessionDep, principal: Analyst, wee
 
 
 @router.post("/granska/{week}/godkann-alla")
-async def accept_visible(request: Request, session: SessionDep, principal: Analyst,
-                         week: str) -> Response:
-    await check_csrf(request, principal)
-    form = await request.form()
+def accept_visible(request: Request, session: SessionDep, principal: Analyst, form: FormDep,
+                   week: str) -> Response:
+    check_csrf(request, principal, form)
     label, _ = _week(week)
     ids = [int(v) for v in form.getlist("rapport") if isinstance(v, str) and v.isdigit()]
     accepted = service.accept_many(session=session, kommun_code=principal.kommun_code,
@@ -272,9 +271,9 @@ def merge_page(request: Request, session: SessionDep, principal: Analyst, week: 
 
 
 @router.post("/granska/{week}/rapport/{report_id}/sammanslagning")
-async def merge(request: Request, session: SessionDep, principal: Analyst, week: str,
-                report_id: int) -> Response:
-    form = await _form(request, principal)
+def merge(request: Request, session: SessionDep, principal: Analyst, posted: FormDep, week: str,
+          report_id: int) -> Response:
+    form = _form(request, principal, posted)
     label, _ = _week(week)
     raw = form.get("med", "").strip()
     if not raw.isdigit():
@@ -296,9 +295,9 @@ async def merge(request: Request, session: SessionDep, principal: Analyst, week:
 
 
 @router.post("/granska/{week}/rapport/{report_id}/angra-sammanslagning")
-async def undo_merge(request: Request, session: SessionDep, principal: Analyst, week: str,
-                     report_id: int) -> Response:
-    form = await _form(request, principal)
+def undo_merge(request: Request, session: SessionDep, principal: Analyst, posted: FormDep, week: str,
+               report_id: int) -> Response:
+    form = _form(request, principal, posted)
     label, _ = _week(week)
     try:
         changes = service.undo_merge(session=session, kommun_code=principal.kommun_code,

@@ -8,9 +8,11 @@ know no domain (settings, database session) are in api/core/deps.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import Request
+from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.datastructures import FormData
 
 from api.audit import service as audit_service
 from api.core.client_address import client_address
@@ -149,7 +151,7 @@ def allow(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-def public(request: Request) -> None:
+async def public(request: Request) -> None:
     """Marks a route as open to everyone, logged in or not (login page, health, static files)."""
 
 
@@ -171,18 +173,25 @@ def template_csrf_token(request: Request, principal: Principal | None) -> str:
     return csrf_token(settings.secret_key.get_secret_value(), binding) if binding else ""
 
 
-def _is_form(request: Request) -> bool:
-    content_type = request.headers.get("content-type", "").lower()
-    return content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data"))
+async def posted_form(request: Request) -> FormData:
+    """The posted form, read on the event loop (no database): routes that use it stay plain `def`.
+
+    Starlette keeps the parsed form on the request, so routes with `Form()` fields read it once.
+    """
+    return await request.form()
 
 
-async def check_csrf(request: Request, principal: Principal | None) -> None:
-    """Refuse a form post whose CSRF token does not match the session (or pre-login cookie)."""
+FormDep = Annotated[FormData, Depends(posted_form)]
+
+
+def check_csrf(request: Request, principal: Principal | None, form: FormData) -> None:
+    """Refuse a form post whose CSRF token does not match the session (or pre-login cookie).
+
+    Sync, like the routes that call it: a refusal is written to the audit log, off the event loop.
+    """
     settings: Settings = request.app.state.settings
+    refuse_nul_in_form(form)  # every form post passes here; PostgreSQL cannot store NUL
     submitted = request.headers.get("x-csrf-token")
-    if submitted is None or _is_form(request):
-        form = await request.form()  # parsed once: Starlette keeps it for the handler
-        refuse_nul_in_form(form)  # every form post passes here; PostgreSQL cannot store NUL
     if submitted is None:
         value = form.get("csrf_token")
         submitted = value if isinstance(value, str) else None

@@ -11,7 +11,6 @@ from typing import Annotated, Any, NoReturn
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from api.audit import service as audit_service
 from api.core.clock import current_clock
@@ -24,7 +23,7 @@ from api.sso import service as sso_service
 from api.users import service as user_service
 from api.users.models import User
 from api.users.principal import Principal
-from api.web.deps import ALL_USER_ROLES, _client_ip, allow, check_csrf, public
+from api.web.deps import ALL_USER_ROLES, FormDep, _client_ip, allow, check_csrf, public
 from api.web.layout import render
 from api.web.login_session import complete_login, safe_next
 
@@ -86,12 +85,12 @@ def code_page(request: Request, session: SessionDep, settings: SettingsDep) -> R
 
 
 @router.post(CODE_PATH, dependencies=[Depends(public)])
-async def submit_code(
-    request: Request, session: SessionDep, settings: SettingsDep, kod: Annotated[str, Form()] = ""
+def submit_code(
+    request: Request, session: SessionDep, settings: SettingsDep, form: FormDep, kod: Annotated[str, Form()] = ""
 ) -> Response:
-    await check_csrf(request, None)
-    # Off the event loop: a recovery code is checked against up to ten argon2 hashes.
-    return await run_in_threadpool(_submit_code, request, session, settings, kod)
+    # A plain def, so off the event loop: a recovery code is checked against up to ten argon2 hashes.
+    check_csrf(request, None, form)
+    return _submit_code(request, session, settings, kod)
 
 
 def _submit_code(request: Request, session: Session, settings: Settings, kod: str) -> Response:
@@ -162,11 +161,11 @@ def required_enrolment_page(request: Request, session: SessionDep, settings: Set
 
 
 @router.post(ENROL_PATH, dependencies=[Depends(public)])
-async def required_enrolment(
-    request: Request, session: SessionDep, settings: SettingsDep, kod: Annotated[str, Form()] = ""
+def required_enrolment(
+    request: Request, session: SessionDep, settings: SettingsDep, form: FormDep, kod: Annotated[str, Form()] = ""
 ) -> Response:
-    await check_csrf(request, None)
-    return await run_in_threadpool(_required_enrolment, request, session, settings, kod)
+    check_csrf(request, None, form)
+    return _required_enrolment(request, session, settings, kod)
 
 
 def _required_enrolment(request: Request, session: Session, settings: Settings, kod: str) -> Response:
@@ -222,12 +221,12 @@ def account_page(request: Request, session: SessionDep, settings: SettingsDep, p
 
 
 @router.post("/konto/tvafaktor")
-async def account_enrol(
-    request: Request, session: SessionDep, settings: SettingsDep, principal: AnyUser,
+def account_enrol(
+    request: Request, session: SessionDep, settings: SettingsDep, principal: AnyUser, form: FormDep,
     kod: Annotated[str, Form()] = "",
 ) -> Response:
-    await check_csrf(request, principal)
-    return await run_in_threadpool(_account_enrol, request, session, settings, principal, kod)
+    check_csrf(request, principal, form)
+    return _account_enrol(request, session, settings, principal, kod)
 
 
 def _account_enrol(request: Request, session: Session, settings: Settings, principal: Principal, kod: str) -> Response:

@@ -19,6 +19,7 @@ from api.users.principal import Principal
 from api.web.deps import (
     ALL_USER_ROLES,
     ANON_CSRF_COOKIE,
+    FormDep,
     _client_ip,
     allow,
     check_csrf,
@@ -71,15 +72,16 @@ def _login_form(
 
 
 @router.post("/login", dependencies=[Depends(public)])
-async def login(
+def login(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
+    form: FormDep,
     email: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/start",
 ) -> Response:
-    await check_csrf(request, None)
+    check_csrf(request, None, form)
     ip = _client_ip(request)
     next_url = _safe_next(next)
     refusal = login_throttle.login_refusal(
@@ -138,13 +140,14 @@ async def login(
 
 
 @router.post("/logout")
-async def logout(
+def logout(
     request: Request,
     session: SessionDep,
     settings: SettingsDep,
     principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES))],
+    form: FormDep,
 ) -> Response:
-    await check_csrf(request, principal)
+    check_csrf(request, principal, form)
     if principal.user_session is not None:
         user_service.revoke_session(session=session, user_session=principal.user_session)
     audit_service.record(
@@ -159,13 +162,14 @@ async def logout(
 
 
 @router.post("/kommun")
-async def switch_kommun(
+def switch_kommun(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Depends(allow(*ALL_USER_ROLES))],
+    form: FormDep,
     kommun_code: Annotated[str, Form()] = "",
 ) -> Response:
-    await check_csrf(request, principal)
+    check_csrf(request, principal, form)
     if kommun_code not in principal.kommun_codes:
         raise AppError("Du har inte tillgång till den kommunen.", status_code=403)
     assert principal.user_session is not None
