@@ -37,6 +37,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "y",
     "area_code",
 )
+#: The default largest distance of the ``near`` rule, metres (callers that pre-select candidates use it).
+DEFAULT_MAX_DISTANCE_M = 150.0
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "report_id",
     "duplicate_of_id",
@@ -48,7 +50,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 
 
 def flag_duplicates(
-    reports: pd.DataFrame, *, max_distance_m: float = 150.0, max_hours: float = 24.0
+    reports: pd.DataFrame, *, max_distance_m: float = DEFAULT_MAX_DISTANCE_M, max_hours: float = 24.0
 ) -> pd.DataFrame:
     """Return likely duplicate pairs ``(report_id, duplicate_of_id)`` with a Swedish reason.
 

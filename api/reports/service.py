@@ -18,6 +18,7 @@ import pandas as pd
 from sqlalchemy import bindparam
 from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
+from sqlalchemy import union_all as sa_union_all
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
@@ -283,8 +284,27 @@ def _existing_keys(
     return found
 
 
+#: Batches up to this many new reports fetch only their candidate partners (indexed look-ups); larger
+#: ones (imports, the demo) read the kommun's whole window once, which is cheaper per report there.
+CANDIDATE_QUERY_MAX_REPORTS = 64
+#: Up to this many days in the window the point look-up names each day (`observed_date IN (…)`), so the
+#: (kommun, category, date, x) index is walked once per day with a range on x; longer windows use a range.
+_MAX_LISTED_DAYS = 31
+_WINDOW_COLUMNS = (
+    "id", "category_id", "area_id", "organisation_id", "observed_date", "observed_time",
+    "observed_period", "source", "x", "y", "suspected_duplicate_of_id",
+)
+
+
 def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: list[int]) -> int:
     """Mark new reports that look like another organisation's report of the same event.
+
+    A report is compared with the kommun's reports (police summaries aside) dated from one day
+    before the earliest to one day after the latest report of `report_ids`, by the rules of
+    `ingest.duplicates.flag_duplicates`; of a pair the later registered (higher id) is flagged, as
+    a duplicate of its lowest-id partner. Reports already flagged keep their flag. Small batches
+    read only the candidate partners (same category, and same area or a point within the
+    distance); the rules are pairwise, so the outcome is the same as over the whole window.
 
     Never deletes: the analyst decides (merge keeps both originals and the link).
     """
@@ -294,23 +314,28 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
         return 0
     table = Report.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    dates = connection.execute(
-        sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
-            table.c.id.in_(report_ids)
-        )
-    ).one()
-    window = connection.execute(
-        sa_select(
-            table.c.id, table.c.category_id, table.c.area_id, table.c.organisation_id,
-            table.c.observed_date, table.c.observed_time, table.c.observed_period, table.c.source,
-            table.c.x, table.c.y, table.c.suspected_duplicate_of_id,
-        ).where(
-            table.c.kommun_code == kommun_code,
-            table.c.observed_date >= dates[0] - timedelta(days=1),
-            table.c.observed_date <= dates[1] + timedelta(days=1),
-            table.c.source != "police_summary",
-        )
-    ).all()
+    columns = [table.c[name] for name in _WINDOW_COLUMNS]
+    if len(report_ids) <= CANDIDATE_QUERY_MAX_REPORTS:
+        new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
+        if not new_rows:
+            return 0
+        window = _candidate_rows(connection, table, columns, kommun_code, new_rows)
+    else:
+        dates = connection.execute(
+            sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
+                table.c.id.in_(report_ids)
+            )
+        ).one()
+        if dates[0] is None:
+            return 0
+        window = connection.execute(
+            sa_select(*columns).where(
+                table.c.kommun_code == kommun_code,
+                table.c.observed_date >= dates[0] - timedelta(days=1),
+                table.c.observed_date <= dates[1] + timedelta(days=1),
+                table.c.source != "police_summary",
+            )
+        ).all()
     frame = _window_frame(window)
     pairs = flag_duplicates(frame)
     new_ids = set(report_ids)
@@ -326,6 +351,47 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
             [{"rid": rid, "dup": dup} for rid, dup in updates.items()],
         )
     return len(updates)
+
+
+def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """The new reports plus every report of the window that can pair with one of them.
+
+    A partner has the same category and either (same_area_day) the same area and day, or (near) a
+    point within `max_distance_m` on both axes. Each is one indexed look-up: (area, category, date)
+    and (kommun, category, date, x); the date window is the whole batch's, as in the window query.
+    """
+    from ingest.duplicates import DEFAULT_MAX_DISTANCE_M
+
+    first = min(r[4] for r in new_rows) - timedelta(days=1)
+    last = max(r[4] for r in new_rows) + timedelta(days=1)
+    span = (last - first).days + 1
+    if span <= _MAX_LISTED_DAYS:
+        in_window = table.c.observed_date.in_([first + timedelta(days=d) for d in range(span)])
+    else:
+        in_window = table.c.observed_date.between(first, last)
+    reach = DEFAULT_MAX_DISTANCE_M + 1.0  # a margin over the rule's float tolerance
+    branches = []
+    for key in {(r[1], r[2], r[4]) for r in new_rows if r[2] is not None}:
+        category_id, area_id, day = key
+        branches.append(sa_select(*columns).where(
+            table.c.area_id == area_id, table.c.category_id == category_id, table.c.observed_date == day,
+            table.c.kommun_code == kommun_code, table.c.source != "police_summary",
+        ))
+    for row in new_rows:
+        if row[8] is None or row[9] is None:
+            continue
+        branches.append(sa_select(*columns).where(
+            table.c.kommun_code == kommun_code, table.c.category_id == row[1], in_window,
+            table.c.x.between(row[8] - reach, row[8] + reach),
+            table.c.y.between(row[9] - reach, row[9] + reach),
+            table.c.source != "police_summary",
+        ))
+    found = {r[0]: r for r in new_rows if r[7] != "police_summary"}
+    if branches:
+        query = branches[0] if len(branches) == 1 else sa_union_all(*branches)
+        for r in connection.execute(query):
+            found.setdefault(r[0], r)
+    return list(found.values())
 
 
 def _window_frame(rows: Sequence) -> pd.DataFrame:  # type: ignore[type-arg]
