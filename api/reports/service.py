@@ -9,6 +9,8 @@ hash) and flags likely duplicates from other organisations for the analyst.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -22,7 +24,7 @@ from sqlalchemy import union_all as sa_union_all
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Area, Place
+from api.areas.models import Area, AreaSet, Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.core.time import utcnow
@@ -54,13 +56,21 @@ class StoreRejected(AppError):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class PlacedPlace:
+    """The part of a gazetteer place that placing a report reads (no ORM object: contexts are cached)."""
+
+    id: int
+    area_id: int | None
+
+
 @dataclass
 class PlacementContext:
     """What placing a report needs: the active area layer, the places and the gazetteer."""
 
     area_ids: dict[str, int]
     areas: object  # GeoDataFrame
-    places_by_id: dict[int, Place]
+    places_by_id: dict[int, PlacedPlace]
     place_ids_by_name: dict[str, int]
     gazetteer: object
 
@@ -72,12 +82,68 @@ def placement_context(*, session: Session, kommun_code: str) -> PlacementContext
     return PlacementContext(
         area_ids=dict(zip(areas.area_code, areas.area_id, strict=True)),
         areas=areas,
-        places_by_id={p.id: p for p in places},  # type: ignore[misc]
+        places_by_id={p.id: PlacedPlace(p.id, p.area_id) for p in places},  # type: ignore[arg-type,misc]
         place_ids_by_name={p.name: p.id for p in places},  # type: ignore[misc]
         gazetteer=area_service.kommun_gazetteer(
             session=session, kommun_code=kommun_code, areas=areas, places=places
         ),
     )
+
+
+# Placement contexts by database (the session's bind: the engine, or a test's connection) and kommun,
+# each with the version it was built for. Rebuilding one (polygons from WKB, the gazetteer) was most
+# of a one-report submit's cost.
+_PLACEMENT_CACHE: weakref.WeakKeyDictionary[object, dict[str, tuple[tuple, PlacementContext]]] = (  # type: ignore[type-arg]
+    weakref.WeakKeyDictionary()
+)
+_PLACEMENT_CACHE_LOCK = threading.Lock()
+
+
+def cached_placement_context(*, session: Session, kommun_code: str) -> PlacementContext:
+    """The placement context of the kommun's active area set and places, built once per version.
+
+    The version is read with one small query in the caller's transaction: the active area set (id,
+    version, creation time, number and highest id of its areas) and the places (number, highest
+    id, and sums over area ids and name lengths, so an added, removed, renamed or re-placed place
+    is a new version). A context is never shared between databases.
+    """
+    version = _placement_version(session, kommun_code)
+    bind = session.get_bind()
+    with _PLACEMENT_CACHE_LOCK:
+        cached = _PLACEMENT_CACHE.get(bind, {}).get(kommun_code)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    context = placement_context(session=session, kommun_code=kommun_code)
+    with _PLACEMENT_CACHE_LOCK:
+        _PLACEMENT_CACHE.setdefault(bind, {})[kommun_code] = (version, context)
+    return context
+
+
+def _placement_version(session: Session, kommun_code: str) -> tuple:  # type: ignore[type-arg]
+    sets = AreaSet.__table__  # type: ignore[attr-defined]
+    areas = Area.__table__  # type: ignore[attr-defined]
+    places = Place.__table__  # type: ignore[attr-defined]
+    active = (
+        sa_select(sets.c.id).where(sets.c.kommun_code == kommun_code, sets.c.active.is_(True))
+        .limit(1).scalar_subquery()
+    )
+    of_set = areas.c.area_set_id == active
+    of_kommun = places.c.kommun_code == kommun_code
+    row = session.connection().execute(sa_select(
+        active,
+        sa_select(sets.c.version).where(sets.c.id == active).scalar_subquery(),
+        sa_select(sets.c.created_at).where(sets.c.id == active).scalar_subquery(),
+        sa_select(sa_func.count()).where(of_set).scalar_subquery(),
+        sa_select(sa_func.max(areas.c.id)).where(of_set).scalar_subquery(),
+        sa_select(sa_func.count()).where(of_kommun).scalar_subquery(),
+        sa_select(sa_func.max(places.c.id)).where(of_kommun).scalar_subquery(),
+        sa_select(sa_func.sum(sa_func.coalesce(places.c.area_id, 0))).where(of_kommun).scalar_subquery(),
+        sa_select(sa_func.sum(sa_func.length(places.c.name) + sa_func.length(places.c.aliases)))
+        .where(of_kommun).scalar_subquery(),
+        sa_select(sa_func.sum(sa_func.coalesce(places.c.x, 0) + sa_func.coalesce(places.c.y, 0)))
+        .where(of_kommun).scalar_subquery(),
+    )).one()
+    return tuple(row)
 
 
 def store_records(
@@ -108,7 +174,7 @@ def store_records(
         c.code: c
         for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
     }
-    context = placement or placement_context(session=session, kommun_code=kommun_code)
+    context = placement or cached_placement_context(session=session, kommun_code=kommun_code)
     xs = np.array([r.x if r.x is not None else np.nan for r in records], dtype=float)
     ys = np.array([r.y if r.y is not None else np.nan for r in records], dtype=float)
     has_point = ~np.isnan(xs)
@@ -208,7 +274,7 @@ def place_record(
     *, session: Session, kommun_code: str, record: ReportRecord, row: int = 1
 ) -> tuple[int | None, int | None, RowError | None]:
     """(area_id, place_id, error) for one record, by exactly the rule store_records applies."""
-    context = placement_context(session=session, kommun_code=kommun_code)
+    context = cached_placement_context(session=session, kommun_code=kommun_code)
     has_point = record.x is not None and record.y is not None
     point_area = None
     if has_point and len(context.areas):  # type: ignore[arg-type]
