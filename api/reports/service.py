@@ -394,14 +394,14 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
         ).one()
         if dates[0] is None:
             return 0
-        window = connection.execute(
+        window = list(connection.execute(
             sa_select(*columns).where(
                 table.c.kommun_code == kommun_code,
                 table.c.observed_date >= dates[0] - timedelta(days=1),
                 table.c.observed_date <= dates[1] + timedelta(days=1),
                 table.c.source != "police_summary",
             )
-        ).all()
+        ))
     frame = _window_frame(window)
     pairs = flag_duplicates(frame)
     new_ids = set(report_ids)
