@@ -20,11 +20,12 @@ import pandas as pd
 from sqlalchemy import bindparam
 from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
 from sqlalchemy import union_all as sa_union_all
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Area, AreaSet, Place
+from api.areas.models import Area, Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.core.time import utcnow
@@ -119,31 +120,24 @@ def cached_placement_context(*, session: Session, kommun_code: str) -> Placement
     return context
 
 
+# Plain SQL: built once, it costs a fraction of composing ten scalar subqueries on every submit.
+_AREA_VERSION_SQL = sa_text(
+    "SELECT s.id, s.version, s.created_at, "
+    "(SELECT count(*) FROM area a WHERE a.area_set_id = s.id), "
+    "(SELECT max(a.id) FROM area a WHERE a.area_set_id = s.id) "
+    "FROM area_set s WHERE s.kommun_code = :kommun AND s.active"
+)
+_PLACE_VERSION_SQL = sa_text(
+    "SELECT count(*), max(id), sum(coalesce(area_id, 0)), sum(length(name) + length(aliases)), "
+    "sum(coalesce(x, 0) + coalesce(y, 0)) FROM place WHERE kommun_code = :kommun"
+)
+
+
 def _placement_version(session: Session, kommun_code: str) -> tuple:  # type: ignore[type-arg]
-    sets = AreaSet.__table__  # type: ignore[attr-defined]
-    areas = Area.__table__  # type: ignore[attr-defined]
-    places = Place.__table__  # type: ignore[attr-defined]
-    active = (
-        sa_select(sets.c.id).where(sets.c.kommun_code == kommun_code, sets.c.active.is_(True))
-        .limit(1).scalar_subquery()
-    )
-    of_set = areas.c.area_set_id == active
-    of_kommun = places.c.kommun_code == kommun_code
-    row = session.connection().execute(sa_select(
-        active,
-        sa_select(sets.c.version).where(sets.c.id == active).scalar_subquery(),
-        sa_select(sets.c.created_at).where(sets.c.id == active).scalar_subquery(),
-        sa_select(sa_func.count()).where(of_set).scalar_subquery(),
-        sa_select(sa_func.max(areas.c.id)).where(of_set).scalar_subquery(),
-        sa_select(sa_func.count()).where(of_kommun).scalar_subquery(),
-        sa_select(sa_func.max(places.c.id)).where(of_kommun).scalar_subquery(),
-        sa_select(sa_func.sum(sa_func.coalesce(places.c.area_id, 0))).where(of_kommun).scalar_subquery(),
-        sa_select(sa_func.sum(sa_func.length(places.c.name) + sa_func.length(places.c.aliases)))
-        .where(of_kommun).scalar_subquery(),
-        sa_select(sa_func.sum(sa_func.coalesce(places.c.x, 0) + sa_func.coalesce(places.c.y, 0)))
-        .where(of_kommun).scalar_subquery(),
-    )).one()
-    return tuple(row)
+    connection = session.connection()
+    area_set = connection.execute(_AREA_VERSION_SQL, {"kommun": kommun_code}).all()
+    places = connection.execute(_PLACE_VERSION_SQL, {"kommun": kommun_code}).one()
+    return (*(tuple(r) for r in area_set), tuple(places))
 
 
 def store_records(
@@ -381,11 +375,13 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
     table = Report.__table__  # type: ignore[attr-defined]
     connection = session.connection()
     columns = [table.c[name] for name in _WINDOW_COLUMNS]
+    new_ids = set(report_ids)
+    updates: dict[int, int] = {}
     if len(report_ids) <= CANDIDATE_QUERY_MAX_REPORTS:
         new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
         if not new_rows:
             return 0
-        window = _candidate_rows(connection, table, columns, kommun_code, new_rows)
+        updates = _pairs_among_candidates(_candidate_rows(connection, table, columns, kommun_code, new_rows), new_ids)
     else:
         dates = connection.execute(
             sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
@@ -402,21 +398,44 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
                 table.c.source != "police_summary",
             )
         ))
-    frame = _window_frame(window)
-    pairs = flag_duplicates(frame)
-    new_ids = set(report_ids)
-    already = {row[0] for row in window if row[10] is not None}
-    updates: dict[int, int] = {}
-    for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
-        report_id = int(report_id)
-        if report_id in new_ids and report_id not in already and report_id not in updates:
-            updates[report_id] = int(duplicate_of_id)
+        pairs = flag_duplicates(_window_frame(window))
+        already = {row[0] for row in window if row[10] is not None}
+        for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
+            report_id = int(report_id)
+            if report_id in new_ids and report_id not in already and report_id not in updates:
+                updates[report_id] = int(duplicate_of_id)
     if updates:
         connection.execute(
             table.update().where(table.c.id == bindparam("rid")).values(suspected_duplicate_of_id=bindparam("dup")),
             [{"rid": rid, "dup": dup} for rid, dup in updates.items()],
         )
     return len(updates)
+
+
+def _pairs_among_candidates(rows: Sequence, new_ids: set[int]) -> dict[int, int]:  # type: ignore[type-arg]
+    """{new report id: its lowest-id partner} by `is_likely_duplicate`, for new reports not yet flagged."""
+    from ingest.duplicates import Observation, is_likely_duplicate
+
+    observations = {
+        r[0]: Observation(
+            category=str(r[1]), reporter=f"org:{r[3]}" if r[3] is not None else f"source:{r[7]}",
+            day=r[4], hour=r[5].hour if r[5] is not None else None, week=r[6] == "vecka",
+            x=r[8], y=r[9], area=str(r[2]) if r[2] is not None else None,
+        )
+        for r in rows
+    }
+    updates: dict[int, int] = {}
+    for r in rows:
+        report_id = r[0]
+        if report_id not in new_ids or r[10] is not None:
+            continue
+        partners = [
+            other for other in observations
+            if other < report_id and is_likely_duplicate(observations[report_id], observations[other])
+        ]
+        if partners:
+            updates[report_id] = min(partners)
+    return updates
 
 
 def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence) -> list:  # type: ignore[no-untyped-def,type-arg]
