@@ -32,7 +32,7 @@ from api.core.time import utcnow
 from api.reports import area_moves
 from api.reports.models import Report
 from ingest.personnummer import mask_personnummer
-from ingest.placement import assign_areas
+from ingest.placement import AreaIndex, assign_areas
 from ingest.records import ReportRecord, RowError
 
 
@@ -74,6 +74,7 @@ class PlacementContext:
     places_by_id: dict[int, PlacedPlace]
     place_ids_by_name: dict[str, int]
     gazetteer: object
+    area_index: AreaIndex | None = None  # for a few points at a time (one submit)
 
 
 def placement_context(*, session: Session, kommun_code: str) -> PlacementContext:
@@ -88,6 +89,7 @@ def placement_context(*, session: Session, kommun_code: str) -> PlacementContext
         gazetteer=area_service.kommun_gazetteer(
             session=session, kommun_code=kommun_code, areas=areas, places=places
         ),
+        area_index=AreaIndex(areas),
     )
 
 
@@ -174,7 +176,7 @@ def store_records(
     has_point = ~np.isnan(xs)
     point_areas = np.full(len(records), None, dtype=object)
     if has_point.any() and len(context.areas):  # type: ignore[arg-type]
-        point_areas[has_point] = assign_areas(xs[has_point], ys[has_point], context.areas)
+        point_areas[has_point] = _assign(xs[has_point], ys[has_point], context)
 
     hashes = [record.content_hash() for record in records]
     existing = _existing_keys(session, organisation_id, records, hashes)
@@ -272,8 +274,15 @@ def place_record(
     has_point = record.x is not None and record.y is not None
     point_area = None
     if has_point and len(context.areas):  # type: ignore[arg-type]
-        point_area = assign_areas(np.array([record.x]), np.array([record.y]), context.areas)[0]
+        point_area = _assign(np.array([record.x]), np.array([record.y]), context)[0]
     return _place(record, row, has_point, point_area, context)
+
+
+def _assign(xs: np.ndarray, ys: np.ndarray, context: PlacementContext) -> np.ndarray:
+    """Area codes of the points: the context's polygon index for a few, assign_areas for many (same rule)."""
+    if context.area_index is not None and len(xs) <= 64:
+        return context.area_index.assign(xs, ys)
+    return assign_areas(xs, ys, context.areas)
 
 
 def _mask(text: str | None) -> tuple[str | None, bool]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from tests.bench import submit_load as load
@@ -25,8 +26,7 @@ def _row(label: str, s: dict[str, float], lost: int | str = "") -> str:
             f"{s['server_p50']:.1f} | {s['server_p95']:.1f} | {s['client_p50']:.1f} | {s['client_p95']:.1f} |")
 
 
-def _run(kind: str, seconds: float) -> list[str]:
-    lines = []
+def _run(kind: str, seconds: float) -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         url = load.bench_url(kind, tmp)
@@ -42,7 +42,7 @@ def _run(kind: str, seconds: float) -> list[str]:
                     load.run_load(server.port, token, clients=1, points=points, requests_per_client=20)  # warm-up
                     answers, elapsed = load.run_load(server.port, token, clients=1, points=points,
                                                      requests_per_client=SINGLE_REQUESTS)
-                    lines.append(_row(f"{kind}, {label}, 1 client, day empty", load.summary(answers, elapsed)))
+                    yield (_row(f"{kind}, {label}, 1 client, day empty", load.summary(answers, elapsed)))
                 finally:
                     server.stop()
                 if not bare:
@@ -52,7 +52,7 @@ def _run(kind: str, seconds: float) -> list[str]:
                         load.run_load(server.port, token, clients=1, points=points, requests_per_client=20)
                         answers, elapsed = load.run_load(server.port, token, clients=1, points=points,
                                                          requests_per_client=SINGLE_REQUESTS)
-                        lines.append(_row(f"{kind}, {label}, 1 client, day holds {PRELOADED:,} more",
+                        yield (_row(f"{kind}, {label}, 1 client, day holds {PRELOADED:,} more",
                                           load.summary(answers, elapsed)))
                     finally:
                         server.stop()
@@ -64,11 +64,10 @@ def _run(kind: str, seconds: float) -> list[str]:
                     server.stop()
                 acknowledged = [i for a in answers for i in a.ids]
                 lost = len(set(acknowledged) - load.stored_ids(url, tmp, acknowledged))
-                lines.append(_row(f"{kind}, {label}, {CLIENTS} clients × {seconds:.0f} s",
+                yield (_row(f"{kind}, {label}, {CLIENTS} clients × {seconds:.0f} s",
                                   load.summary(answers, elapsed), lost))
         finally:
             load.drop_database(url)
-    return lines
 
 
 def main() -> None:

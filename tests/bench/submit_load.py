@@ -26,7 +26,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -47,8 +47,11 @@ def settings_for(url: str, data_dir: Path):  # type: ignore[no-untyped-def]
     )
 
 
-def prepare(url: str, data_dir: Path) -> dict[str, object]:
-    """A fresh migrated database with the bench kommun; returns the token and the area bounds."""
+def prepare(url: str, data_dir: Path, *, small: bool = False) -> dict[str, object]:
+    """A fresh migrated database with the bench kommun; returns the token and the area bounds.
+
+    `small`: the test world's four 1 km squares instead of Örebro's RegSO (seconds faster).
+    """
     from sqlmodel import Session
 
     from api.areas import service as area_service
@@ -64,13 +67,19 @@ def prepare(url: str, data_dir: Path) -> dict[str, object]:
     migrate.upgrade(engine)
     with Session(engine) as session:
         kommun_service.add_kommun(session=session, code=KOMMUN, name="Örebro")
-        areas = area_service.read_area_file(
-            _data("orebro_regso_2025.gpkg"), code_field="regsokod", name_field="regsonamn"
-        )
+        if small:
+            from tests.factories import square_areas
+
+            areas = square_areas(KOMMUN, 510_000, 6_570_000)
+        else:
+            areas = area_service.read_area_file(
+                _data("orebro_regso_2025.gpkg"), code_field="regsokod", name_field="regsonamn"
+            )
         area_service.import_area_set(session=session, kommun_code=KOMMUN, areas=areas, name="RegSO", source="bench")
-        area_service.import_places_csv(
-            session=session, kommun_code=KOMMUN, text=_data("orebro_places.csv").read_text("utf-8")
-        )
+        if not small:
+            area_service.import_places_csv(
+                session=session, kommun_code=KOMMUN, text=_data("orebro_places.csv").read_text("utf-8")
+            )
         org = organisation_service.create_organisation(
             session=session, kommun_code=KOMMUN, name="Bostadsbolaget", type="ovrig"
         )
@@ -115,7 +124,7 @@ def preload(url: str, data_dir: Path, *, count: int, bounds: list[float], organi
                 "place_text": "", "description": f"Förladdad {i}", "report_count": 1, "source": "import",
                 "content_hash": uuid.uuid4().hex, "review_status": "ny", "review_note": "",
                 "source_url": "", "personnummer_masked": False, "privacy_flag": False,
-                "submitted_at": datetime(2026, 11, 17, 8, 0),
+                "submitted_at": datetime(2026, 11, 17, 8, 0, tzinfo=UTC),
             }
             for i in range(count)
         ]
@@ -201,7 +210,7 @@ def bare_app(url: str, data_dir: Path):  # type: ignore[no-untyped-def]
                 "x": payload.get("x"), "y": payload.get("y"), "place_text": "",
                 "description": payload.get("beskrivning", ""), "report_count": 1, "source": "api",
                 "content_hash": uuid.uuid4().hex, "review_status": "ny", "review_note": "", "source_url": "",
-                "personnummer_masked": False, "privacy_flag": False, "submitted_at": datetime(2026, 11, 18, 12, 0),
+                "personnummer_masked": False, "privacy_flag": False, "submitted_at": datetime(2026, 11, 18, 12, 0, tzinfo=UTC),
             }
             new_id = session.connection().execute(insert(Report).returning(Report.id), row).scalar_one()
             session.commit()
@@ -287,6 +296,7 @@ class Answer:
     ids: list[int]
     server_ms: float | None
     client_ms: float
+    body: bytes = b""
 
 
 def observation(i: int, point: tuple[float, float], day: date = BENCH_DAY) -> dict[str, object]:
@@ -304,23 +314,28 @@ def post(connection: http.client.HTTPConnection, token: str, body: bytes, key: s
         data = response.read()
     except (OSError, http.client.HTTPException):
         connection.close()
-        return Answer(key, 0, [], None, (time.perf_counter() - started) * 1000)
+        return Answer(key, 0, [], None, (time.perf_counter() - started) * 1000, body)
     client_ms = (time.perf_counter() - started) * 1000
     timing = response.getheader("server-timing") or ""
     server_ms = float(timing.split("dur=")[1]) if "dur=" in timing else None
     ids: list[int] = []
     if response.status in (200, 201):
         ids = [int(r["id"]) for r in json.loads(data)["rapporter"]]
-    return Answer(key, response.status, ids, server_ms, client_ms)
+    return Answer(key, response.status, ids, server_ms, client_ms, body)
 
 
 def run_load(
     port: int, token: str, *, clients: int, points: list[tuple[float, float]], seconds: float | None = None,
     requests_per_client: int | None = None, stop: threading.Event | None = None,
-    keys: Callable[[int, int], str] | None = None,
+    keys: Callable[[int, int], str] | None = None, retry: bool = False,
 ) -> tuple[list[Answer], float]:
-    """Post observations from `clients` threads; returns every answer and the elapsed seconds."""
+    """Post observations from `clients` threads; returns every answer and the elapsed seconds.
+
+    `retry`: a request without an answer (server gone) is sent again, same key and body, as a
+    well-behaved client does, until it is answered or the time is up.
+    """
     answers: list[list[Answer]] = [[] for _ in range(clients)]
+    run_id = uuid.uuid4().hex[:8]
     deadline = time.monotonic() + seconds if seconds else None
     stop = stop or threading.Event()
 
@@ -333,13 +348,15 @@ def run_load(
             if requests_per_client is not None and n >= requests_per_client:
                 break
             i = c * 1_000_000 + n
-            key = keys(c, n) if keys else f"load-{c}-{n}-{uuid.uuid4().hex[:8]}"
+            key = keys(c, n) if keys else f"load-{c}-{n}-{run_id}"
             body = json.dumps(observation(i, points[i % len(points)])).encode()
             answer = post(connection, token, body, key)
             answers[c].append(answer)
             if answer.status == 0:
                 time.sleep(0.05)
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+                if retry:
+                    continue
             n += 1
         connection.close()
 
