@@ -30,6 +30,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+from fastapi import Request  # module level: the bare handler's annotation is resolved from here
 
 KOMMUN = "1880"
 #: Every observation is dated this day (the server's clock is fixed on BENCH_TODAY).
@@ -191,7 +192,7 @@ class ServerTiming:
 
 def bare_app(url: str, data_dir: Path):  # type: ignore[no-untyped-def]
     """The floor: parse the JSON, insert the same row with Core, commit, answer the id. No auth, no checks."""
-    from fastapi import FastAPI, Request
+    from fastapi import FastAPI
     from fastapi.responses import JSONResponse
     from sqlalchemy import insert
     from sqlmodel import Session
