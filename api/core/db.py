@@ -94,6 +94,13 @@ def _take_turns_to_write(engine: Engine) -> None:
         if connection.info.pop(_TURN, False):
             turn.release()
 
+    def checkin(_dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
+        # A connection back in the pool with its transaction never ended (a session dropped
+        # without close): the pool rolls it back, and its turn ends here too.
+        if record.info.pop(_TURN, False):
+            turn.release()
+
     event.listen(engine, "begin", begin)
     event.listen(engine, "commit", end)
     event.listen(engine, "rollback", end)
+    event.listen(engine, "checkin", checkin)
