@@ -256,7 +256,7 @@ class Server:
     port: int = field(default_factory=free_port)
     process: subprocess.Popen | None = None  # type: ignore[type-arg]
 
-    def start(self, timeout: float = 60.0) -> Server:
+    def start(self, timeout: float = 180.0) -> Server:
         args = [sys.executable, "-m", "tests.bench.submit_load", "serve", "--url", self.url,
                 "--data-dir", str(self.data_dir), "--port", str(self.port)]
         if self.bare:
