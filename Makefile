@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser pytest wheel-smoke bench fuzz lint lock browser oidc-provider clean check-python
+.PHONY: demo test test-nobrowser pytest wheel-smoke bench soak fuzz lint lock browser oidc-provider clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -93,6 +93,11 @@ wheel-smoke: $(UV)
 
 bench: $(STAMP)
 	$(BIN)/python -m tests.bench.run_all
+
+# Load, kill -9 of the server mid-load, restart and replay on SQLite and PostgreSQL (BENCHMARKS.md).
+# LAGESBILD_SOAK_SECONDS, LAGESBILD_SOAK_CLIENTS, LAGESBILD_SOAK_DATABASES=sqlite, LAGESBILD_BENCH_PG_URL.
+soak: $(STAMP)
+	$(BIN)/python -m tests.bench.soak_submit
 
 # Schemathesis over the OpenAPI document (tests/api/test_openapi_fuzz.py, in-process, the demo kommun, an
 # API token and an analyst's session) with many more cases than the short run in the suite: FUZZ_EXAMPLES

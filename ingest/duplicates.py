@@ -24,6 +24,10 @@ are then filtered with numpy.
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+from datetime import date
+
 import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
@@ -37,6 +41,8 @@ REQUIRED_COLUMNS: tuple[str, ...] = (
     "y",
     "area_code",
 )
+#: The default largest distance of the ``near`` rule, metres (callers that pre-select candidates use it).
+DEFAULT_MAX_DISTANCE_M = 150.0
 OUTPUT_COLUMNS: tuple[str, ...] = (
     "report_id",
     "duplicate_of_id",
@@ -48,7 +54,7 @@ OUTPUT_COLUMNS: tuple[str, ...] = (
 
 
 def flag_duplicates(
-    reports: pd.DataFrame, *, max_distance_m: float = 150.0, max_hours: float = 24.0
+    reports: pd.DataFrame, *, max_distance_m: float = DEFAULT_MAX_DISTANCE_M, max_hours: float = 24.0
 ) -> pd.DataFrame:
     """Return likely duplicate pairs ``(report_id, duplicate_of_id)`` with a Swedish reason.
 
@@ -117,6 +123,72 @@ def flag_duplicates(
     out["reason"] = _reasons(out, df["area_code"].to_numpy(dtype=object))
     out = out.sort_values(["report_id", "duplicate_of_id"], kind="stable").reset_index(drop=True)
     return out[list(OUTPUT_COLUMNS)]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One report for :func:`is_likely_duplicate`: the columns the rules read, as plain values.
+
+    ``reporter`` is the identity the rules compare: ``"org:<organisation_id>"``, or
+    ``"source:<source>"`` for a report without organisation (the police feed).
+    """
+
+    category: str
+    reporter: str
+    day: date
+    hour: int | None
+    week: bool
+    x: float | None
+    y: float | None
+    area: str | None
+
+
+def is_likely_duplicate(
+    a: Observation, b: Observation, *, max_distance_m: float = DEFAULT_MAX_DISTANCE_M, max_hours: float = 24.0
+) -> bool:
+    """Whether two reports pair by the rules of :func:`flag_duplicates`, without pandas.
+
+    For a handful of candidates (one submitted report) building the frames costs far more than the
+    rules; this evaluates them on one pair, with the same intervals, tolerances and identities.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> school = Observation("klotter", "org:1", date(2026, 11, 16), 10, False, 500000.0, 6570000.0, None)
+    >>> housing = Observation("klotter", "org:2", date(2026, 11, 16), 12, False, 500090.0, 6570120.0, None)
+    >>> is_likely_duplicate(school, housing), is_likely_duplicate(school, school)
+    (True, False)
+    """
+    if a.category != b.category or a.reporter == b.reporter:
+        return False
+    a_point = a.x is not None and a.y is not None and math.isfinite(a.x) and math.isfinite(a.y)
+    b_point = b.x is not None and b.y is not None and math.isfinite(b.x) and math.isfinite(b.y)
+    if a_point and b_point:
+        if math.hypot(a.x - b.x, a.y - b.y) > max_distance_m + 1e-9:  # type: ignore[operator]
+            return False
+        return _pair_gap(a, b) <= max_hours + 1e-9
+    return bool(a.area and a.area.strip()) and a.area == b.area and a.day == b.day
+
+
+def _interval(o: Observation) -> tuple[float, float]:
+    start = float((o.day - _EPOCH).days * 24)
+    length = 24.0
+    if o.hour is not None:
+        start += o.hour
+        length = 1.0
+    if o.week:
+        length = 24.0 * 7
+    return start, length
+
+
+def _pair_gap(a: Observation, b: Observation) -> float:
+    (sa, la), (sb, lb) = _interval(a), _interval(b)
+    if la == 1.0 and lb == 1.0:
+        return abs(sa - sb)
+    return max(max(sa, sb) - min(sa + la, sb + lb), 0.0)
+
+
+_EPOCH = date(1970, 1, 1)
 
 
 def _check(reports: pd.DataFrame, max_distance_m: float, max_hours: float) -> None:

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
-from api.areas.models import Area, Place
+from api.areas.models import Area
 from api.categories import service as category_service
 from api.core.db import Database, is_busy
 from api.reports import service as report_service
@@ -105,7 +106,9 @@ def _validate_and_store(
     *, session: Session, kommun_code: str, organisation_id: int, payload: Any, today: date
 ) -> ApiResult:
     categories = category_service.list_categories(session=session, kommun_code=kommun_code)
-    place_ids = [p for p in session.exec(select(Place.id).where(Place.kommun_code == kommun_code))]
+    # One placement context (cached per version of the areas and places) for validation and storing.
+    placement = report_service.cached_placement_context(session=session, kommun_code=kommun_code)
+    place_ids = list(placement.places_by_id)
     validated = validate_form(
         payload,
         kommun_code=kommun_code,
@@ -125,7 +128,7 @@ def _validate_and_store(
     try:
         outcome = report_service.store_records(
             session=session, kommun_code=kommun_code, records=records,
-            organisation_id=organisation_id, strict=True,
+            organisation_id=organisation_id, strict=True, placement=placement,
         )
     except report_service.StoreRejected as rejected:
         return ApiResult(422, _error_body([
@@ -146,19 +149,27 @@ def _validate_and_store(
             created[row] = skipped[row]
         else:
             created[row] = next(created_iter)
+    table = Report.__table__  # type: ignore[attr-defined]
     reports = {
-        r.id: r for r in session.exec(select(Report).where(Report.id.in_(list(created.values()))))  # type: ignore[union-attr]
+        report_id: (area_id, duplicate_of)
+        for report_id, area_id, duplicate_of in session.connection().execute(
+            sa_select(table.c.id, table.c.area_id, table.c.suspected_duplicate_of_id).where(
+                table.c.id.in_(list(created.values()))
+            )
+        )
     }
-    area_codes = _area_codes(session, [r.area_id for r in reports.values()])
+    area_codes: dict[int | None, str] = {area_id: code for code, area_id in placement.area_ids.items()}
+    missing = [a for a, _ in reports.values() if a is not None and a not in area_codes]
+    area_codes.update(_area_codes(session, missing))  # reports placed in an older area set
     items = []
     for row, report_id in created.items():
-        report = reports[report_id]
+        area_id, duplicate_of = reports[report_id]
         item = {
             "rad": row,
             "id": report_id,
             "status": "samma_som_rad" if row in same_as else "fanns_redan" if row in skipped else "skapad",
-            "omrade": area_codes.get(report.area_id),
-            "misstankt_dubblett_av": report.suspected_duplicate_of_id,
+            "omrade": area_codes.get(area_id),
+            "misstankt_dubblett_av": duplicate_of,
         }
         if row in same_as:
             item["samma_som_rad"] = same_as[row]

@@ -36,6 +36,9 @@ class Report(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("organisation_id", "external_id", name="uq_report_organisation_external_id"),
         Index("ix_report_kommun_observed_date", "kommun_code", "observed_date"),
+        # The duplicate-candidate look-ups of api.reports.service.flag_likely_duplicates.
+        Index("ix_report_area_category_date", "area_id", "category_id", "observed_date"),
+        Index("ix_report_kommun_category_date_x", "kommun_code", "category_id", "observed_date", "x"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

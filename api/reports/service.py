@@ -9,6 +9,8 @@ hash) and flags likely duplicates from other organisations for the analyst.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -18,6 +20,8 @@ import pandas as pd
 from sqlalchemy import bindparam
 from sqlalchemy import func as sa_func
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sa_text
+from sqlalchemy import union_all as sa_union_all
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
@@ -28,7 +32,7 @@ from api.core.time import utcnow
 from api.reports import area_moves
 from api.reports.models import Report
 from ingest.personnummer import mask_personnummer
-from ingest.placement import assign_areas
+from ingest.placement import AreaIndex, assign_areas
 from ingest.records import ReportRecord, RowError
 
 
@@ -56,15 +60,24 @@ class StoreRejected(AppError):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class PlacedPlace:
+    """The part of a gazetteer place that placing a report reads (no ORM object: contexts are cached)."""
+
+    id: int
+    area_id: int | None
+
+
 @dataclass
 class PlacementContext:
     """What placing a report needs: the active area layer, the places and the gazetteer."""
 
     area_ids: dict[str, int]
     areas: object  # GeoDataFrame
-    places_by_id: dict[int, Place]
+    places_by_id: dict[int, PlacedPlace]
     place_ids_by_name: dict[str, int]
     gazetteer: object
+    area_index: AreaIndex | None = None  # for a few points at a time (one submit)
 
 
 def placement_context(*, session: Session, kommun_code: str) -> PlacementContext:
@@ -74,12 +87,62 @@ def placement_context(*, session: Session, kommun_code: str) -> PlacementContext
     return PlacementContext(
         area_ids=dict(zip(areas.area_code, areas.area_id, strict=True)),
         areas=areas,
-        places_by_id={p.id: p for p in places},  # type: ignore[misc]
+        places_by_id={p.id: PlacedPlace(p.id, p.area_id) for p in places},  # type: ignore[arg-type,misc]
         place_ids_by_name={p.name: p.id for p in places},  # type: ignore[misc]
         gazetteer=area_service.kommun_gazetteer(
             session=session, kommun_code=kommun_code, areas=areas, places=places
         ),
+        area_index=AreaIndex(areas),
     )
+
+
+# Placement contexts by database (the session's bind: the engine, or a test's connection) and kommun,
+# each with the version it was built for. Rebuilding one (polygons from WKB, the gazetteer) was most
+# of a one-report submit's cost.
+_PLACEMENT_CACHE: weakref.WeakKeyDictionary[object, dict[str, tuple[tuple, PlacementContext]]] = (  # type: ignore[type-arg]
+    weakref.WeakKeyDictionary()
+)
+_PLACEMENT_CACHE_LOCK = threading.Lock()
+
+
+def cached_placement_context(*, session: Session, kommun_code: str) -> PlacementContext:
+    """The placement context of the kommun's active area set and places, built once per version.
+
+    The version is read with one small query in the caller's transaction: the active area set (id,
+    version, creation time, number and highest id of its areas) and the places (number, highest
+    id, and sums over area ids and name lengths, so an added, removed, renamed or re-placed place
+    is a new version). A context is never shared between databases.
+    """
+    version = _placement_version(session, kommun_code)
+    bind = session.get_bind()
+    with _PLACEMENT_CACHE_LOCK:
+        cached = _PLACEMENT_CACHE.get(bind, {}).get(kommun_code)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    context = placement_context(session=session, kommun_code=kommun_code)
+    with _PLACEMENT_CACHE_LOCK:
+        _PLACEMENT_CACHE.setdefault(bind, {})[kommun_code] = (version, context)
+    return context
+
+
+# Plain SQL: built once, it costs a fraction of composing ten scalar subqueries on every submit.
+_AREA_VERSION_SQL = sa_text(
+    "SELECT s.id, s.version, s.created_at, "
+    "(SELECT count(*) FROM area a WHERE a.area_set_id = s.id), "
+    "(SELECT max(a.id) FROM area a WHERE a.area_set_id = s.id) "
+    "FROM area_set s WHERE s.kommun_code = :kommun AND s.active"
+)
+_PLACE_VERSION_SQL = sa_text(
+    "SELECT count(*), max(id), sum(coalesce(area_id, 0)), sum(length(name) + length(aliases)), "
+    "sum(coalesce(x, 0) + coalesce(y, 0)) FROM place WHERE kommun_code = :kommun"
+)
+
+
+def _placement_version(session: Session, kommun_code: str) -> tuple:  # type: ignore[type-arg]
+    connection = session.connection()
+    area_set = connection.execute(_AREA_VERSION_SQL, {"kommun": kommun_code}).all()
+    places = connection.execute(_PLACE_VERSION_SQL, {"kommun": kommun_code}).one()
+    return (*(tuple(r) for r in area_set), tuple(places))
 
 
 def store_records(
@@ -110,13 +173,13 @@ def store_records(
         c.code: c
         for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
     }
-    context = placement or placement_context(session=session, kommun_code=kommun_code)
+    context = placement or cached_placement_context(session=session, kommun_code=kommun_code)
     xs = np.array([r.x if r.x is not None else np.nan for r in records], dtype=float)
     ys = np.array([r.y if r.y is not None else np.nan for r in records], dtype=float)
     has_point = ~np.isnan(xs)
     point_areas = np.full(len(records), None, dtype=object)
     if has_point.any() and len(context.areas):  # type: ignore[arg-type]
-        point_areas[has_point] = assign_areas(xs[has_point], ys[has_point], context.areas)
+        point_areas[has_point] = _assign(xs[has_point], ys[has_point], context)
 
     hashes = [record.content_hash() for record in records]
     existing = _existing_keys(session, organisation_id, records, hashes)
@@ -215,12 +278,19 @@ def place_record(
     *, session: Session, kommun_code: str, record: ReportRecord, row: int = 1
 ) -> tuple[int | None, int | None, RowError | None]:
     """(area_id, place_id, error) for one record, by exactly the rule store_records applies."""
-    context = placement_context(session=session, kommun_code=kommun_code)
+    context = cached_placement_context(session=session, kommun_code=kommun_code)
     has_point = record.x is not None and record.y is not None
     point_area = None
     if has_point and len(context.areas):  # type: ignore[arg-type]
-        point_area = assign_areas(np.array([record.x]), np.array([record.y]), context.areas)[0]
+        point_area = _assign(np.array([record.x]), np.array([record.y]), context)[0]
     return _place(record, row, has_point, point_area, context)
+
+
+def _assign(xs: np.ndarray, ys: np.ndarray, context: PlacementContext) -> np.ndarray:
+    """Area codes of the points: the context's polygon index for a few, assign_areas for many (same rule)."""
+    if context.area_index is not None and len(xs) <= 64:
+        return context.area_index.assign(xs, ys)
+    return assign_areas(xs, ys, context.areas)
 
 
 def _mask(text: str | None) -> tuple[str | None, bool]:
@@ -291,8 +361,27 @@ def _existing_keys(
     return found
 
 
+#: Batches up to this many new reports fetch only their candidate partners (indexed look-ups); larger
+#: ones (imports, the demo) read the kommun's whole window once, which is cheaper per report there.
+CANDIDATE_QUERY_MAX_REPORTS = 64
+#: Up to this many days in the window the point look-up names each day (`observed_date IN (…)`), so the
+#: (kommun, category, date, x) index is walked once per day with a range on x; longer windows use a range.
+_MAX_LISTED_DAYS = 31
+_WINDOW_COLUMNS = (
+    "id", "category_id", "area_id", "organisation_id", "observed_date", "observed_time",
+    "observed_period", "source", "x", "y", "suspected_duplicate_of_id",
+)
+
+
 def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: list[int]) -> int:
     """Mark new reports that look like another organisation's report of the same event.
+
+    A report is compared with the kommun's reports (police summaries aside) dated from one day
+    before the earliest to one day after the latest report of `report_ids`, by the rules of
+    `ingest.duplicates.flag_duplicates`; of a pair the later registered (higher id) is flagged, as
+    a duplicate of its lowest-id partner. Reports already flagged keep their flag. Small batches
+    read only the candidate partners (same category, and same area or a point within the
+    distance); the rules are pairwise, so the outcome is the same as over the whole window.
 
     Never deletes: the analyst decides (merge keeps both originals and the link).
     """
@@ -302,38 +391,109 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
         return 0
     table = Report.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    dates = connection.execute(
-        sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
-            table.c.id.in_(report_ids)
-        )
-    ).one()
-    window = connection.execute(
-        sa_select(
-            table.c.id, table.c.category_id, table.c.area_id, table.c.organisation_id,
-            table.c.observed_date, table.c.observed_time, table.c.observed_period, table.c.source,
-            table.c.x, table.c.y, table.c.suspected_duplicate_of_id,
-        ).where(
-            table.c.kommun_code == kommun_code,
-            table.c.observed_date >= dates[0] - timedelta(days=1),
-            table.c.observed_date <= dates[1] + timedelta(days=1),
-            table.c.source != "police_summary",
-        )
-    ).all()
-    frame = _window_frame(window)
-    pairs = flag_duplicates(frame)
+    columns = [table.c[name] for name in _WINDOW_COLUMNS]
     new_ids = set(report_ids)
-    already = {row[0] for row in window if row[10] is not None}
     updates: dict[int, int] = {}
-    for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
-        report_id = int(report_id)
-        if report_id in new_ids and report_id not in already and report_id not in updates:
-            updates[report_id] = int(duplicate_of_id)
+    if len(report_ids) <= CANDIDATE_QUERY_MAX_REPORTS:
+        new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
+        if not new_rows:
+            return 0
+        updates = _pairs_among_candidates(_candidate_rows(connection, table, columns, kommun_code, new_rows), new_ids)
+    else:
+        dates = connection.execute(
+            sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
+                table.c.id.in_(report_ids)
+            )
+        ).one()
+        if dates[0] is None:
+            return 0
+        window = list(connection.execute(
+            sa_select(*columns).where(
+                table.c.kommun_code == kommun_code,
+                table.c.observed_date >= dates[0] - timedelta(days=1),
+                table.c.observed_date <= dates[1] + timedelta(days=1),
+                table.c.source != "police_summary",
+            )
+        ))
+        pairs = flag_duplicates(_window_frame(window))
+        already = {row[0] for row in window if row[10] is not None}
+        for report_id, duplicate_of_id in zip(pairs["report_id"], pairs["duplicate_of_id"], strict=True):
+            report_id = int(report_id)
+            if report_id in new_ids and report_id not in already and report_id not in updates:
+                updates[report_id] = int(duplicate_of_id)
     if updates:
         connection.execute(
             table.update().where(table.c.id == bindparam("rid")).values(suspected_duplicate_of_id=bindparam("dup")),
             [{"rid": rid, "dup": dup} for rid, dup in updates.items()],
         )
     return len(updates)
+
+
+def _pairs_among_candidates(rows: Sequence, new_ids: set[int]) -> dict[int, int]:  # type: ignore[type-arg]
+    """{new report id: its lowest-id partner} by `is_likely_duplicate`, for new reports not yet flagged."""
+    from ingest.duplicates import Observation, is_likely_duplicate
+
+    observations = {
+        r[0]: Observation(
+            category=str(r[1]), reporter=f"org:{r[3]}" if r[3] is not None else f"source:{r[7]}",
+            day=r[4], hour=r[5].hour if r[5] is not None else None, week=r[6] == "vecka",
+            x=r[8], y=r[9], area=str(r[2]) if r[2] is not None else None,
+        )
+        for r in rows
+    }
+    updates: dict[int, int] = {}
+    for r in rows:
+        report_id = r[0]
+        if report_id not in new_ids or r[10] is not None:
+            continue
+        partners = [
+            other for other in observations
+            if other < report_id and is_likely_duplicate(observations[report_id], observations[other])
+        ]
+        if partners:
+            updates[report_id] = min(partners)
+    return updates
+
+
+def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence) -> list:  # type: ignore[no-untyped-def,type-arg]
+    """The new reports plus every report of the window that can pair with one of them.
+
+    A partner has the same category and either (same_area_day) the same area and day, or (near) a
+    point within `max_distance_m` on both axes. Each is one indexed look-up: (area, category, date)
+    and (kommun, category, date, x); the date window is the whole batch's, as in the window query.
+    """
+    from ingest.duplicates import DEFAULT_MAX_DISTANCE_M
+
+    first = min(r[4] for r in new_rows) - timedelta(days=1)
+    last = max(r[4] for r in new_rows) + timedelta(days=1)
+    span = (last - first).days + 1
+    if span <= _MAX_LISTED_DAYS:
+        in_window = table.c.observed_date.in_([first + timedelta(days=d) for d in range(span)])
+    else:
+        in_window = table.c.observed_date.between(first, last)
+    reach = DEFAULT_MAX_DISTANCE_M + 1.0  # a margin over the rule's float tolerance
+    branches = []
+    for key in {(r[1], r[2], r[4]) for r in new_rows if r[2] is not None}:
+        category_id, area_id, day = key
+        branches.append(sa_select(*columns).where(
+            table.c.area_id == area_id, table.c.category_id == category_id, table.c.observed_date == day,
+            table.c.kommun_code == kommun_code, table.c.source != "police_summary",
+        ))
+    for row in new_rows:
+        if row[8] is None or row[9] is None:
+            continue
+        branches.append(sa_select(*columns).where(
+            table.c.kommun_code == kommun_code, table.c.category_id == row[1], in_window,
+            table.c.x.between(row[8] - reach, row[8] + reach),
+            table.c.y.between(row[9] - reach, row[9] + reach),
+            table.c.source != "police_summary",
+        ))
+    found = {r[0]: r for r in new_rows if r[7] != "police_summary"}
+    if branches:
+        query = branches[0] if len(branches) == 1 else sa_union_all(*branches)
+        for r in connection.execute(query):
+            found.setdefault(r[0], r)
+    return list(found.values())
 
 
 def _window_frame(rows: Sequence) -> pd.DataFrame:  # type: ignore[type-arg]

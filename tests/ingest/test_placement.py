@@ -90,3 +90,23 @@ def test_outside_kommun():
     assert got.tolist() == [False, False, False, True, True, False]
     with pytest.raises(ValueError, match="Polygon"):
         outside_kommun([1], [1], shapely.Point(0, 0))
+
+
+def test_area_index_gives_assign_areas_answers_on_random_and_border_points():
+    """AreaIndex (polygon tree, for one submit) and assign_areas (point tree) agree point by point."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    from ingest.placement import AreaIndex, assign_areas
+
+    areas = gpd.GeoDataFrame(
+        {"area_code": ["D", "B", "C", "A"]},
+        geometry=[box(10, 10, 20, 20), box(10, 0, 20, 10), box(0, 10, 10, 20), box(0, 0, 10, 10)], crs=3006,
+    )
+    rng = np.random.default_rng(3)
+    xs = np.concatenate([rng.uniform(-5, 25, 400), [10, 10, 0, 20, 10, 5, np.nan]])
+    ys = np.concatenate([rng.uniform(-5, 25, 400), [10, 5, 0, 20, 20, 10, 3]])
+    expected = assign_areas(xs, ys, areas)
+    assert AreaIndex(areas).assign(xs, ys).tolist() == expected.tolist()
+    # The shared corner (10, 10) touches all four: the lowest code wins.
+    assert expected[400] == "A"
