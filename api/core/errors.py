@@ -134,6 +134,10 @@ API_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     ),
     403: _error_response("Rollen eller API-nyckeln har inte behörighet till anropet"),
     422: _error_response("Ogiltiga uppgifter: en lista med fält, felkod och meddelande på svenska"),
+    503: {**_error_response(
+        "Databasen är hårt belastad just nu: skicka samma begäran igen (med samma Idempotency-Key) efter "
+        "Retry-After sekunder"
+    ), "headers": {"Retry-After": {"description": "Sekunder att vänta", "schema": {"type": "integer"}}}},
 }
 
 

@@ -10,6 +10,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 # One year; no includeSubDomains: the kommun's other hosts under the same domain are not ours to pin.
 HSTS = "max-age=31536000"
 STATIC_PREFIX = "/static/"
+SERVER_ERROR_TEXT = "Ett fel uppstod i Lägesbild. Försök igen; om felet kvarstår, kontakta er administratör."
 
 
 def tile_source(tile_url: str) -> str | None:
@@ -115,4 +116,21 @@ class SecurityHeadersMiddleware:
                     del headers["server"]
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        started = False
+
+        async def send_tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send_with_headers(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception:
+            # Starlette answers an unhandled error outside every middleware we add, so its 500 would
+            # lack the headers; answer it here (the error is raised on, to be logged, and nothing more
+            # is sent since the response has started).
+            if not started:
+                await send_tracked({"type": "http.response.start", "status": 500,
+                                    "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
+                await send_tracked({"type": "http.response.body", "body": SERVER_ERROR_TEXT.encode()})
+            raise

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.core.security_headers import HSTS, content_security_policy, tile_source
+from api.core.security_headers import HSTS, SERVER_ERROR_TEXT, content_security_policy, tile_source
 from api.main import create_app
 from api.users import service as user_service
 from api.users.principal import API_TOKEN_ROLE
@@ -147,6 +147,21 @@ def test_hsts_only_over_https_unless_the_setting_says_so(test_settings, database
     behind_proxy = test_settings.model_copy(update={"served_over_https": True})
     proxied = TestClient(create_app(behind_proxy, database=database, clock=clock), base_url="http://testserver")
     assert_security_headers(proxied.get("/login"), hsts=True)
+
+
+def test_an_unhandled_error_is_answered_with_the_headers_too(test_settings, database, clock):
+    # Starlette answers an unhandled exception outside the middleware we add; the 500 must still carry them.
+    app = create_app(test_settings, database=database, clock=clock)
+
+    @app.get("/api/v1/trasig", include_in_schema=False)
+    def broken() -> None:
+        raise RuntimeError("a bug, not user input")
+
+    client = TestClient(app, base_url="http://testserver", raise_server_exceptions=False)
+    response = client.get("/api/v1/trasig")
+    assert response.status_code == 500
+    assert response.text == SERVER_ERROR_TEXT
+    assert_security_headers(response, hsts=False)
 
 
 def test_pages_and_their_templates_have_no_inline_script_or_style():
