@@ -21,7 +21,7 @@ from analysis.baselines import same_week_last_year
 from analysis.completeness import reporting_completeness
 from analysis.concentration import Concentration, concentration
 from analysis.counts import counted_categories
-from analysis.density import DensitySurface, kernel_density
+from analysis.density import DensitySurface, kernel_density, scott_bandwidth
 from analysis.emerging import emerging_hotspots
 from analysis.hotspot_layers import hotspot_layers
 from analysis.periods import (
@@ -52,7 +52,6 @@ EMERGING_MONTHS = 12
 #: The order in which emerging patterns are listed: the most urgent first ("inget mönster" left out).
 PATTERN_ORDER = ("intensifierande", "ny", "konsekutiv", "ihållande", "sporadisk", "avtagande",
                  "historisk")
-DENSITY_BANDWIDTH_M = 300.0
 DENSITY_CELL_M = 50.0
 NO_EVALUATION = "utvärdering saknas"
 
@@ -231,7 +230,8 @@ def _density(reports: pd.DataFrame) -> tuple[DensitySurface | None, str]:
     points = reports[reports["x"].notna() & reports["y"].notna()]
     if points.empty:
         return None, "Inga rapporter med koordinater under perioden."
-    surface = kernel_density(reports, bandwidth=DENSITY_BANDWIDTH_M, cell_size=DENSITY_CELL_M)
+    # Scott's rule on the period's points, clipped to 150-1 000 m (analysis.density.scott_bandwidth).
+    surface = kernel_density(reports, bandwidth=scott_bandwidth(points), cell_size=DENSITY_CELL_M)
     note = ""
     if surface.n_without_point:
         note = (f"{plural(surface.n_without_point, 'rapport', 'rapporter')} saknar koordinater och "

@@ -18,7 +18,6 @@ from analysis.wording import plural
 from api.core.pdf import html_to_pdf, number, percent, signed
 from api.packages import charts
 from api.packages.data import (
-    DENSITY_BANDWIDTH_M,
     DENSITY_CELL_M,
     EMERGING_MONTHS,
     PATTERN_ORDER,
@@ -181,7 +180,7 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         quiet_categories=quiet,
         insatser=_insatser(data),
         promises=_records(data.promises),
-        bandwidth=int(DENSITY_BANDWIDTH_M),
+        bandwidth=(int(round(data.density.bandwidth)) if data.density is not None else None),
         cell=int(DENSITY_CELL_M),
         insufficient=INSUFFICIENT,
     )
