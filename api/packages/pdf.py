@@ -109,6 +109,7 @@ def hotspot_rows(data: PackageData) -> list[dict[str, Any]]:
     h = h.sort_values(["p_excess", "count"], ascending=[True, False], kind="stable")
     return [{"area_name": names[code], "count": int(row["count"]), "expected": float(row["expected"]),
              "ratio": float(row["ratio"]), "excess_label": row["excess_label"],
+             "rate": float(row["rate_per_1000"]) if pd.notna(row["rate_per_1000"]) else None,
              "cluster_label": row["cluster_label"] or "–"} for code, row in h.iterrows()]
 
 
