@@ -41,7 +41,7 @@ def test_period_grid_sums_the_last_48_weeks_in_blocks_of_four() -> None:
 
 
 @pytest.mark.slow
-def test_a_steadily_rising_area_is_intensifying_and_the_answer_is_cached() -> None:
+def test_a_steadily_rising_area_is_intensifying_and_the_answer_is_cached(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # the last 48 weeks rise from 2.5x to 5x in A07, as in analysis/test_emerging.py's planted kommun
     ramp = np.r_[np.full(WEEKS - 48, 2.5), np.repeat(np.linspace(2.5, 5.0, 12), 4)]
     cube = _cube({"A07": ramp, "A21": np.full(WEEKS, 3.0)}, 7)
@@ -53,3 +53,5 @@ def test_a_steadily_rising_area_is_intensifying_and_the_answer_is_cached() -> No
     start = time.perf_counter()
     assert emerging.area_patterns(cube, AREAS, kommun_code="9999") == patterns
     assert time.perf_counter() - start < 0.1  # from the cache, not a new fit
+    monkeypatch.setattr(emerging, "MAX_AREAS", 35)
+    assert emerging.area_patterns(_cube({}, 8), AREAS, kommun_code="9999") == {}  # too many areas
