@@ -21,7 +21,7 @@ from api.areas.service import load_areas_frame
 from api.insatser import service as insats_service
 from api.kommuner.models import Kommun
 from api.lagesbild import map_data
-from api.lagesbild.emerging import area_patterns
+from api.lagesbild.emerging import MAX_AREAS, area_patterns
 from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.lagesbild.snapshot import (
     SCB_ATTRIBUTION,
@@ -95,7 +95,7 @@ def compose(
     trends = cube.values[:, :, -TREND_WEEKS:].sum(axis=1).tolist() if len(cube.areas) else []
     this_week = cube.values[:, :, -1].tolist() if len(cube.areas) else []
     patterns = area_patterns(cube, load_areas_frame(session=session, kommun_code=query.kommun_code),
-                             kommun_code=query.kommun_code) if len(cube.areas) >= 3 else {}
+                             kommun_code=query.kommun_code) if 3 <= len(cube.areas) <= MAX_AREAS else {}
     areas = []
     for i, code in enumerate(cube.areas):
         assessment = assessments.get(code)
