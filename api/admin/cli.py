@@ -1,7 +1,7 @@
 """The administrator's commands: kommuner, organisations, users, API tokens, areas and categories.
 
 The command-line side of the admin pages (api/admin/*_pages.py): `lagesbild kommun add`,
-`organisations add | list`, `users add`, `tokens add`, `areas import`, `categories list`.
+`organisations add | list`, `users add`, `tokens add`, `areas import | population`, `categories list`.
 """
 
 from __future__ import annotations
@@ -152,6 +152,24 @@ def areas_import(
         with console.status("Placerar om lagrade rapporter i de nya områdena …"):
             moved = report_service.reassign_areas(session=session, kommun_code=code)
         console.print(f"{moved} rapporter bytte område.")
+
+
+@areas_app.command("population")
+def areas_population(
+    file: Annotated[Path, typer.Argument(help="CSV från SCB:s statistikdatabas: region;ålder;kön;år")],
+    kommun: KommunOption = None,
+) -> None:
+    """Läs in befolkning per område (SCB) som nämnare: hotspots per 1 000 invånare."""
+    from api.areas.population import import_population
+
+    with work() as session:
+        code = kommun_service.resolve_kommun(session=session, code=kommun).code
+        result = import_population(session=session, kommun_code=code, data=file.read_bytes())
+        console.print(f"Befolkning {result.year} inläst för {result.matched} områden"
+                      f"{f'; {result.ignored} rader för andra områden hoppades över' if result.ignored else ''}.")
+        if result.missing:
+            console.print(f"{len(result.missing)} områden saknar befolkning ({', '.join(result.missing[:10])}); "
+                          "hotspots räknas på antal tills alla områden har en.")
 
 
 @categories_app.command("list")

@@ -38,6 +38,9 @@ class Area(SQLModel, table=True):
     code: str = Field(max_length=50)
     name: str = Field(max_length=200)
     geometry_wkb: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    # Optional denominator for rates (SCB's population, imported with `lagesbild areas population`).
+    population: int | None = Field(default=None, ge=0)
+    population_year: int | None = None
 
 
 class Place(SQLModel, table=True):

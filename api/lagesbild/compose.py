@@ -17,9 +17,11 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from analysis.weeks import week_start
+from api.areas.service import load_areas_frame
 from api.insatser import service as insats_service
 from api.kommuner.models import Kommun
 from api.lagesbild import map_data
+from api.lagesbild.emerging import MAX_AREAS, area_patterns
 from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.lagesbild.snapshot import (
     SCB_ATTRIBUTION,
@@ -92,6 +94,8 @@ def compose(
     trend_weeks = cube.weeks[-TREND_WEEKS:]
     trends = cube.values[:, :, -TREND_WEEKS:].sum(axis=1).tolist() if len(cube.areas) else []
     this_week = cube.values[:, :, -1].tolist() if len(cube.areas) else []
+    patterns = area_patterns(cube, load_areas_frame(session=session, kommun_code=query.kommun_code),
+                             kommun_code=query.kommun_code) if 3 <= len(cube.areas) <= MAX_AREAS else {}
     areas = []
     for i, code in enumerate(cube.areas):
         assessment = assessments.get(code)
@@ -111,6 +115,7 @@ def compose(
                 status=(assessment.status or None) if assessment else None,
                 motivering=assessment.motivering if assessment else "",
                 trend=[TrendPoint(week=w, count=int(n)) for w, n in zip(trend_weeks, trends[i], strict=True)],
+                emerging_pattern=patterns.get(code, ""),
             )
         )
     kommun_totals = cube.kommun_total()[:, -1]

@@ -15,6 +15,7 @@ from sqlmodel import Session, select
 from starlette.datastructures import FormData
 
 from analysis.alerts import ALERT_HELP_TEXT_SV
+from analysis.emerging import PATTERNS_SV
 from analysis.weeks import parse_iso_week, shift_week
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
@@ -204,6 +205,8 @@ def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:
                 "category_counts": [c.model_dump() for c in a.category_counts],
                 "trend": [t.count for t in a.trend],
                 "insatser": insatser_by_area.get(a.code, []),
+                "emerging_pattern": a.emerging_pattern,
+                "emerging_text": PATTERNS_SV.get(a.emerging_pattern, ""),
             }
             for a in snapshot.areas
         ],

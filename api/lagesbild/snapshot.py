@@ -58,6 +58,8 @@ class AreaSnapshot(BaseModel):
     status: str | None = None  # the analyst's status; None = the suggestion stands
     motivering: str = ""
     trend: list[TrendPoint] = Field(default_factory=list)  # the last 12 weeks, oldest first
+    # Emerging-hotspot pattern over 12 four-week periods (api.lagesbild.emerging); "" if not computed.
+    emerging_pattern: str = ""
 
     @property
     def effective_status(self) -> str:

@@ -21,7 +21,7 @@ from analysis.baselines import same_week_last_year
 from analysis.completeness import reporting_completeness
 from analysis.concentration import Concentration, concentration
 from analysis.counts import counted_categories
-from analysis.density import DensitySurface, kernel_density
+from analysis.density import DensitySurface, kernel_density, scott_bandwidth
 from analysis.emerging import emerging_hotspots
 from analysis.hotspot_layers import hotspot_layers
 from analysis.periods import (
@@ -34,6 +34,7 @@ from analysis.periods import (
 )
 from analysis.weeks import iso_week_label, week_range
 from analysis.wording import plural
+from api.areas.population import area_population, complete_population
 from api.areas.service import load_areas_frame
 from api.insatser.service import active_insatser
 from api.organisations.models import Organisation
@@ -52,7 +53,6 @@ EMERGING_MONTHS = 12
 #: The order in which emerging patterns are listed: the most urgent first ("inget mönster" left out).
 PATTERN_ORDER = ("intensifierande", "ny", "konsekutiv", "ihållande", "sporadisk", "avtagande",
                  "historisk")
-DENSITY_BANDWIDTH_M = 300.0
 DENSITY_CELL_M = 50.0
 NO_EVALUATION = "utvärdering saknas"
 
@@ -101,6 +101,8 @@ class PackageData:
     emerging_note: str = ""
     #: The months of the emerging-hotspot analysis, "YYYY-MM", oldest first.
     emerging_months: list[str] = field(default_factory=list)
+    #: Year of the population used as denominator (every area has one), else None: counts.
+    population_year: int | None = None
 
 
 def _query_kwargs(query_filters: Any) -> dict[str, tuple]:
@@ -185,12 +187,14 @@ def _weekly(reports: pd.DataFrame, cat_list: list[str], first: date, last: date,
                                        "count_last_year"])
 
 
-def _hotspots(areas: gpd.GeoDataFrame, area_counts: pd.Series) -> tuple[pd.DataFrame | None, str]:
-    """Area excess (förhöjt område) and scan clusters for the period's counts per area."""
+def _hotspots(areas: gpd.GeoDataFrame, area_counts: pd.Series,
+              population: pd.Series | None = None) -> tuple[pd.DataFrame | None, str]:
+    """Area excess (förhöjt område) and scan clusters for the period's counts (rates with `population`)."""
     if len(areas) < 3:
         return None, "För få områden för en hotspotanalys."
     try:
-        out = hotspot_layers(areas, area_counts, simulations=HOTSPOT_SIMULATIONS, seed=HOTSPOT_SEED)
+        out = hotspot_layers(areas, area_counts, population=population,
+                             simulations=HOTSPOT_SIMULATIONS, seed=HOTSPOT_SEED)
     except ValueError as exc:
         return None, f"Hotspotanalysen gick inte att göra: {exc}"
     return out, ""
@@ -207,7 +211,7 @@ def emerging_month_range(last: date) -> list[str]:
 
 
 def _emerging(areas: gpd.GeoDataFrame, reports: pd.DataFrame, cat_list: list[str],
-              last: date) -> tuple[pd.DataFrame | None, str, list[str]]:
+              last: date, population: pd.Series | None = None) -> tuple[pd.DataFrame | None, str, list[str]]:
     """Each area's emerging-hotspot pattern over the 12 months up to the period's end."""
     months = emerging_month_range(last)
     if len(areas) < 3:
@@ -221,7 +225,7 @@ def _emerging(areas: gpd.GeoDataFrame, reports: pd.DataFrame, cat_list: list[str
                                       names=["area_code", "period"])
     long = sums.reindex(grid, fill_value=0).astype(np.int64).rename("count").reset_index()
     try:
-        out = emerging_hotspots(areas, long, seed=HOTSPOT_SEED)
+        out = emerging_hotspots(areas, long, population=population, seed=HOTSPOT_SEED)
     except ValueError as exc:
         return None, f"Analysen av framväxande hotspots gick inte att göra: {exc}", months
     return out, "", months
@@ -231,7 +235,8 @@ def _density(reports: pd.DataFrame) -> tuple[DensitySurface | None, str]:
     points = reports[reports["x"].notna() & reports["y"].notna()]
     if points.empty:
         return None, "Inga rapporter med koordinater under perioden."
-    surface = kernel_density(reports, bandwidth=DENSITY_BANDWIDTH_M, cell_size=DENSITY_CELL_M)
+    # Scott's rule on the period's points, clipped to 150-1 000 m (analysis.density.scott_bandwidth).
+    surface = kernel_density(reports, bandwidth=scott_bandwidth(points), cell_size=DENSITY_CELL_M)
     note = ""
     if surface.n_without_point:
         note = (f"{plural(surface.n_without_point, 'rapport', 'rapporter')} saknar koordinater och "
@@ -380,8 +385,14 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
     period_reports = _in_dates(reports, first, last)
     counted_period = period_reports[period_reports["category_code"].isin(cat_list)]
     completeness, completeness_weeks = _completeness(session, kommun_code, reports, first, last)
-    hotspots, hotspot_note = _hotspots(areas, area_counts)
-    emerging, emerging_note, emerging_months = _emerging(areas, reports, cat_list, last)
+    # Rates only when every area has a population (an imported SCB file); else counts, and the
+    # map and tables say the counts are not adjusted for size.
+    population_frame = area_population(session=session, kommun_code=kommun_code)
+    population = complete_population(population_frame, area_codes)
+    population_year = (int(population_frame["population_year"].dropna().max())
+                       if population is not None else None)
+    hotspots, hotspot_note = _hotspots(areas, area_counts, population)
+    emerging, emerging_note, emerging_months = _emerging(areas, reports, cat_list, last, population)
     density, density_note = _density(counted_period)
     return PackageData(
         kommun_code=kommun_code, period=label, first_date=first, last_date=last,
@@ -404,4 +415,5 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         promises=_promises(session, kommun_code, today, last),
         period_reports=period_reports,
         emerging=emerging, emerging_note=emerging_note, emerging_months=emerging_months,
+        population_year=population_year,
     )

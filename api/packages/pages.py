@@ -154,12 +154,15 @@ def _hotspot_view(hotspots: pd.DataFrame | None) -> dict[str, object]:
     emerging["order"] = emerging["monster_12_man"].map(PATTERN_ORDER.index)
     emerging = emerging.sort_values(["order", "omradesnamn"], kind="stable")
     shown = set(emerging["monster_12_man"])
+    per_capita = ("per_1000_invanare" in hotspots.columns
+                  and bool(hotspots["per_1000_invanare"].notna().any()))
     return {
+        "per_capita": per_capita,
         "has_hotspots": True,
         "hotspots": marked.to_dict("records"),
         "emerging": emerging.to_dict("records"),
         "patterns": {k: v for k, v in PATTERNS_SV.items() if k in shown},
-        "hotspot_legend": list(legend_texts().values()),
+        "hotspot_legend": list(legend_texts(per_capita=per_capita).values()),
     }
 
 

@@ -18,7 +18,6 @@ from analysis.wording import plural
 from api.core.pdf import html_to_pdf, number, percent, signed
 from api.packages import charts
 from api.packages.data import (
-    DENSITY_BANDWIDTH_M,
     DENSITY_CELL_M,
     EMERGING_MONTHS,
     PATTERN_ORDER,
@@ -110,6 +109,7 @@ def hotspot_rows(data: PackageData) -> list[dict[str, Any]]:
     h = h.sort_values(["p_excess", "count"], ascending=[True, False], kind="stable")
     return [{"area_name": names[code], "count": int(row["count"]), "expected": float(row["expected"]),
              "ratio": float(row["ratio"]), "excess_label": row["excess_label"],
+             "rate": float(row["rate_per_1000"]) if pd.notna(row["rate_per_1000"]) else None,
              "cluster_label": row["cluster_label"] or "–"} for code, row in h.iterrows()]
 
 
@@ -181,7 +181,7 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         quiet_categories=quiet,
         insatser=_insatser(data),
         promises=_records(data.promises),
-        bandwidth=int(DENSITY_BANDWIDTH_M),
+        bandwidth=(int(round(data.density.bandwidth)) if data.density is not None else None),
         cell=int(DENSITY_CELL_M),
         insufficient=INSUFFICIENT,
     )

@@ -8,7 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.density import DensitySurface, density_cells, kernel_density
+from analysis.density import (
+    BANDWIDTH_RANGE_M,
+    DensitySurface,
+    density_cells,
+    kernel_density,
+    scott_bandwidth,
+)
 
 X0, Y0 = 500_000.0, 6_400_000.0
 
@@ -141,3 +147,32 @@ def test_bad_input_names_the_problem(kwargs, message):
     args = {"reports": _pts([[X0, Y0]]), "bandwidth": 100.0, "cell_size": 10.0, **kwargs}
     with pytest.raises(ValueError, match=message):
         kernel_density(**args)
+
+
+def test_scott_bandwidth_by_hand() -> None:
+    # 16 points on each corner of a 1 km square: per axis sd = sqrt(64/63 * 500²) = 503.97 m,
+    # IQR/1.349 = 741.3 m, so sigma = 503.97; n^(-1/6) = 64^(-1/6) = 1/2.
+    corners = [[X0, Y0], [X0 + 1000, Y0], [X0, Y0 + 1000], [X0 + 1000, Y0 + 1000]] * 16
+    df = _pts(corners)
+    sd = np.sqrt(64 / 63 * 500.0**2)
+    assert scott_bandwidth(df, kernel="gaussian", clip=(1, 1e6)) == pytest.approx(sd / 2, abs=0.05)
+    assert scott_bandwidth(df, clip=(1, 1e6)) == pytest.approx(sd / 2 * np.sqrt(8), abs=0.05)
+    # rows without a point are left out of n and of the spread
+    with_missing = pd.concat([df, pd.DataFrame({"x": [np.nan], "y": [np.nan], "report_count": [1]})])
+    assert scott_bandwidth(with_missing, clip=(1, 1e6)) == scott_bandwidth(df, clip=(1, 1e6))
+
+
+def test_scott_bandwidth_shrinks_with_n_and_is_clipped() -> None:
+    rng = np.random.default_rng(7)
+    small = _pts(np.column_stack([X0 + rng.normal(0, 400, 50), Y0 + rng.normal(0, 400, 50)]))
+    repeated = pd.concat([small] * 100)  # same spread (up to ddof), 100 times the points
+    h_small, h_repeated = (scott_bandwidth(d, clip=(1, 1e6)) for d in (small, repeated))
+    assert h_small / h_repeated == pytest.approx(100 ** (1 / 6), rel=0.03)  # ddof, quantile interpolation
+    large = _pts(np.column_stack([X0 + rng.normal(0, 400, 5000), Y0 + rng.normal(0, 400, 5000)]))
+    # 400 m · 5000^(-1/6) · √8 = 274 m, inside the default range, so not clipped
+    assert scott_bandwidth(large) == pytest.approx(400 * 5000 ** (-1 / 6) * np.sqrt(8), rel=0.05)
+    spread = _pts(np.column_stack([X0 + rng.normal(0, 20_000, 30), Y0 + rng.normal(0, 20_000, 30)]))
+    assert scott_bandwidth(spread) == BANDWIDTH_RANGE_M[1]
+    one_spot = _pts([[X0, Y0]] * 10)
+    assert scott_bandwidth(one_spot) == BANDWIDTH_RANGE_M[0]
+    assert scott_bandwidth(_pts([[X0, Y0]])) == BANDWIDTH_RANGE_M[1]

@@ -164,3 +164,25 @@ def test_demo_loads_once_and_prints_one_login_per_role(cli_env, monkeypatch, tes
     assert again.exit_code == 0 and "finns redan" in again.output
     with Session(cli_env) as session:
         assert len(session.exec(select(Report.id)).all()) == stored
+
+
+def test_areas_population_imports_an_scb_csv(cli_env, tmp_path):
+    fixture = Path(__file__).resolve().parents[1] / "ingest" / "fixtures" / "folkmangd_regso_cp1252.csv"
+    assert run("kommun", "add", "1880", "Örebro").exit_code == 0
+    none_yet = run("areas", "population", str(fixture))
+    assert none_yet.exit_code == 1 and "importera områden först" in none_yet.output
+    assert run("areas", "import", str(DEMO_DATA / "orebro_regso_2025.gpkg"), "--code-field", "regsokod",
+               "--name-field", "regsonamn").exit_code == 0
+    # the fixture's codes (1880A-D) are not Örebro's RegSO codes: refused, nothing written
+    refused = run("areas", "population", str(fixture))
+    assert refused.exit_code == 1 and "Ingen rad i filen" in refused.output
+    rows = ['"region";"ålder";"kön";"2024"']
+    areas = _areas(cli_env, "1880")
+    rows += [f'"{c} {n}";"totalt ålder";"totalt";"{1000 + i}"'
+             for i, (c, n) in enumerate(zip(areas["area_code"], areas["area_name"], strict=True)) if i != 5]
+    csv_path = tmp_path / "folkmangd.csv"
+    csv_path.write_bytes(("\r\n".join(rows) + "\r\n").encode("cp1252"))
+    done = run("areas", "population", str(csv_path))
+    assert done.exit_code == 0, done.output
+    assert "Befolkning 2024 inläst för 35 områden" in done.output
+    assert f"1 områden saknar befolkning ({areas['area_code'][5]})" in done.output

@@ -66,6 +66,7 @@ def test_analyst_publishes_and_granskare_sees_the_published_map(live_server, pag
     assert page.evaluate("document.activeElement.id") == "lb-area-panel"
     assert area_name in page.locator("#lb-area-panel-heading").inner_text()
     assert "Motivering: Många larm" in panel.inner_text()
+    assert "Mönster, 48 veckor" in panel.inner_text()  # the emerging-hotspot pattern and its sentence
     # Report points (clustered) and the heat layer from the layer control.
     assert page.locator("#lagesbild-map .lb-cluster, #lagesbild-map .lb-point").count() > 0
     page.hover(".leaflet-control-layers")

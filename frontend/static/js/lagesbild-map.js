@@ -156,6 +156,12 @@
       body.appendChild(el("p", { "class": "muted" },
         "Vecka " + parseInt(weeks[0].slice(-2), 10) + "–" + parseInt(weeks[weeks.length - 1].slice(-2), 10) + ": " + a.trend.join(", ")));
     }
+    if (a.emerging_text) {
+      body.appendChild(el("h4", {}, "Mönster, 48 veckor"));
+      body.appendChild(el("p", {}, a.emerging_text));
+      body.appendChild(el("p", { "class": "muted" },
+        "Förhöjt område prövat i tolv perioder om fyra veckor; trenden med Mann–Kendall-testet."));
+    }
     body.appendChild(el("h4", {}, "Aktiva insatser"));
     if (a.insatser.length) {
       var ul = el("ul");

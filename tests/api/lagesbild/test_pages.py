@@ -131,6 +131,12 @@ def test_map_endpoints_one_feature_per_area_and_points_without_description(clien
     assert len(data["areas"]) == 4
     assert {a["code"]: a["count"] for a in data["areas"]} == {"1880A": 5, "1880B": 0, "1880C": 0, "1880D": 2}
     assert len(data["points"]) == 6
+    # the emerging pattern of 12 four-week periods, with its Swedish sentence
+    from analysis.emerging import PATTERNS_SV
+
+    assert all(a["emerging_pattern"] in PATTERNS_SV for a in data["areas"])
+    assert all(a["emerging_text"] == PATTERNS_SV[a["emerging_pattern"]] for a in data["areas"])
+    assert {a["code"] for a in data["areas"] if a["emerging_pattern"] == "inget mönster"} >= {"1880B", "1880C"}
     assert set(data["points"][0]) == {"category_code", "category_name", "date", "time", "organisation", "lon", "lat"}
     assert "Kalle" not in json.dumps(data) and "Hemligt" not in json.dumps(data)
     # The page inlines the same numbers but never the area geometry.

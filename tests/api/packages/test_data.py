@@ -126,3 +126,38 @@ def test_insatser_and_indicators_are_measured_up_to_the_periods_end(session, wor
     assert early.insatser["evaluation"].tolist() == late.insatser["evaluation"].tolist()
     assert early.promises["indicators"].tolist() == late.promises["indicators"].tolist()
     assert early.promises["indicators"].iloc[0][0].startswith("Klotter i Område A: i snitt 2,0 per kvartal")
+
+
+def test_an_imported_population_makes_the_hotspots_rates(session, world, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from api.areas.population import import_population
+    from api.packages import pdf
+    from api.packages.service import hotspot_table
+
+    counts_only = _data(session)
+    assert counts_only.population_year is None
+    assert counts_only.hotspots is not None and counts_only.hotspots["population"].isna().all()
+    assert hotspot_table(counts_only)["per_1000_invanare"].isna().all()
+    assert "Per 1 000 inv." not in pdf.render_html(counts_only, kommun_name="Örebro")
+
+    fixture = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "folkmangd_regso_cp1252.csv"
+    import_population(session=session, kommun_code="1880", data=fixture.read_bytes())
+    data = _data(session)
+    assert data.population_year == 2024
+    population = {"1880A": 4285, "1880B": 1631, "1880C": 8968, "1880D": 2374}  # the fixture, by hand
+    h = data.hotspots
+    assert h is not None and h["population"].to_dict() == pytest.approx(population)
+    counts = data.area_counts.to_dict()
+    assert counts == counts_only.area_counts.to_dict()
+    for code, n in population.items():
+        assert h.loc[code, "rate_per_1000"] == pytest.approx(counts[code] / n * 1000)
+    # exposure = population share: the expected counts follow the population and sum like the counts
+    assert h["expected"].sum() == pytest.approx(h["expected"].mean() * 4)
+    ratio = h["expected"] / pd.Series(population)
+    assert ratio.max() == pytest.approx(ratio.min())
+    table = hotspot_table(data).set_index("omradeskod")
+    assert table["invanare"].to_dict() == population
+    assert "per 1 000 invånare" in h.attrs["legend"]["excess"]
+    html = pdf.render_html(data, kommun_name="Örebro")
+    assert ("Per 1 000 inv." in html) == bool(pdf.hotspot_rows(data))

@@ -133,3 +133,29 @@ def test_a_run_cut_off_long_ago_shows_as_failed(client, world, session):  # type
     assert "Körningen avbröts innan paketet blev klart" in page.text
     session.refresh(package)
     assert package.status == "running"  # only what is shown changes
+
+
+@pytest.mark.usefixtures("q3_reports", "inline_generation")
+def test_package_page_says_per_1000_only_with_a_population(client, world, session):  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from api.areas.population import import_population
+
+    login(client, world.user("analytiker").email, PASSWORD)
+    assert _generate(client).status_code == 303
+    counts_only = session.exec(select(AnalysisPackage)).one()
+    assert "per 1 000 invånare" not in client.get(f"/kvartal/{counts_only.id}").text
+
+    fixture = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "folkmangd_regso_utf8_bom.csv"
+    import_population(session=session, kommun_code="1880", data=fixture.read_bytes())
+    session.commit()
+    assert _generate(client).status_code == 303
+    rates = session.exec(select(AnalysisPackage).where(AnalysisPackage.id != counts_only.id)).one()
+    page = client.get(f"/kvartal/{rates.id}").text
+    assert "klart fler händelser per 1 000 invånare" in page  # both legends
+    with zipfile.ZipFile(service.artefact_file(client.app.state.settings, rates)) as archive:
+        table = archive.read(service.HOTSPOT_CSV).decode("utf-8-sig").splitlines()
+    header = table[0].split(";")
+    assert header[-2:] == ["invanare", "per_1000_invanare"]
+    populations = {row.split(";")[0]: row.split(";")[header.index("invanare")] for row in table[1:]}
+    assert populations == {"1880A": "4285", "1880B": "1631", "1880C": "8968", "1880D": "2374"}

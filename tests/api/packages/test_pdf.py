@@ -107,3 +107,18 @@ def test_a_long_ranking_is_cut_in_the_pdf_and_points_to_the_csv(session, quarter
     section = cut.split("3. Områden rangordnade efter behov")[1].split("<h2>")[0]
     assert section.count("<tr><td class=\"num\">") == 2
     assert "de 2 områden som har störst behov av 4" in section and "rangordning.csv" in section
+
+
+def test_density_caption_states_the_bandwidth_rule_and_value(session, quarter_reports) -> None:  # type: ignore[no-untyped-def]
+    from analysis.density import scott_bandwidth
+    from api.packages import pdf
+
+    data = package_data(session=session, kommun_code="1880", period=PERIOD, today=TODAY)
+    assert data.density is not None
+    points = data.period_reports[data.period_reports["category_code"].isin(
+        data.categories.loc[~data.categories["is_context"], "category_code"])]
+    assert data.density.bandwidth == scott_bandwidth(points)
+    assert 150 <= data.density.bandwidth <= 1000
+    html = pdf.render_html(data, kommun_name="Örebro")
+    caption = f"sökradie {round(data.density.bandwidth)} m, vald med Scotts regel"
+    assert caption in html
