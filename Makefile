@@ -79,8 +79,9 @@ endef
 test: $(STAMP) browser $(OIDC_STAMP)
 	$(call run_tests)
 
+# PYTEST_EXTRA_MARKERS narrows it further, e.g. PYTEST_EXTRA_MARKERS="and not slow" (CI on Python 3.13).
 test-nobrowser: $(STAMP)
-	$(call run_tests,-m "not e2e")
+	$(call run_tests,-m "not e2e $(PYTEST_EXTRA_MARKERS)")
 
 # The test suite alone, for CI's further runs (other dates, PostgreSQL) after the checks ran once:
 #   make pytest PY=3.11 PYTEST_ARGS="-m dates"
