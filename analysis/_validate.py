@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import geopandas as gpd
 import pandas as pd
 
 #: Columns of the reports frame (docs/data-contract.md) that counting needs.
@@ -142,3 +143,19 @@ def require_reports(df: pd.DataFrame, extra: Iterable[str] = ()) -> None:
             "(Europe/Stockholm, normaliserade till midnatt)"
         )
     require_numeric(df, "report_count", "rapporter", min_value=1)
+
+
+def require_hotspot_areas(areas) -> None:  # type: ignore[no-untyped-def]
+    """The area layer of a hotspot analysis: a GeoDataFrame in SWEREF 99 TM with at least three areas,
+    unique `area_code`s and no empty geometry."""
+    if not isinstance(areas, gpd.GeoDataFrame):
+        raise ValueError(f"områden måste vara en GeoDataFrame, inte {type(areas).__name__}")
+    require_columns(areas, ["area_code", "geometry"], "områden")
+    require_crs(areas, 3006)
+    if len(areas) < 3:
+        raise ValueError("hotspotanalys kräver minst 3 områden")
+    if areas["area_code"].duplicated().any():
+        dup = areas.loc[areas["area_code"].duplicated(), "area_code"].iloc[0]
+        raise ValueError(f"områden: area_code '{dup}' förekommer flera gånger")
+    if areas.geometry.isna().any() or areas.geometry.is_empty.any():
+        raise ValueError("områden: kolumnen 'geometry' har tomma geometrier")

@@ -35,7 +35,7 @@ import pandas as pd
 from scipy.spatial import cKDTree
 
 from analysis._area_null import excess_p_values, fit_null, pln_sf, simulate
-from analysis._validate import require_columns, require_crs
+from analysis._validate import require_columns, require_hotspot_areas
 from analysis.hotspots import benjamini_hochberg
 
 EXCESS_LEGEND_SV = (
@@ -274,17 +274,7 @@ def _p_text(p: float) -> str:
 
 def _check_inputs(areas, counts, population, alpha, max_cluster_areas, max_cluster_share,
                   simulations):
-    if not isinstance(areas, gpd.GeoDataFrame):
-        raise ValueError(f"områden måste vara en GeoDataFrame, inte {type(areas).__name__}")
-    require_columns(areas, ["area_code", "geometry"], "områden")
-    require_crs(areas, 3006)
-    if len(areas) < 3:
-        raise ValueError("hotspotanalys kräver minst 3 områden")
-    if areas["area_code"].duplicated().any():
-        dup = areas.loc[areas["area_code"].duplicated(), "area_code"].iloc[0]
-        raise ValueError(f"områden: area_code '{dup}' förekommer flera gånger")
-    if areas.geometry.isna().any() or areas.geometry.is_empty.any():
-        raise ValueError("områden: kolumnen 'geometry' har tomma geometrier")
+    require_hotspot_areas(areas)
     if not 0 < alpha <= _LEVELS[-1][0]:
         raise ValueError("alpha måste vara större än 0 och högst 0,10")
     if max_cluster_areas < 1:

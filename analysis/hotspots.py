@@ -26,7 +26,7 @@ import pandas as pd
 from esda import G_Local
 from libpysal.weights import KNN, Queen, W
 
-from analysis._validate import require_columns, require_crs
+from analysis._validate import require_columns, require_hotspot_areas
 
 #: Confidence levels used for the Swedish labels, strictest first: (FDR-adjusted p ≤ q, label %).
 _LEVELS: tuple[tuple[float, int], ...] = ((0.01, 99), (0.05, 95), (0.10, 90))
@@ -166,17 +166,7 @@ def _label(hotspot_class: str, q: float) -> str:
 
 
 def _check_inputs(areas, counts, weights, k, permutations, alpha) -> np.ndarray:
-    if not isinstance(areas, gpd.GeoDataFrame):
-        raise ValueError(f"områden måste vara en GeoDataFrame, inte {type(areas).__name__}")
-    require_columns(areas, ["area_code", "geometry"], "områden")
-    require_crs(areas, 3006)
-    if len(areas) < 3:
-        raise ValueError("hotspotanalys kräver minst 3 områden")
-    if areas["area_code"].duplicated().any():
-        dup = areas.loc[areas["area_code"].duplicated(), "area_code"].iloc[0]
-        raise ValueError(f"områden: area_code '{dup}' förekommer flera gånger")
-    if areas.geometry.isna().any() or areas.geometry.is_empty.any():
-        raise ValueError("områden: kolumnen 'geometry' har tomma geometrier")
+    require_hotspot_areas(areas)
     if weights not in _WEIGHTS:
         raise ValueError(f"okänd viktmatris '{weights}', välj 'queen' eller 'knn'")
     if weights == "knn" and not 1 <= k < len(areas):
