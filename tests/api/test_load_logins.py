@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -21,7 +20,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from sqlmodel import Session, col, func, select
 
 from api.core import migrate
@@ -33,6 +31,7 @@ from api.users import service as user_service
 from api.users.models import Role, UserSession
 from tests.conftest import database_url_for, drop_schema, make_test_settings
 from tests.factories import PASSWORD, build_world
+from tests.live_server import serving
 
 pytestmark = pytest.mark.slow
 
@@ -42,12 +41,6 @@ REQUEST_BOUND_SECONDS = 5.0
 HEALTH_BOUND_SECONDS = 1.0
 HEALTH_EVERY_SECONDS = 0.1
 ARGON2_LANES = 4  # the hash's parallelism (api/core/security.py, pwdlib's default)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -93,25 +86,10 @@ def server(tmp_path: Path, test_today, clock):  # type: ignore[no-untyped-def]
     # Twenty people behind one address (loopback): the per-address login limit is not under test.
     # Plain HTTP: httpx, unlike a browser, sends no Secure cookie to http://127.0.0.1.
     settings = settings.model_copy(update={"login_rate_limit": "1000/minute", "cookie_secure": False})
-    port = _free_port()
-    # The server in a thread of this process, like the e2e live server: a second process would spend
-    # a minute importing on a loaded machine. Its own event loop and threadpool, real sockets.
-    uvicorn_server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port, log_level="warning",
-    ))
-    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while not uvicorn_server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the server did not start")
-            time.sleep(0.05)
-        yield base, database.engine, tokens
+        with serving(create_app(settings, database=database, clock=clock)) as base:
+            yield base, database.engine, tokens
     finally:
-        uvicorn_server.should_exit = True
-        thread.join(timeout=30)
         database.engine.dispose()
         drop_schema(settings.resolved_database_url)
 

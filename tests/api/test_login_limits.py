@@ -220,12 +220,8 @@ def test_trusted_proxies_setting_is_checked_and_named(test_settings: Settings) -
 def test_real_server_reads_forwarded_for_only_from_trusted_proxies(
     tmp_path, test_today, clock, trusted, recorded,
 ):  # type: ignore[no-untyped-def]
-    import socket
-    import threading
-    import time
 
     import httpx
-    import uvicorn
     from sqlmodel import Session
 
     from api.core import migrate
@@ -234,6 +230,7 @@ def test_real_server_reads_forwarded_for_only_from_trusted_proxies(
     from api.core.db import Database, make_engine
     from tests.conftest import database_url_for, drop_schema, make_test_settings
     from tests.factories import build_world
+    from tests.live_server import serving
 
     settings = make_test_settings(database_url_for(tmp_path, "proxy_" + tmp_path.name[-8:]), tmp_path,
                                   today=test_today)
@@ -243,21 +240,11 @@ def test_real_server_reads_forwarded_for_only_from_trusted_proxies(
     migrate.upgrade(database.engine)
     with using_clock(clock), Session(database.engine) as session:
         build_world(session)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(
-        create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port, log_level="warning",
-        **uvicorn_proxy_options(settings.trusted_proxy_networks)))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    app = create_app(settings, database=database, clock=clock)
     try:
-        for _ in range(200):
-            if server.started:
-                break
-            time.sleep(0.05)
         headers = {"X-Forwarded-For": "198.51.100.99, 203.0.113.44"}
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers) as http:
+        with serving(app, **uvicorn_proxy_options(settings.trusted_proxy_networks)) as url, \
+                httpx.Client(base_url=url, headers=headers) as http:
             token = csrf_from(http.get("/login").text)
             response = http.post("/login", data={"email": ADMIN, "password": PASSWORD, "csrf_token": token})
         assert response.status_code == 303
@@ -265,7 +252,5 @@ def test_real_server_reads_forwarded_for_only_from_trusted_proxies(
             [event] = session.exec(select(AuditEvent).where(AuditEvent.action == "login")).all()
         assert event.ip == recorded
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.engine.dispose()
         drop_schema(settings.resolved_database_url)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,19 +11,14 @@ import httpx
 import pytest
 
 from tests.conftest import TEST_SECRET, database_url_for, drop_schema
+from tests.live_server import free_port
 
 pytestmark = pytest.mark.slow  # migrates a fresh database first: ~45 s on a loaded machine
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # type: ignore[no-any-return]
-
-
 def test_serve_sends_no_server_banner_and_the_security_headers(tmp_path, test_today):
     database_url = database_url_for(tmp_path, "banner_" + tmp_path.name[-8:])
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "LAGESBILD_DATABASE_URL": database_url,

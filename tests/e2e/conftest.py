@@ -11,32 +11,23 @@ the same data (the generator is seeded), and tests work out weeks and dates from
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from api.core import migrate
 from api.core.clock import Clock, using_clock
 from api.core.db import Database, make_engine
 from api.main import create_app
 from tests.conftest import _worker, database_url_for, drop_schema, make_test_settings
+from tests.live_server import serving
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = pytest.mark.e2e
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]  # type: ignore[no-any-return]
 
 
 @dataclass
@@ -67,20 +58,8 @@ def live(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Liv
     migrate.upgrade(database.engine)
     with using_clock(clock), database.transaction() as session:
         load_demo(session=session, today=clock.today(), progress=lambda _: None)
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port,
-                       log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield Live(url=f"http://127.0.0.1:{port}", database=database)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings, database=database, clock=clock)) as url:
+        yield Live(url=url, database=database)
     database.engine.dispose()
     drop_schema(settings.resolved_database_url)
 

@@ -13,23 +13,21 @@ import json
 import os
 import shutil
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyotp
 import pytest
-import uvicorn
 
 from api.core import migrate
 from api.core.clock import Clock, using_clock
 from api.core.db import Database, make_engine
 from api.main import create_app
 from tests.conftest import _worker, database_url_for, drop_schema, make_test_settings
-from tests.e2e.conftest import _free_port, axe_violations
+from tests.e2e.conftest import axe_violations
 from tests.factories import PASSWORD, build_world
+from tests.live_server import free_port, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -49,7 +47,7 @@ class Site:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Site]:
     root = tmp_path_factory.mktemp("e2e_sso")
-    app_port, provider_port = _free_port(), _free_port()
+    app_port, provider_port = free_port(), free_port()
     settings = make_test_settings(database_url_for(root, f"e2e_sso_{_worker()}"), root, today=clock.today())
     settings = settings.model_copy(update={
         "login_rate_limit": "1000/minute",
@@ -62,17 +60,8 @@ def site(tmp_path_factory: pytest.TempPathFactory, clock: Clock) -> Iterator[Sit
     migrate.upgrade(database.engine)
     with using_clock(clock), database.session() as session:
         build_world(session)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=database, clock=clock), host="127.0.0.1",
-                                          port=app_port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield Site(url=f"http://127.0.0.1:{app_port}", provider_port=provider_port)
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app(settings, database=database, clock=clock), port=app_port) as url:
+        yield Site(url=url, provider_port=provider_port)
     database.engine.dispose()
     drop_schema(settings.resolved_database_url)
 

@@ -136,10 +136,7 @@ def test_openapi_documents_the_endpoint_with_examples(client):
 
 def test_ten_concurrent_identical_requests_store_one_row(tmp_path, test_today, clock):
     """Real server, real database, ten threads: exactly one report is stored."""
-    import socket
-    import time
 
-    import uvicorn
     from sqlmodel import Session
 
     from api.core import migrate
@@ -147,6 +144,7 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path, test_today, c
     from api.main import create_app
     from tests.conftest import database_url_for, drop_schema, make_test_settings
     from tests.factories import build_world
+    from tests.live_server import serving
 
     settings = make_test_settings(database_url_for(tmp_path, "concurrency_" + tmp_path.name[-8:]), tmp_path,
                                   today=test_today)
@@ -158,41 +156,32 @@ def test_ten_concurrent_identical_requests_store_one_row(tmp_path, test_today, c
             session=s, organisation_id=world.organisations["1880"][0].id, name="t"
         )
         s.commit()
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, database=database, clock=clock), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.02)
     try:
-        for headers, payload in (
-            ({"Idempotency-Key": "samma"}, _observation(test_today, beskrivning="nyckel")),
-            ({}, _observation(test_today, externt_id="EXT-9", beskrivning="externt")),
-        ):
-            barrier = threading.Barrier(10)
-            statuses: list[int] = []
+        with serving(create_app(settings, database=database, clock=clock)) as base:
+            for headers, payload in (
+                ({"Idempotency-Key": "samma"}, _observation(test_today, beskrivning="nyckel")),
+                ({}, _observation(test_today, externt_id="EXT-9", beskrivning="externt")),
+            ):
+                barrier = threading.Barrier(10)
+                statuses: list[int] = []
 
-            def send(barrier=barrier, payload=payload, headers=headers, statuses=statuses) -> None:
-                barrier.wait()
-                r = httpx.post(
-                    f"http://127.0.0.1:{port}/api/v1/reports", json=payload, timeout=60,
-                    headers={"Authorization": f"Bearer {clear}", **headers},
-                )
-                statuses.append(r.status_code)
+                def send(barrier=barrier, payload=payload, headers=headers, statuses=statuses) -> None:
+                    barrier.wait()
+                    r = httpx.post(
+                        f"{base}/api/v1/reports", json=payload, timeout=60,
+                        headers={"Authorization": f"Bearer {clear}", **headers},
+                    )
+                    statuses.append(r.status_code)
 
-            workers = [threading.Thread(target=send) for _ in range(10)]
-            for w in workers:
-                w.start()
-            for w in workers:
-                w.join()
-            assert sorted(statuses)[-1] == 201 and set(statuses) <= {200, 201}, statuses
+                workers = [threading.Thread(target=send) for _ in range(10)]
+                for w in workers:
+                    w.start()
+                for w in workers:
+                    w.join()
+                assert sorted(statuses)[-1] == 201 and set(statuses) <= {200, 201}, statuses
         with Session(database.engine) as s:
             stored = s.exec(select(Report).where(Report.source == "api")).all()
             assert sorted(r.description for r in stored) == ["externt", "nyckel"]
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
         database.engine.dispose()
         drop_schema(settings.resolved_database_url)
