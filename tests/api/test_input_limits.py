@@ -8,7 +8,6 @@ import anyio
 import pytest
 
 from api.main import create_app
-from api.users import service as user_service
 
 pytestmark = pytest.mark.dates
 
@@ -20,15 +19,6 @@ CHUNK = 16 * 1024
 def small_app(test_settings, database, clock):  # type: ignore[no-untyped-def]
     settings = test_settings.model_copy(update={"max_body_bytes": LIMIT, "max_upload_bytes": 4 * LIMIT})
     return create_app(settings, database=database, clock=clock)
-
-
-@pytest.fixture()
-def token(session, world) -> str:
-    _, clear = user_service.create_api_token(
-        session=session, organisation_id=world.organisations["1880"][1].id, name="fastighetssystem"
-    )
-    session.commit()
-    return clear
 
 
 def _drive(app, path: str, headers: list[tuple[bytes, bytes]], total: int) -> tuple[int, bytes, int]:  # type: ignore[no-untyped-def]

@@ -15,15 +15,6 @@ from api.users import service as user_service
 pytestmark = pytest.mark.dates
 
 
-@pytest.fixture()
-def token(session, world) -> str:
-    _, clear = user_service.create_api_token(
-        session=session, organisation_id=world.organisations["1880"][1].id, name="fastighetssystem"
-    )
-    session.commit()
-    return clear
-
-
 def _post(client, token, payload, **headers):  # type: ignore[no-untyped-def]
     return client.post("/api/v1/reports", json=payload, headers={"Authorization": f"Bearer {token}", **headers})
 

@@ -8,18 +8,8 @@ import pytest
 from sqlmodel import select
 
 from api.reports.models import Report
-from api.users import service as user_service
 
 pytestmark = pytest.mark.dates
-
-
-@pytest.fixture()
-def token(session, world) -> str:
-    _, clear = user_service.create_api_token(
-        session=session, organisation_id=world.organisations["1880"][1].id, name="fastighetssystem"
-    )
-    session.commit()
-    return clear
 
 
 def _post(client, token, payload, **headers):  # type: ignore[no-untyped-def]
