@@ -29,7 +29,7 @@ export UV_PYTHON_DOWNLOADS := never
 UV_SYSTEM_CERTS ?= 1
 export UV_SYSTEM_CERTS
 
-.PHONY: demo test test-nobrowser pytest wheel-smoke bench soak fuzz lint lock browser oidc-provider clean check-python
+.PHONY: demo test test-nobrowser pytest wheel-smoke bench load-test soak fuzz lint lock browser oidc-provider clean check-python
 
 check-python:
 	@[ -n "$(PYTHON)" ] || { echo "Lägesbild behöver Python 3.11, 3.12 eller 3.13 men hittade $(if $(PY),ingen python$(PY),ingen av dem) (sökte på PATH och under ~/.pyenv/versions). Installera en, t.ex. apt-get install python3 python3-venv, eller ange den: make PYTHON=/sökväg/till/python3.12 …"; exit 1; }
@@ -97,6 +97,10 @@ bench: $(STAMP)
 
 # Load, kill -9 of the server mid-load, restart and replay on SQLite and PostgreSQL (BENCHMARKS.md).
 # LAGESBILD_SOAK_SECONDS, LAGESBILD_SOAK_CLIENTS, LAGESBILD_SOAK_DATABASES=sqlite, LAGESBILD_BENCH_PG_URL.
+# The time-bounded load tests (marker `load`), alone: 20 logins + 20 submits at once against a real server.
+load-test: $(STAMP)
+	LAGESBILD_LOAD_TESTS=1 $(BIN)/pytest -p no:xdist -m load tests
+
 soak: $(STAMP)
 	$(BIN)/python -m tests.bench.soak_submit
 

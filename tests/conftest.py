@@ -46,6 +46,20 @@ def read_test_today() -> date:
         raise pytest.UsageError(f"{TEST_TODAY_VARIABLE}={text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+LOAD_TESTS_VARIABLE = "LAGESBILD_LOAD_TESTS"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # A load test asserts response times; beside other tests (xdist's second worker, other jobs) it
+    # measures them instead of the server, so it runs only in a run of its own (`make load-test`).
+    if os.environ.get(LOAD_TESTS_VARIABLE):
+        return
+    skip = pytest.mark.skip(reason="lasttest: körs ensam med make load-test (LAGESBILD_LOAD_TESTS=1)")
+    for item in items:
+        if item.get_closest_marker("load"):
+            item.add_marker(skip)
+
+
 def _worker() -> str:
     # The process id keeps parallel test runs (two developers, two CI jobs) out of each other's schema.
     return f'{os.environ.get("PYTEST_XDIST_WORKER", "main")}_{os.getpid()}'

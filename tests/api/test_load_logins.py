@@ -33,7 +33,7 @@ from tests.conftest import database_url_for, drop_schema, make_test_settings
 from tests.factories import PASSWORD, build_world
 from tests.live_server import serving
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.load]
 
 PEOPLE = 20
 API_CLIENTS = 20
