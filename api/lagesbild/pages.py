@@ -43,6 +43,7 @@ SOURCE_LABELS = {
     "import": "Filimport",
     "police_feed": "Polisens händelser",
     "police_summary": "Polisens veckosammanställning",
+    "police_offences": "Polisanmälda brott",
 }
 STATUS_LABELS = {"grön": "Grön", "gul": "Gul", "orange": "Orange", "röd": "Röd"}
 COMPLETENESS_LABELS = {"reported": "Har rapporterat", "nollrapport": "Nollrapport", "silent": "Ingen rapport"}
