@@ -212,6 +212,8 @@ def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:
             for a in snapshot.areas
         ],
         "points": [p.model_dump() for p in snapshot.points],
+        "police_offences": {o.area_code: o.count for o in snapshot.police_offences if o.area_code},
+        "police_offences_kommun": sum(o.count for o in snapshot.police_offences if not o.area_code),
         "attributions": snapshot.attributions,
     }
 
