@@ -76,4 +76,9 @@ def _largest_overlap(small: gpd.GeoDataFrame, areas: gpd.GeoDataFrame) -> pd.Dat
                          "share": round(float(size / total[i]), 6) if total[i] > 0 else 0.0})
         else:
             rows.append({"code": str(code), "area_code": None, "share": 0.0})
-    return pd.DataFrame(rows, columns=["code", "area_code", "share"])
+    return pd.DataFrame({
+        "code": pd.Series([r["code"] for r in rows], dtype=object),
+        # object, not pandas' string dtype: "no area" stays None rather than becoming NaN
+        "area_code": pd.Series([r["area_code"] for r in rows], dtype=object),
+        "share": pd.Series([r["share"] for r in rows], dtype=float),
+    })

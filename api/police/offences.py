@@ -15,6 +15,7 @@ import io
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
@@ -195,7 +196,7 @@ def area_lookup(*, session: Session, kommun_code: str, codes: set[str]) -> AreaL
         small = gpd.GeoDataFrame({"code": list(newest)}, geometry=shapely.from_wkb(list(newest.values())),
                                  crs=3006)
         rolled = roll_up_areas(small, areas[["area_code", "geometry"]])
-        area_of.update({str(c): (None if a is None else str(a))
+        area_of.update({str(c): (None if a is None or pd.isna(a) else str(a))
                         for c, a in zip(rolled["code"], rolled["area_code"], strict=True)})
     return AreaLookup(area_of, set(newest), missing)
 

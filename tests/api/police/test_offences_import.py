@@ -177,3 +177,16 @@ def test_mapping_refuses_an_unknown_category_and_lists_the_valid_ones(session):
     assert offences.save_brottskod_mapping(session=session, kommun_code="0780",
                                            choices={"1201": "anlagd_brand"}) == ["1201"]
     assert session.exec(select(func.count()).select_from(BrottskodMapping)).one() == 0
+
+
+def test_a_deso_outside_every_active_area_stays_at_kommun_level(session):
+    from api.areas import service as area_service
+
+    add_vaxjo(session)
+    north = est_areas().iloc[:2].reset_index(drop=True)  # Nordväst and Nordost only
+    area_service.import_area_set(session=session, kommun_code="0780", areas=north, name="Bara norr", source="test")
+    result = offences.import_offences(session=session, kommun_code="0780", data=COUNTS.read_bytes())
+    assert result.errors == [] and result.kommun_level == 1  # 0780C1120 lies wholly in the south
+    # 0780C1150 straddles all four; of the two left, Nordväst holds more of it.
+    assert [(a, n) for _, a, n, _, _ in _stored(session)] == [
+        ("EST-NV", 3), (None, 1), ("EST-NV", 4), ("EST-NV", 2), ("EST-NO", 1)]
