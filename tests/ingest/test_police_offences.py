@@ -6,6 +6,8 @@ from datetime import date, time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.police_offences import parse_police_offences
 
@@ -71,3 +73,19 @@ def test_missing_columns_are_named():
         parse_police_offences("Brottskod;DeSO\n1203;0780C1010\n", kommun_code="0780")
     with pytest.raises(ValueError, match="Y \\(östlig\\)"):
         parse_police_offences("Brottskod;Brottsdatum;X\n1203;2026-11-16;6305159\n", kommun_code="0780")
+
+
+_CELL = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=";\r\n\"\x00"),
+                max_size=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(_CELL, _CELL, _CELL, _CELL, _CELL, _CELL), min_size=1, max_size=6))
+def test_any_cells_give_rows_or_row_errors_never_an_exception(cells):
+    """Whatever the cells hold, each data row is either read or named in an error (never dropped)."""
+    text = "Brottskod;Brottsdatum;DeSO;X;Y;Antal\n" + "\n".join(";".join(row) for row in cells) + "\n"
+    parsed = parse_police_offences(text, kommun_code="0780")
+    blank = sum(1 for row in cells if not any(c.strip() for c in row))
+    accounted = len(parsed.rows) + parsed.zero_rows + len({e.row for e in parsed.errors})
+    assert accounted == len(cells) - blank
+    assert all(r.count > 0 and len(r.brottskod) == 4 for r in parsed.rows)
