@@ -11,7 +11,7 @@ from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.mfa.models import KommunMfaPolicy, UserRecoveryCode, UserTotp
 from api.organisations.models import Organisation
 from api.packages.models import AnalysisPackage
-from api.police.models import PoliceTypeMapping
+from api.police.models import BrottskodMapping, PoliceTypeMapping
 from api.promises.models import (
     Atagande,
     AtagandeLog,
@@ -53,6 +53,7 @@ __all__ = [
     "Nollrapport",
     "Organisation",
     "Place",
+    "BrottskodMapping",
     "PoliceTypeMapping",
     "Report",
     "SchedulerHeartbeat",

@@ -15,6 +15,7 @@ from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
+from api.police.offence_pages import router as offence_pages
 from api.police.pages import router as police_pages
 from api.promises.edit_pages import router as promise_edit_pages
 from api.promises.pages import router as promise_pages
@@ -39,6 +40,7 @@ ROUTERS = [
     report_form_pages,
     import_pages,
     police_pages,
+    offence_pages,
     job_pages,
     lagesbild_pages,
     export_pages,

@@ -28,6 +28,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
     NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
+    NavItem("/polis/polisanmalda-brott", "Polisanmälda brott", frozenset({"polis", "analytiker"})),
+    NavItem("/polis/brottskoder", "Brottskoder", frozenset({"analytiker", "admin"})),
     NavItem("/lagesbild", "Lägesbild", frozenset({"analytiker", "granskare", "polis"})),
     NavItem("/granska", "Granska", frozenset({"analytiker"})),
     NavItem("/insatser", "Insatser", frozenset({"analytiker", "granskare", "polis"})),
