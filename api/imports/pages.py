@@ -254,6 +254,9 @@ def _preview_page(
     if done == "mall":
         flashes.append({"kind": "ok", "text": "Kolumnmallen är sparad. Välj den nästa gång du "
                                               "laddar upp en fil från samma system."})
+    elif done == "kategorier":
+        flashes.append({"kind": "ok", "text": "Kategorivalen är sparade för organisationen och gäller "
+                                              "även nästa fil."})
     elif done == "import" and batch.status == "committed":
         flashes.append({"kind": "ok", "text": "Importen är klar."})
     context: dict[str, Any] = {
