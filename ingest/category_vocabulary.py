@@ -104,12 +104,13 @@ def suggest_categories(
     for past_text, code in (past or {}).items():
         score = _score(wanted, _fold(past_text))
         if score >= _MIN_SCORE:
-            consider(code, min(100.0, score + _PAST_BONUS), f"tidigare val för ”{past_text}”")
+            # Above 100 while ranking, so a past choice wins a tie with a name; reported as at most 100.
+            consider(code, score + _PAST_BONUS, f"tidigare val för ”{past_text}”")
     ranked = sorted(
         ((score, code, reason) for code, (score, reason) in best.items() if score >= _MIN_SCORE),
         key=lambda item: (-item[0], item[1]),
     )
-    return [Suggestion(code, categories[code], round(score, 1), reason)
+    return [Suggestion(code, categories[code], round(min(score, 100.0), 1), reason)
             for score, code, reason in ranked[:limit]]
 
 
