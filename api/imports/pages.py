@@ -275,6 +275,7 @@ def _preview_page(
         "uploaded_at": _local_time(request, batch.created_at),
         "committed_at": _local_time(request, batch.committed_at),
         "max_errors": _MAX_ERRORS_SHOWN,
+        "max_unknown": service.MAX_UNKNOWN_SHOWN,
         "sample": analysis.records[:10] if analysis else [],
         "category_names": {
             c.code: c.name

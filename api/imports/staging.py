@@ -49,6 +49,7 @@ FIELD_LABELS: dict[str, str] = {
     "area": "Område",
 }
 REQUIRED_FIELDS = ("category", "date")
+MAX_UNKNOWN_SHOWN = 100  #: unknown category texts the preview offers to map (the most used first)
 assert set(FIELD_LABELS) == set(FIELDS), "FIELD_LABELS must cover ingest.file_import.FIELDS"
 
 
@@ -202,7 +203,8 @@ def unknown_categories(
         group = groups.setdefault(normalise_key(text), UnknownCategory(text=text, rows=0))
         group.rows += 1
     found = sorted(groups.values(), key=lambda g: (-g.rows, g.text.casefold()))
-    for group in found:
+    # A file of unique junk must not cost a fuzzy search per row: the preview shows this many.
+    for group in found[:MAX_UNKNOWN_SHOWN]:
         group.suggestions = suggest_categories(group.text, categories, past=past)
     return found
 

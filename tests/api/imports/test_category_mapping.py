@@ -195,3 +195,16 @@ def test_the_api_honours_the_organisations_mapping(client, token, world, session
     assert after.status_code == 201, after.text
     report = session.get(Report, after.json()["rapporter"][0]["id"])
     assert report.category_id == _category_id(session, "narkotika")
+
+
+def test_a_file_of_unique_junk_offers_the_most_used_texts_only(client, world, monkeypatch):
+    from api.imports import staging
+
+    monkeypatch.setattr(staging, "MAX_UNKNOWN_SHOWN", 3)
+    monkeypatch.setattr("api.imports.service.MAX_UNKNOWN_SHOWN", 3)
+    rows = "".join(f"Sak {i:02d};2026-11-20\n" for i in range(8)) + "Sak 05;2026-11-21\n"
+    login(client, world.user("analytiker").email, PASSWORD)
+    import_id = _upload(client, ("Händelsetyp;Händelsedatum\n" + rows).encode(), world.organisations["1880"][1].id)
+    html = client.get(f"/import/{import_id}").text
+    assert _unknown_rows(html) == [("Sak 05", 2), ("Sak 00", 1), ("Sak 01", 1)]
+    assert "Visar de 3 texter som flest rader använder, av 8." in html
