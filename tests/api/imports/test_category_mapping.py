@@ -208,3 +208,23 @@ def test_a_file_of_unique_junk_offers_the_most_used_texts_only(client, world, mo
     html = client.get(f"/import/{import_id}").text
     assert _unknown_rows(html) == [("Sak 05", 2), ("Sak 00", 1), ("Sak 01", 1)]
     assert "Visar de 3 texter som flest rader använder, av 8." in html
+
+
+def test_an_inrapportor_maps_for_their_own_organisation_only(client, world, session):
+    school, housing = world.organisations["1880"]
+    reporter = world.user("inrapportor")  # belongs to the school
+    login(client, world.user("analytiker").email, PASSWORD)
+    housing_batch = _upload(client, HOUSING_CSV, housing.id)
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/start").text)})
+    login(client, reporter.email, PASSWORD)
+    own = _upload(client, HOUSING_CSV, school.id)
+    assert _choose(client, own, {0: "narkotika"}).status_code == 303
+    assert [(m.organisation_id, m.text) for m in session.exec(select(CategoryMapping))] == [
+        (school.id, "Narkotika misstänkt")
+    ]
+    token = csrf_from(client.get(f"/import/{own}").text)
+    other = client.post(f"/import/{housing_batch}/kategorier", data={
+        "csrf_token": token, "text_0": "Brand i soprum", "category_0": "anlagd_brand"})
+    assert other.status_code == 404  # the housing company's batch is not the reporter's to see
+    assert client.get("/kategorikopplingar").status_code == 403
+    assert len(session.exec(select(CategoryMapping)).all()) == 1
