@@ -2,7 +2,7 @@
 
 from api.areas.models import Area, AreaSet, Place
 from api.audit.models import AuditEvent
-from api.categories.models import Category
+from api.categories.models import Category, CategoryMapping
 from api.imports.models import ImportBatch, ImportTemplate
 from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfoljning
 from api.jobs.models import JobRun, SchedulerHeartbeat
@@ -35,6 +35,7 @@ __all__ = [
     "AreaSet",
     "AuditEvent",
     "Category",
+    "CategoryMapping",
     "IdempotencyKey",
     "ImportBatch",
     "ImportTemplate",

@@ -9,6 +9,7 @@ from api.admin.user_account_pages import router as admin_user_account_pages
 from api.admin.user_pages import router as admin_user_pages
 from api.exports.pages import router as export_pages
 from api.health.routes import router as health_routes
+from api.imports.category_pages import router as import_category_pages
 from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
@@ -39,6 +40,7 @@ ROUTERS = [
     statistics_api,
     report_form_pages,
     import_pages,
+    import_category_pages,
     police_pages,
     offence_pages,
     job_pages,

@@ -27,6 +27,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem("/rapportera/vecka", "Veckans rapporter", frozenset({"inrapportor"})),
     NavItem("/import", "Importera fil", frozenset({"inrapportor", "analytiker"})),
     NavItem("/polis/veckosammanstallning", "Polisens vecka", frozenset({"polis", "analytiker"})),
+    NavItem("/kategorikopplingar", "Kategorikopplingar", frozenset({"analytiker", "admin"})),
     NavItem("/polis/handelsetyper", "Polisens händelsetyper", frozenset({"analytiker", "admin"})),
     NavItem("/polis/polisanmalda-brott", "Polisanmälda brott", frozenset({"polis", "analytiker"})),
     NavItem("/polis/brottskoder", "Brottskoder", frozenset({"analytiker", "admin"})),
