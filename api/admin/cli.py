@@ -34,12 +34,13 @@ tokens_app = typer.Typer(help="API-nycklar för systemintegrationer.", no_args_i
 
 @kommun_app.command("add")
 def kommun_add(
-    code: str, name: str,
+    code: str,
+    name: Annotated[str | None, typer.Argument(help="Kommunens namn (kontrolleras mot SCB:s lista)")] = None,
     period: Annotated[str | None, typer.Option(
         "--period", help="Analysperiod: kvartal eller tertial (förval: LAGESBILD_PERIOD_KIND, annars kvartal)",
     )] = None,
 ) -> None:
-    """Lägg till en kommun (SCB-kod och namn) med standardkategorierna."""
+    """Lägg till en kommun (SCB-kod, och namn som kontrolleras mot SCB:s lista) med standardkategorierna."""
     with work() as session:
         kommun = kommun_service.add_kommun(session=session, code=code, name=name,
                                            period_kind=period or Settings().period_kind)
