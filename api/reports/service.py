@@ -527,8 +527,8 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
     session.flush()
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     area_ids = {str(code): int(area_id) for code, area_id in zip(areas.area_code, areas.area_id, strict=True)}
-    every_code = {int(i): str(c) for i, c in session.exec(
-        select(Area.id, Area.code).join(AreaSet).where(AreaSet.kommun_code == kommun_code)).all()}
+    every_code = {i: str(c) for i, c in session.exec(
+        select(Area.id, Area.code).join(AreaSet).where(AreaSet.kommun_code == kommun_code)).all() if i is not None}
     code_changes = area_moves.CodeChanges(every_code)
     connection = session.connection()
     area_moves.apply_moves(

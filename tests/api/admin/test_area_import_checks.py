@@ -14,7 +14,10 @@ from api.organisations.models import Organisation
 from api.reports import service as report_service
 from api.reports.models import Report
 from ingest.records import ReportRecord
-from tests.api.test_cli import cli_env, run  # noqa: F401  (the command line's own database)
+from tests.api import test_cli
+
+cli_env = test_cli.cli_env  # the command line's own database
+run = test_cli.run
 
 pytestmark = pytest.mark.dates
 

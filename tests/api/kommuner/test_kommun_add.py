@@ -8,7 +8,10 @@ from sqlmodel import select
 from api.core.errors import AppError
 from api.kommuner import service
 from api.kommuner.models import Kommun
-from tests.api.test_cli import cli_env, run  # noqa: F401  (the command line's own database)
+from tests.api import test_cli
+
+cli_env = test_cli.cli_env  # the command line's own database
+run = test_cli.run
 
 
 def test_a_wrong_name_or_code_is_refused_and_nothing_is_added(session):
@@ -27,7 +30,7 @@ def test_the_name_is_stored_as_scb_writes_it(session):
     assert service.add_kommun(session=session, code="0331").name == "Heby"
 
 
-def test_kommun_add_on_the_command_line(cli_env):  # noqa: F811
+def test_kommun_add_on_the_command_line(cli_env):
     wrong = run("kommun", "add", "0331", "Uppsala")
     assert wrong.exit_code == 1
     assert "0331 är Heby, inte Uppsala" in " ".join(wrong.output.split())
