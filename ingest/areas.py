@@ -141,8 +141,13 @@ def keep_kommun(layer: gpd.GeoDataFrame, *, kommun_code: str, code_field: str) -
     >>> kept, left_out = keep_kommun(gdf, kommun_code="1880", code_field="regsokod")
     >>> kept.regsokod.tolist(), left_out
     (['1880R001'], 2)
+    >>> gdf["kommun"] = ["Örebro", "Ale", "Ale"]  # names, not codes: the area codes still decide
+    >>> keep_kommun(gdf, kommun_code="1880", code_field="regsokod")[1]
+    2
     """
-    column = next((c for c in layer.columns if _key(c) in KOMMUN_CODE_FIELDS and c != layer.geometry.name), None)
+    # A column by that name counts only when it holds codes ("kommun" may hold names: "Örebro").
+    column = next((c for c in layer.columns if _key(c) in KOMMUN_CODE_FIELDS and c != layer.geometry.name
+                   and _as_codes(layer[c]).str.fullmatch(r"\d{4}").all()), None)  # type: ignore[attr-defined]
     if column is not None:
         codes = _as_codes(layer[column])
         source = f"fältet '{column}'"
