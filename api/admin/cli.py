@@ -34,12 +34,13 @@ tokens_app = typer.Typer(help="API-nycklar för systemintegrationer.", no_args_i
 
 @kommun_app.command("add")
 def kommun_add(
-    code: str, name: str,
+    code: str,
+    name: Annotated[str | None, typer.Argument(help="Kommunens namn (kontrolleras mot SCB:s lista)")] = None,
     period: Annotated[str | None, typer.Option(
         "--period", help="Analysperiod: kvartal eller tertial (förval: LAGESBILD_PERIOD_KIND, annars kvartal)",
     )] = None,
 ) -> None:
-    """Lägg till en kommun (SCB-kod och namn) med standardkategorierna."""
+    """Lägg till en kommun (SCB-kod, och namn som kontrolleras mot SCB:s lista) med standardkategorierna."""
     with work() as session:
         kommun = kommun_service.add_kommun(session=session, code=code, name=name,
                                            period_kind=period or Settings().period_kind)
@@ -138,9 +139,11 @@ def areas_import(
     """Importera områden; de omprojiceras till SWEREF 99 TM (EPSG:3006) och blir kommunens aktiva indelning."""
     with work() as session:
         code = kommun_service.resolve_kommun(session=session, code=kommun).code
-        areas = area_service.read_area_file(
-            file, code_field=code_field, name_field=name_field, only_where=filter_field
+        areas, left_out = area_service.read_kommun_area_file(
+            file, kommun_code=code, code_field=code_field, name_field=name_field, only_where=filter_field
         )
+        if left_out:
+            console.print(f"{left_out} områden i andra kommuner än {code} lämnades utanför.")
         with console.status(f"Importerar {len(areas)} områden …"):
             area_set = area_service.import_area_set(
                 session=session, kommun_code=code, areas=areas,

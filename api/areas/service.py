@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 
 from api.areas.models import Area, AreaSet, Place
 from api.core.errors import AppError
-from ingest.areas import AreaFileError, prepare_areas
+from ingest.areas import AreaFileError, filter_where, keep_kommun, prepare_areas
 from ingest.gazetteer import Gazetteer, build_gazetteer
 
 
@@ -27,19 +27,41 @@ def read_area_file(
 
     `only_where` ("FIELD=VALUE") keeps matching features, e.g. one kommun out of a national layer.
     """
+    layer = _read_layer(path, only_where)
+    try:
+        return prepare_areas(layer, code_field=code_field, name_field=name_field)
+    except AreaFileError as exc:
+        raise AppError(str(exc)) from exc
+
+
+def read_kommun_area_file(
+    path: Path, *, kommun_code: str, code_field: str, name_field: str, only_where: str | None = None
+) -> tuple[gpd.GeoDataFrame, int]:
+    """As `read_area_file`, keeping only the kommun's areas; returns them and how many were left out.
+
+    A layer holding several kommuner keeps the features whose kommun code column (or DeSO/RegSO
+    area code) is `kommun_code`, and is refused when none is (`ingest.areas.keep_kommun`).
+    """
+    layer = _read_layer(path, only_where)
+    try:
+        layer, left_out = keep_kommun(layer, kommun_code=kommun_code, code_field=code_field) if len(layer) \
+            else (layer, 0)
+        return prepare_areas(layer, code_field=code_field, name_field=name_field), left_out
+    except AreaFileError as exc:
+        raise AppError(str(exc)) from exc
+
+
+def _read_layer(path: Path, only_where: str | None) -> gpd.GeoDataFrame:
     if not path.exists():
         raise AppError(f"Filen {path} finns inte.")
     try:
         layer = gpd.read_file(path)
     except Exception as exc:  # pyogrio raises several types for unreadable files
         raise AppError(f"Filen {path.name} kunde inte läsas som geodata: {exc}") from exc
-    if only_where:
-        field, _, value = only_where.partition("=")
-        if field not in layer.columns:
-            raise AppError(f"Fältet '{field}' i --only-where finns inte i filen.")
-        layer = layer[layer[field].astype(str) == value]
+    if not only_where:
+        return layer
     try:
-        return prepare_areas(layer, code_field=code_field, name_field=name_field)
+        return filter_where(layer, only_where)
     except AreaFileError as exc:
         raise AppError(str(exc)) from exc
 

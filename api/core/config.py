@@ -52,6 +52,10 @@ class Settings(BaseSettings):
         description="The site is served over HTTPS (e.g. behind a TLS proxy): send HSTS on every response",
     )
     session_hours: int = Field(default=10, ge=1, le=24 * 14)
+    upload_retention_hours: int = Field(
+        default=24, ge=1, le=24,
+        description="Hours an uploaded import file is kept for its preview; emptied at commit at the latest",
+    )
     login_rate_limit: str = Field(
         default="10/minute", description="Login attempts per real client address (see trusted_proxies)"
     )

@@ -18,11 +18,15 @@ class ImportBatch(SQLModel, table=True):
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
     uploaded_by_id: int | None = Field(default=None, foreign_key="user.id")
     filename: str = Field(max_length=300)
-    file_hash: str = Field(max_length=64, index=True)
+    file_hash: str = Field(max_length=64, index=True)  #: SHA-256 of the uploaded bytes, kept for good
+    file_size: int = 0  #: bytes, kept for good
+    # The raw file (it may hold personnummer in clear) lives only while the preview needs it: emptied
+    # (b"") at commit and when the upload expires (api.imports.retention), content_removed_at set.
     # Listing queries defer this column (api.imports.service.list_batches): a list of batches must not
     # load every uploaded file's bytes. (A deferred() sa_column was silently mapped as a plain column.)
     content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
-    status: str = Field(default="preview", max_length=20)  # preview, committed, cancelled
+    content_removed_at: datetime | None = None
+    status: str = Field(default="preview", max_length=20)  # preview, committed, cancelled, expired
     strict: bool = True
     mapping_json: str = Field(default="{}", sa_column=Column(Text, nullable=False))
     rows_total: int = 0

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from api.audit import service as audit_service
 from api.categories import service as category_service
+from api.core.clock import Clock
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError
 from api.core.time import local_time
@@ -210,11 +211,28 @@ def _store_upload(
 # --- preview, mapping and commit ------------------------------------------------------------------
 
 
-def _batch(session: Session, principal: Principal, import_id: int) -> ImportBatch:
-    return service.get_batch(
+def _retention_hours(request: Request) -> int:
+    return int(request.app.state.settings.upload_retention_hours)
+
+
+def _batch(request: Request, session: Session, principal: Principal, import_id: int,
+           clock: Clock) -> ImportBatch:
+    """The batch in scope; a preview past its time loses its file here, not only in the hourly job."""
+    batch = service.get_batch(
         session=session, import_id=import_id, kommun_code=principal.kommun_code,
         organisation_id=_scope_org(principal),
     )
+    if service.expire_if_old(session=session, batch=batch, now=clock.now(),
+                             hours=_retention_hours(request)):
+        session.commit()
+    return batch
+
+
+def _no_file_left(request: Request, batch: ImportBatch) -> str:
+    """Why a batch can no longer be previewed (its file is gone), or "" while it can."""
+    if batch.status in ("expired", "cancelled"):
+        return service.UploadExpired(_retention_hours(request)).message
+    return ""
 
 
 def _analyse(
@@ -235,8 +253,9 @@ def _preview_page(
     message: str = "", message_kind: str = "error", strict: bool | None = None,
     template_name: str = "", status_code: int = 200, analysis: service.Analysis | None = None,
 ) -> Response:
-    rejected = ""
-    if analysis is None:
+    rejected = _no_file_left(request, batch)
+    # Only a preview still has its file: a committed batch shows the counts recorded at commit.
+    if analysis is None and batch.status == "preview":
         wanted = mapping if mapping is not None else service.batch_mapping(batch)
         try:
             analysis = _analyse(session, batch, wanted, today)
@@ -290,7 +309,7 @@ def _preview_page(
 def preview_page(
     request: Request, session: SessionDep, principal: ImportPrincipal, clock: ClockDep, import_id: int
 ) -> Response:
-    batch = _batch(session, principal, import_id)
+    batch = _batch(request, session, principal, import_id, clock)
     return _preview_page(request, session, principal, batch, today=clock.today())
 
 
@@ -299,11 +318,13 @@ def change_mapping(
     request: Request, session: SessionDep, principal: ImportPrincipal, form: FormDep, clock: ClockDep, import_id: int
 ) -> Response:
     check_csrf(request, principal, form)
-    batch = _batch(session, principal, import_id)
+    batch = _batch(request, session, principal, import_id, clock)
     today = clock.today()
     mapping = service.clean_mapping(
         {name: str(form.get(f"map_{name}") or "") for name in service.FIELD_LABELS}
     )
+    if _no_file_left(request, batch):
+        return _preview_page(request, session, principal, batch, today=today, status_code=410)
     if batch.status != "preview":
         return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=service.AlreadyCommitted().message)
@@ -344,9 +365,11 @@ def commit(
     request: Request, session: SessionDep, principal: ImportPrincipal, form: FormDep, clock: ClockDep, import_id: int
 ) -> Response:
     check_csrf(request, principal, form)
-    batch = _batch(session, principal, import_id)
+    batch = _batch(request, session, principal, import_id, clock)
     today = clock.today()
     strict = bool(form.get("strict"))
+    if _no_file_left(request, batch):
+        return _preview_page(request, session, principal, batch, today=today, status_code=410)
     if batch.status != "preview":
         return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=service.AlreadyCommitted().message, message_kind="info")
@@ -365,7 +388,7 @@ def commit(
                              strict=strict, status_code=422)
     except service.AlreadyCommitted as exc:
         session.rollback()
-        batch = _batch(session, principal, import_id)
+        batch = _batch(request, session, principal, import_id, clock)
         return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=exc.message, message_kind="info")
     except service.StoreRejected as exc:

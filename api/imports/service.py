@@ -6,14 +6,21 @@ nothing at all, not even a batch row. Reading and storing rows live in ``api.imp
 (re-exported here). A commit claims the batch with one conditional UPDATE (so it happens once,
 even for two simultaneous clicks) and stores through ``api.reports.service.store_records``; in
 strict mode a single bad row means nothing is stored and the batch stays in preview.
+
+The uploaded bytes may hold personnummer in clear, so they live only while the preview needs them:
+the commit empties ``content`` in the same UPDATE that claims the batch, and an upload older than
+``Settings.upload_retention_hours`` (24 h at most) is emptied and marked ``expired`` by the hourly
+job (``api.imports.jobs``) or when it is next opened. Name, size and SHA-256 stay.
 """
 
 from __future__ import annotations
 
 import json
-from typing import cast
+from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import update
+from sqlalchemy import case, func, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import QueryableAttribute, defer
 from sqlmodel import Session, col, select
 
@@ -44,6 +51,18 @@ __all__ = [
     "Analysis", "ImportRejected", "StoreRejected", "analyse", "check_mapping", "clean_mapping",
     "dry_run", "store_file",
 ]
+
+
+class UploadExpired(AppError):
+    """The raw file of a preview is gone (expired): it must be uploaded again."""
+
+    status_code = 410
+
+    def __init__(self, hours: int) -> None:
+        super().__init__(
+            f"Förhandsgranskningen har gått ut: uppladdade filer sparas i högst {hours} timmar och "
+            "filen är nu borttagen. Ladda upp filen igen."
+        )
 
 
 class AlreadyCommitted(AppError):
@@ -112,7 +131,10 @@ def create_batch(
         uploaded_by_id=uploaded_by_id,
         filename=(filename or "fil")[:300],
         file_hash=file_hash(data),
-        content=data,
+        file_size=len(data),
+        # Only a preview needs the bytes; a batch recorded as committed (the command line) never keeps them.
+        content=data if status == "preview" else b"",
+        content_removed_at=None if status == "preview" else utcnow(),
         status=status,
         mapping_json=json.dumps(analysis.mapping, ensure_ascii=False),
         rows_total=analysis.rows_total,
@@ -196,7 +218,8 @@ def commit_batch(
         claimed = session.execute(
             update(ImportBatch)
             .where(col(ImportBatch.id) == batch.id, col(ImportBatch.status) == "preview")
-            .values(status="committed", committed_at=now)
+            # The raw file goes in the same statement: nothing unmasked outlives the commit.
+            .values(status="committed", committed_at=now, content=b"", content_removed_at=now)
             # The in-memory batch keeps "preview" until the store succeeded (see below).
             .execution_options(synchronize_session=False)
         ).rowcount  # type: ignore[attr-defined]
@@ -209,6 +232,7 @@ def commit_batch(
         before_store=claim,
     )
     batch.status, batch.committed_at, batch.strict = "committed", now, strict
+    batch.content, batch.content_removed_at = b"", now
     record_counts(batch, analysis, outcome)
     session.add(batch)
     audit_service.record(
@@ -281,3 +305,42 @@ def save_template(
     session.add(template)
     session.flush()
     return template, existing is None
+
+
+# --- keeping no raw file longer than the preview needs it ----------------------------------------
+
+
+def upload_expiry(*, now: datetime, hours: int) -> datetime:
+    """Uploads created before this moment have outlived their preview."""
+    return now - timedelta(hours=hours)
+
+
+def expire_if_old(*, session: Session, batch: ImportBatch, now: datetime, hours: int) -> bool:
+    """Empty an outlived preview's file and mark it ``expired``; True when it did (the caller commits)."""
+    created = batch.created_at if batch.created_at.tzinfo else batch.created_at.replace(tzinfo=now.tzinfo)
+    if batch.status != "preview" or created >= upload_expiry(now=now, hours=hours):
+        return False
+    batch.content, batch.content_removed_at, batch.status = b"", now, "expired"
+    session.add(batch)
+    session.flush()
+    return True
+
+
+def remove_outlived_files(*, session: Session, now: datetime, hours: int) -> int:
+    """Empty every raw file no preview needs any more; returns how many were emptied.
+
+    That is every upload past ``hours`` (a preview then becomes ``expired``) and any file still kept
+    on a committed or cancelled batch (from before files were emptied at commit).
+    """
+    keeps_file = func.length(ImportBatch.content) > 0
+    outlived = (col(ImportBatch.status) != "preview") | (
+        col(ImportBatch.created_at) < upload_expiry(now=now, hours=hours))
+    result = cast(CursorResult[Any], session.execute(
+        update(ImportBatch).where(keeps_file, outlived)
+        .values(content=b"", content_removed_at=now,
+                status=case((col(ImportBatch.status) == "preview", "expired"),
+                            else_=col(ImportBatch.status)))
+        .execution_options(synchronize_session=False)
+    ))
+    session.expire_all()
+    return int(result.rowcount)

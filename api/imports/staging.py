@@ -4,7 +4,7 @@
 record's row number in the file; ``dry_run`` stores inside a savepoint that is always rolled back,
 so a preview's counts (new rows, rows with errors, rows already imported) are exactly what a
 commit would do; ``store_file`` stores through ``api.reports.service.store_records`` and, in strict
-mode, keeps nothing when a single row is bad.
+mode, keeps nothing when a single row is bad (and names every bad row, the store's included).
 """
 
 from __future__ import annotations
@@ -250,10 +250,12 @@ def _store(
     return total
 
 
+def _sorted_errors(errors: list[RowError]) -> list[RowError]:
+    return sorted(errors, key=lambda e: (e.row if e.row is not None else 0))
+
+
 def _merge_errors(analysis: Analysis, store_errors: list[RowError]) -> None:
-    analysis.errors = sorted(
-        analysis.errors + store_errors, key=lambda e: (e.row if e.row is not None else 0)
-    )
+    analysis.errors = _sorted_errors(analysis.errors + store_errors)
 
 
 def dry_run(
@@ -299,8 +301,6 @@ def store_file(
     """
     if not analysis.ready:
         raise AppError("Välj kolumner för kategori och datum innan du importerar.")
-    if strict and analysis.errors:
-        raise StoreRejected(analysis.errors)
     savepoint = session.begin_nested()
     try:
         if before_store is not None:
@@ -308,8 +308,10 @@ def store_file(
         outcome = _store(session, analysis, kommun_code=kommun_code,
                          organisation_id=organisation_id, submitted_by_id=submitted_by_id,
                          progress=progress)
-        if strict and outcome.errors:
-            raise StoreRejected(outcome.errors)
+        # Strict: refused with every bad row, the file's and the store's (a point outside the
+        # kommun), so the refusal counts what the preview's row table shows.
+        if strict and (analysis.errors or outcome.errors):
+            raise StoreRejected(_sorted_errors(analysis.errors + outcome.errors))
     except BaseException:
         savepoint.rollback()
         raise

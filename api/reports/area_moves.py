@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,30 @@ _MARKERS = {"qmark": "?", "format": "%s", "pyformat": "%s"}
 Move = tuple[int, int | None]  # (report id, new area id or None for kommun level)
 
 
+@dataclass
+class CodeChanges:
+    """Counts the moves whose area code changes, not only the id (a re-import of the same areas).
+
+    `codes` maps every area id of the kommun, in every set, to its code.
+    """
+
+    codes: dict[int, str]
+    count: int = 0
+
+    def add(self, old_area_ids: np.ndarray, new_codes: np.ndarray) -> None:
+        """Count the reports whose old area's code differs from the new code (None: kommun level)."""
+        old_codes = [None if np.isnan(a) else self.codes.get(int(a)) for a in old_area_ids.tolist()]
+        self.count += sum(1 for old, new in zip(old_codes, new_codes.tolist(), strict=True) if old != new)
+
+
 def point_moves(
-    connection: Connection, *, kommun_code: str, areas: Any, area_ids: dict[str, int], chunk: int = READ_CHUNK
+    connection: Connection, *, kommun_code: str, areas: Any, area_ids: dict[str, int], chunk: int = READ_CHUNK,
+    code_changes: CodeChanges | None = None,
 ) -> Iterator[list[Move]]:
-    """For each chunk of reports with a point, the (report id, new area id) of those whose area changes."""
+    """For each chunk of reports with a point, the (report id, new area id) of those whose area changes.
+
+    With `code_changes`, also counts the moves whose area code changes.
+    """
     report = Report.__table__  # type: ignore[attr-defined]
     last_id: int | None = None
     while True:
@@ -57,6 +78,8 @@ def point_moves(
         codes = assign_areas(xs, ys, areas) if len(areas) else np.full(len(rows), None)
         new = pd.Series(codes, dtype=object).map(area_ids).to_numpy(dtype=float)  # no area: NaN
         changed = ~((new == old) | (np.isnan(new) & np.isnan(old)))
+        if code_changes is not None:
+            code_changes.add(old[changed], np.asarray(codes, dtype=object)[changed])
         moves: list[Move] = [
             (report_id, None if np.isnan(area_id) else int(area_id))
             for report_id, area_id in zip(ids[changed].tolist(), new[changed].tolist(), strict=True)

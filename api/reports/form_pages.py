@@ -159,6 +159,8 @@ def submit_report(request: Request, session: SessionDep,
     target = f"/rapportera/kvitto?inskick={token}"
     if result.removed_nollrapport:
         target += "&nollrapport=borttagen"
+    if result.same_in_post:
+        target += f"&lika={result.same_in_post}"
     return RedirectResponse(_with_organisation(target, principal, organisation_id),
                             status_code=303)
 
@@ -203,7 +205,8 @@ def submit_nollrapport(request: Request, session: SessionDep,
 
 @router.get("/rapportera/kvitto")
 def report_receipt(request: Request, session: SessionDep, principal: ReporterOrAnalyst,
-                   inskick: str = "", nollrapport: str = "", organisation: str = "") -> Response:
+                   inskick: str = "", nollrapport: str = "", organisation: str = "",
+                   lika: str = "") -> Response:
     organisation_id = _reporting_for(session, principal, organisation)
     if organisation_id is None:
         raise NotFound("Kvittot finns inte.")
@@ -217,7 +220,8 @@ def report_receipt(request: Request, session: SessionDep, principal: ReporterOrA
     week = service.week_of(rows[0]["report"].observed_date)  # type: ignore[attr-defined]
     return render(request, "report_receipt.html",
                   {"rows": rows, "week": week, "removed_nollrapport": nollrapport == "borttagen",
-                   "organisation_id": organisation_id},
+                   "organisation_id": organisation_id,
+                   "same_in_post": min(int(lika), 100) if lika.isdigit() else 0},
                   principal=principal, session=session)
 
 

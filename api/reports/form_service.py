@@ -24,6 +24,7 @@ from api.reports import service as report_service
 from api.reports.form_input import FormErrors
 from api.reports.models import Nollrapport, Report, ReviewStatus
 from ingest.form import parse_iso_week, validate_form
+from ingest.records import ReportRecord
 
 # Police summaries have their own channel; an inrapportör never picks this one.
 HIDDEN_CATEGORY_CODES = frozenset({"polis_sammanfattning"})
@@ -110,6 +111,8 @@ class Submission:
     token: str = ""
     stored: int = 0
     skipped: int = 0
+    #: observations identical to an earlier one of the same post, stored once (as a file import does)
+    same_in_post: int = 0
     removed_nollrapport: bool = False
 
 
@@ -156,16 +159,17 @@ def submit_observations(
     if result.errors:
         return result
     positions = {f"{token}-{i + 1}": k for k, i in enumerate(indices)}
+    rows = [positions[str(r.external_id)] + 1 for r in records]
     try:
         outcome = report_service.store_records(
-            session=session, kommun_code=kommun_code, records=records,
-            organisation_id=organisation_id, submitted_by_id=user_id, strict=True,
-            rows=[positions[str(r.external_id)] + 1 for r in records],
+            session=session, kommun_code=kommun_code, records=_same_id_for_identical(records),
+            organisation_id=organisation_id, submitted_by_id=user_id, strict=True, rows=rows,
         )
     except report_service.StoreRejected as rejected:
         form_input.add_row_errors(result.errors, rejected.errors, indices)
         return result
     result.stored, result.skipped = len(outcome.created_ids), len(outcome.skipped)
+    result.same_in_post = len(outcome.same_as)
     if outcome.created_ids:
         # Observations now exist for the week, so "nothing to report" no longer holds.
         nolls = session.exec(select(Nollrapport).where(
@@ -175,6 +179,21 @@ def submit_observations(
             session.delete(noll)
         result.removed_nollrapport = bool(nolls)
     session.flush()
+    return result
+
+
+def _same_id_for_identical(records: list[ReportRecord]) -> list[ReportRecord]:
+    """Give an observation identical to an earlier one of the post that one's id, so it is stored once.
+
+    Each form row gets its own external id (token-row), which is part of the content hash; without
+    this, two identical rows would be two reports where a file import or the API stores one.
+    """
+    first_id: dict[str, str | None] = {}
+    result = []
+    for record in records:
+        key = record.model_copy(update={"external_id": None}).content_hash()
+        same = first_id.setdefault(key, record.external_id)
+        result.append(record if same == record.external_id else record.model_copy(update={"external_id": same}))
     return result
 
 

@@ -25,7 +25,7 @@ from sqlalchemy import union_all as sa_union_all
 from sqlmodel import Session, col, select
 
 from api.areas import service as area_service
-from api.areas.models import Area, Place
+from api.areas.models import Area, AreaSet, Place
 from api.categories.models import Category
 from api.core.errors import AppError
 from api.core.time import utcnow
@@ -520,30 +520,45 @@ def reassign_areas(*, session: Session, kommun_code: str) -> int:
     Reports with a point go by point-in-polygon; reports placed by a gazetteer place follow the
     place (re-matched by name is not attempted: the place keeps its point); reports with neither
     (placed by area code) take the new area with the same code, or go to kommun level when the new
-    set has no such code. Returns the number of reports whose area changed.
+    set has no such code. Returns the number of reports whose area really changed: its code (a
+    report that moves to the new set's area with the same code is re-pointed, not counted, so a
+    re-import of identical areas reports 0).
     """
     session.flush()
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     area_ids = {str(code): int(area_id) for code, area_id in zip(areas.area_code, areas.area_id, strict=True)}
+    every_code = {i: str(c) for i, c in session.exec(
+        select(Area.id, Area.code).join(AreaSet).where(AreaSet.kommun_code == kommun_code)).all() if i is not None}
+    code_changes = area_moves.CodeChanges(every_code)
     connection = session.connection()
-    moved = area_moves.apply_moves(
+    area_moves.apply_moves(
         connection,
-        area_moves.point_moves(connection, kommun_code=kommun_code, areas=areas, area_ids=area_ids),
+        area_moves.point_moves(connection, kommun_code=kommun_code, areas=areas, area_ids=area_ids,
+                               code_changes=code_changes),
     )
-    moved += _reassign_place_reports(session, kommun_code, areas, area_ids)
+    moved = code_changes.count
+    moved += _reassign_place_reports(session, kommun_code, areas, area_ids, every_code)
     moved += _reassign_code_reports(session, kommun_code, area_ids)
     session.flush()
     return moved
 
 
-def _reassign_place_reports(session: Session, kommun_code: str, areas: object, area_ids: dict[str, int]) -> int:
-    """Move each place to the area its point now lies in; reports placed by it (no point) follow."""
+def _reassign_place_reports(
+    session: Session, kommun_code: str, areas: object, area_ids: dict[str, int], every_code: dict[int, str]
+) -> int:
+    """Move each place to the area its point now lies in; reports placed by it (no point) follow.
+
+    Returns the number of those reports whose area code changed.
+    """
     places = session.exec(
         select(Place).where(Place.kommun_code == kommun_code, col(Place.x).is_not(None))
     ).all()
     if not places:
         return 0
     codes = assign_areas([p.x for p in places], [p.y for p in places], areas)
+    ids_by_code: dict[str, list[int]] = {}
+    for area_id, area_code in every_code.items():
+        ids_by_code.setdefault(area_code, []).append(area_id)
     table = Report.__table__  # type: ignore[attr-defined]
     moved = 0
     for place, code in zip(places, codes, strict=True):
@@ -551,11 +566,15 @@ def _reassign_place_reports(session: Session, kommun_code: str, areas: object, a
         if new_area != place.area_id:
             place.area_id = new_area
             session.add(place)
-        moved += session.connection().execute(
-            table.update()
-            .where(table.c.place_id == place.id, table.c.x.is_(None), table.c.area_id.is_distinct_from(new_area))
-            .values(area_id=new_area)
-        ).rowcount
+        follows = (table.c.place_id == place.id) & table.c.x.is_(None)
+        same_code = ids_by_code.get(code, []) if code is not None else []
+        really = table.c.area_id.is_not(None) if code is None else (
+            table.c.area_id.is_(None) | table.c.area_id.not_in(same_code or [-1]))
+        moved += int(session.connection().execute(
+            sa_select(sa_func.count()).select_from(table).where(follows, really)).scalar_one())
+        session.connection().execute(
+            table.update().where(follows, table.c.area_id.is_distinct_from(new_area)).values(area_id=new_area)
+        )
     return moved
 
 
@@ -575,7 +594,9 @@ def _reassign_code_reports(session: Session, kommun_code: str, area_ids: dict[st
     ).all()
     moved = 0
     for old_id, code in old_areas:
-        moved += session.connection().execute(
+        changed = session.connection().execute(
             table.update().where(by_code, table.c.area_id == old_id).values(area_id=area_ids.get(code))
         ).rowcount
+        if code not in area_ids:  # same code in the new set: re-pointed, not moved
+            moved += changed
     return moved

@@ -6,6 +6,7 @@ from functools import partial
 
 from api.core.config import Settings
 from api.gallring.jobs import gallring_job
+from api.imports.jobs import upload_expiry_job
 from api.jobs import registry, runner, scheduler
 from api.jobs.registry import ScheduledJob, cron, every, local_date, previous_week
 from api.lagesbild.jobs import draft_job
@@ -30,6 +31,8 @@ JOBS: list[ScheduledJob] = [
     ScheduledJob("gallring", "Gallring av fritext enligt informationshanteringsplanen",
                  cron(hour=2, minute=30), gallring_job, per_kommun=True, period=local_date,
                  once_per_period=True),
+    ScheduledJob("importfiler", "Borttagning av uppladdade importfiler som ingen förhandsgranskning behöver",
+                 every(minutes=60), upload_expiry_job),
 ]
 
 # The machinery bound to this list, for callers at the top (the command line, tests, a shell).

@@ -58,7 +58,7 @@ def _rss_kib() -> int:
 def _load(database: Database) -> None:
     rng = np.random.default_rng(11)
     with Session(database.engine) as session:
-        kommun_service.add_kommun(session=session, code="1880", name="Bench")
+        kommun_service.add_kommun(session=session, code="1880", name="Örebro")
         area_service.import_area_set(session=session, kommun_code="1880",
                                      areas=square_areas("1880", 510_000.0, 6_570_000.0), name="A", source="bench")
         org = organisation_service.create_organisation(session=session, kommun_code="1880", name="Org", type="ovrig")

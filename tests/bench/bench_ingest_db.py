@@ -67,7 +67,7 @@ def main() -> None:
         database = _database(Path(tmpdir))
         print(f"database: {database.engine.url.get_backend_name()}")
         with Session(database.engine) as session:
-            kommun_service.add_kommun(session=session, code="1880", name="Bench")
+            kommun_service.add_kommun(session=session, code="1880", name="Örebro")
             area_service.import_area_set(session=session, kommun_code="1880", areas=areas, name="A", source="bench")
             org = organisation_service.create_organisation(session=session, kommun_code="1880", name="Org", type="ovrig")
             session.commit()

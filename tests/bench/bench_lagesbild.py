@@ -74,7 +74,7 @@ def _database(tmp: Path) -> tuple[Database, Settings]:
 def _load(session: Session, rng: np.random.Generator) -> None:
     areas = _areas(N_AREAS, seed=5)
     areas["area_name"] = "Område " + areas["area_code"].astype(str)
-    kommun_service.add_kommun(session=session, code="1880", name="Bench")
+    kommun_service.add_kommun(session=session, code="1880", name="Örebro")
     area_service.import_area_set(session=session, kommun_code="1880", areas=areas, name="A", source="bench")
     organisations = [
         organisation_service.create_organisation(session=session, kommun_code="1880", name=f"Org {i}", type="ovrig").id

@@ -39,7 +39,7 @@ def test_lock_refuses_a_second_holder_until_released(database, settings):
 def test_build_scheduler_uses_enabled_jobs_and_local_time(database, settings):
     # The police feed is off by default; the Monday draft of the lägesbild is always scheduled.
     assert [job.id for job in build_scheduler(database, settings).get_jobs()] == [
-        "lagesbild_draft", "kvartalspaket", "gallring"]
+        "lagesbild_draft", "kvartalspaket", "gallring", "importfiler"]
     enabled = settings.model_copy(update={"police_feed_enabled": True,
                                           "police_feed_interval_minutes": 15})
     draft = ScheduledJob("draft", "Utkast", cron(day_of_week="mon", hour=6),
@@ -47,7 +47,8 @@ def test_build_scheduler_uses_enabled_jobs_and_local_time(database, settings):
     scheduler = build_scheduler(database, enabled, jobs=[*JOBS, draft])
     assert isinstance(scheduler, BackgroundScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"police_feed", "lagesbild_draft", "kvartalspaket", "gallring", "draft"}
+    assert set(jobs) == {"police_feed", "lagesbild_draft", "kvartalspaket", "gallring", "importfiler",
+                         "draft"}
     assert jobs["police_feed"].trigger.interval.total_seconds() == 15 * 60
     now = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # a Saturday
     next_fire = jobs["draft"].trigger.get_next_fire_time(None, now)
@@ -64,7 +65,7 @@ def test_web_app_lifespan_runs_the_scheduler_only_when_the_lock_is_free(database
         running = app.state.scheduler
         assert running is not None and running.scheduler.running
         assert sorted(job.id for job in running.scheduler.get_jobs()) == [
-            "gallring", "kvartalspaket", "lagesbild_draft", "police_feed"]
+            "gallring", "importfiler", "kvartalspaket", "lagesbild_draft", "police_feed"]
         # A second web worker gets no scheduler while the first holds the lock.
         other = create_app(on, database=database)
         with TestClient(other, base_url="https://testserver"):
