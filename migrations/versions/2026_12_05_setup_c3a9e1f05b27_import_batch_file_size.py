@@ -10,7 +10,7 @@ import sqlmodel
 from alembic import op
 
 revision = 'c3a9e1f05b27'
-down_revision = 'b7e4a2c91d05'
+down_revision = 'c4d7e1a9b3f2'
 branch_labels = None
 depends_on = None
 
