@@ -16,7 +16,7 @@ from api.categories import service as category_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import AppError
 from api.imports import service
-from api.imports.pages import ImportPrincipal, _batch, _preview_page
+from api.imports.pages import ImportPrincipal, _batch, _no_file_left, _preview_page
 from api.organisations.models import Organisation
 from api.users.principal import Principal
 from api.web.deps import FormDep, _client_ip, allow, check_csrf
@@ -35,8 +35,10 @@ def choose_categories(
 ) -> Response:
     """Save the chosen category for each unknown text (empty: not now), then show the preview again."""
     check_csrf(request, principal, form)
-    batch = _batch(session, principal, import_id)
+    batch = _batch(request, session, principal, import_id, clock)
     today = clock.today()
+    if _no_file_left(request, batch):
+        return _preview_page(request, session, principal, batch, today=today, status_code=410)
     if batch.status != "preview":
         return _preview_page(request, session, principal, batch, today=today, status_code=409,
                              message=service.AlreadyCommitted().message, message_kind="info")
