@@ -14,6 +14,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import geopandas as gpd
+import numpy as np
+import shapely
+from pyproj import Transformer
 from sqlmodel import Session
 
 from api.areas import service as area_service
@@ -22,6 +26,8 @@ from api.core.errors import AppError
 from api.reports import service as report_service
 from api.reports.service import StoreOutcome, StoreRejected
 from ingest.file_import import FIELDS, find_header_row, preview_import, propose_mapping
+from ingest.import_columns import describe_columns
+from ingest.placement import assign_areas
 from ingest.records import ReportRecord, RowError
 from ingest.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
 from ingest.values import is_blank, normalise_key
@@ -69,6 +75,13 @@ class Analysis:
     delimiter: str | None = None
     would_create: int | None = None  #: set by dry_run / commit
     would_skip: int | None = None
+    #: Every column of the file and what it is used as (Swedish), or "ignorerad".
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    coordinate_system: str = ""  #: e.g. "SWEREF 99 TM"; empty without coordinate columns
+    coordinate_note: str = ""  #: Swedish: how the coordinate system was chosen
+    #: Area code each record lands in (by its point, else its area column), None = kommun level.
+    record_areas: list[str | None] = field(default_factory=list)
+    area_names: dict[str, str] = field(default_factory=dict)  #: area code -> name
 
     @property
     def ready(self) -> bool:
@@ -147,9 +160,12 @@ def analyse(
         encoding=table.encoding, delimiter=table.delimiter,
     )
     analysis.mapping_problems = check_mapping(mapping, headers)
+    analysis.columns = describe_columns(headers, mapping)
     if not analysis.ready:
         return analysis
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    # The kommun's areas tell a SWEREF 99 local zone from another (see ingest.coordinate_systems).
+    within = shapely.union_all(np.asarray(areas.geometry.values)) if len(areas) else None
     categories = category_service.list_categories(session=session, kommun_code=kommun_code)
     preview = preview_import(
         data,
@@ -158,6 +174,7 @@ def analyse(
         today=today,
         mapping=mapping,
         areas=dict(zip(areas.area_code, areas.area_name, strict=True)) if len(areas) else None,
+        within=within,
         organisation_id=organisation_id,
         max_bytes=MAX_UPLOAD_BYTES,
         max_rows=MAX_ROWS,
@@ -170,7 +187,41 @@ def analyse(
     analysis.records, analysis.rows = records, rows
     analysis.errors = list(preview.result.errors)
     analysis.notes = list(preview.notes)
+    analysis.columns = preview.columns
+    analysis.coordinate_system, analysis.coordinate_note = (
+        preview.coordinate_system, preview.coordinate_note)
+    analysis.area_names = dict(zip(areas.area_code, areas.area_name, strict=True))
+    analysis.record_areas = _record_areas(records, areas)
     return analysis
+
+
+def _record_areas(records: list[ReportRecord], areas: gpd.GeoDataFrame) -> list[str | None]:
+    """The area each record lands in by the rule the store applies (a point wins over a code)."""
+    xs = np.array([np.nan if r.x is None else r.x for r in records], dtype=float)
+    ys = np.array([np.nan if r.y is None else r.y for r in records], dtype=float)
+    by_point = assign_areas(xs, ys, areas) if len(records) and len(areas) else [None] * len(records)
+    return [
+        point if r.x is not None else r.area_code
+        for r, point in zip(records, by_point, strict=True)
+    ]
+
+
+def map_points(analysis: Analysis, limit: int = 5_000) -> list[dict[str, object]]:
+    """The first ``limit`` records with a point, in WGS84 for the preview's map (row, area name)."""
+    picked = [i for i, r in enumerate(analysis.records) if r.x is not None and r.y is not None][:limit]
+    if not picked:
+        return []
+    to_wgs84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs84.transform([analysis.records[i].x for i in picked],
+                                  [analysis.records[i].y for i in picked])
+    points: list[dict[str, object]] = []
+    for k, i in enumerate(picked):
+        code = analysis.record_areas[i] if i < len(analysis.record_areas) else None
+        points.append({
+            "lat": round(float(lat[k]), 6), "lon": round(float(lon[k]), 6), "row": analysis.rows[i],
+            "area": analysis.area_names.get(code, "") if code else "",
+        })
+    return points
 
 
 # --- storing ------------------------------------------------------------------------------------
