@@ -56,7 +56,8 @@ _ALIAS_TO_FIELD: dict[str, str] = {
 # brackets ("X (SWEREF 99 TM)", "Östlig (E)"), or the system written out ("N sweref99 1500").
 _BRACKETS = re.compile(r"[(\[][^)\]]*[)\]]")
 _CRS_WORDS = re.compile(
-    r"sweref\s*99(\s*tm|\s*\d\d\s*\d\d)?|rt\s*90(\s*2[.,]5\s*gon\s*[vw])?|wgs\s*84|epsg:?\s*\d+",
+    r"sweref[\s_-]*99([\s_-]*tm|[\s_-]*\d\d[\s_-]*\d\d)?|rt[\s_-]*90([\s_-]*2[.,]5[\s_-]*gon[\s_-]*[vw])?"
+    r"|wgs[\s_-]*84|epsg:?[\s_-]*\d+",
     re.IGNORECASE,
 )
 
