@@ -192,13 +192,13 @@ def read_coordinates(
     for s in candidates:
         if not s.geographic:
             projected_fit |= fits[s.key]
-    for i in np.flatnonzero(usable & ~used):
+    for j in np.flatnonzero(usable & ~used).tolist():
         if stated:
-            error[i] = "wrong_system"
-        elif chosen is None and projected_fit[i]:
-            error[i] = "unknown_zone"
+            error[j] = "wrong_system"
+        elif chosen is None and projected_fit[j]:
+            error[j] = "unknown_zone"
         else:
-            error[i] = "outside_sweden"
+            error[j] = "outside_sweden"
     majority_north_first = bool(north_first[used].sum() * 2 > used.sum()) if used.any() else False
     return CoordinateReading(x, y, error, chosen, majority_north_first, stated, note)
 

@@ -182,8 +182,9 @@ def preview_import(
         observed_date, observed_time = row.when(today)
         involved = row.count()
         area_code = row.area(area_matcher)
-        if coord_errors[k] is not None:
-            row.coordinate_error(coord_field, coord_errors[k], reading)
+        coord_error = coord_errors[k]
+        if coord_error is not None:
+            row.coordinate_error(coord_field, coord_error, reading)
         place, n_place = mask_personnummer(row.text("place", MAX_PLACE_TEXT_CHARS))
         description, n_desc = mask_personnummer(row.text("description", MAX_DESCRIPTION_CHARS))
         external_id = row.text("external_id", MAX_EXTERNAL_ID_CHARS)
@@ -249,10 +250,7 @@ def _uses(body: list[tuple[int, list[Any]]], columns: dict[str, int],
     if reading is None:
         return uses
     a, b = ("x", "y") if "x" in columns else ("lat", "lon")
-    if reading.system is None:
-        system = "okänt koordinatsystem"
-    else:
-        system = reading.system.label
+    system = "okänt koordinatsystem" if reading.system is None else reading.system.label
     if reading.system is not None and reading.system.geographic:
         first, second = "latitud", "longitud"
     else:
