@@ -32,6 +32,7 @@
   });
   if (bounds.length === 1) map.setView(bounds[0], 14);
   else map.fitBounds(bounds, { padding: [20, 20], maxZoom: 16 });
+  mapNode.dataset.ready = "1";
   var caption = document.getElementById("import-map-caption");
   if (caption) {
     caption.textContent = data.points.length < data.total
