@@ -132,3 +132,41 @@ def test_preview_page_lists_columns_areas_and_map(client, session, orebro):
     assert "<script>" not in html  # strict CSP: no inline script
     first_area = gpd.read_file(REGSO).sort_values("area_code").iloc[0].area_name
     assert f"<td>{first_area}</td>" in html  # row 2's point lies in the first RegSO by code
+
+
+def test_cli_lists_every_column_and_why_rows_were_not_used(tmp_path, monkeypatch, test_today):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+    from api.core.db import make_engine
+    from tests.conftest import database_url_for, make_test_settings, set_cli_environment
+
+    url = database_url_for(tmp_path, "cli_partner_" + tmp_path.name[-10:])
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
+    engine = make_engine(make_test_settings(url, tmp_path))
+    runner = CliRunner()
+    try:
+        assert runner.invoke(app, ["kommun", "add", "1880", "Örebro"]).exit_code == 0
+        added = runner.invoke(app, ["areas", "import", str(REGSO), "--code-field", "area_code",
+                                    "--name-field", "area_name"])
+        assert added.exit_code == 0, added.output
+        assert runner.invoke(app, ["organisations", "add", "Bostadsbolaget", "--type",
+                                   "fastighetsbolag"]).exit_code == 0
+        path = FIXTURES / "fastighet_sweref99_1500_cp1252.csv"
+        result = runner.invoke(app, ["import", str(path), "--org", "Bostadsbolaget", "--dry-run",
+                                     "--lenient"], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        lines = [" ".join(line.replace("│", " ").split()) for line in result.output.splitlines()]
+        for expected in ("Ärendenummer externt id", "Datum datum", "Kategori kategori",
+                         "X nordlig koordinat (N), SWEREF 99 15 00",
+                         "Y östlig koordinat (E), SWEREF 99 15 00"):
+            assert expected in lines, result.output
+        assert any(line.startswith("Område område (tom i alla rader") for line in lines)
+        assert "den lokala zon där punkterna hamnar i kommunen" in " ".join(result.output.split())
+        # The row report (its reason column wraps at 80 characters): each row says why.
+        assert '39 Y Rad 39, kolumn "Y": bara den ena' in lines
+        assert '40 X okänd Rad 40, kolumn "X": koordinaten är inte ett' in lines
+        assert "38 plats 470000, 6578000 Rad 38: punkten ligger utanför kommunens" in lines
+        assert "Provkörning (inget sparades): 40 rader, 37 nya, 0 fanns redan, 3 med fel." in result.output
+    finally:
+        engine.dispose()
