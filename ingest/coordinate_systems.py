@@ -138,9 +138,9 @@ def read_coordinates(
         The two coordinate columns (numbers or text with decimal comma / thousands spaces).
     hint : CoordinateSystem, optional
         The system a header names; rows that do not fit it are ``wrong_system``.
-    within : shapely geometry, optional
-        The kommun (EPSG:3006): picks, among systems the values fit, the one that puts most points
-        inside it. Without it a local zone cannot be told from another (``outside_sweden``).
+    within : shapely geometry or sequence of them, optional
+        The kommun or its areas (EPSG:3006): picks, among systems the values fit, the one that puts
+        most points inside. Without it a local zone cannot be told from another (``unknown_zone``).
     geographic_only : bool
         The columns are latitude/longitude (headers said so).
 
@@ -222,13 +222,15 @@ def _choose(candidates: list[CoordinateSystem], fits: dict[str, np.ndarray], eas
                           "områden saknas, så zonen kan inte avgöras. Ange zonen i kolumnrubriken, "
                           "t.ex. ”X (SWEREF 99 15 00)”.")
         return best, f"Koordinatsystemet {best.label} bestämdes av värdena."
-    shapely.prepare(within)
+    polygons = np.atleast_1d(np.asarray(within, dtype=object))
+    tree = shapely.STRtree(polygons)  # the areas as they are: no union of thousands of polygons
     inside: dict[str, int] = {}
     for s in projected:
         sel = np.flatnonzero(fits[s.key])
         sel = sel[:: max(1, len(sel) // _CHOICE_SAMPLE)]  # a spread sample decides as well as all
         px, py = _transform(s.epsg, east[sel], north[sel])
-        inside[s.key] = int(shapely.intersects_xy(within, px, py).sum())
+        hits = tree.query(shapely.points(px, py), predicate="intersects")[0]
+        inside[s.key] = int(np.unique(hits).size)
     best = max(projected, key=lambda s: (inside[s.key], int(fits[s.key].sum())))  # max keeps the first of ties
     note = f"Koordinatsystemet {best.label} bestämdes av värdena"
     if best.key.startswith("sweref99_"):

@@ -124,7 +124,7 @@ def preview_import(
         name) and is stored as its code.
     kommun_geom : shapely geometry, optional
         Kommun boundary (EPSG:3006); points outside it are row errors (``outside_kommun``).
-    within : shapely geometry, optional
+    within : shapely geometry or sequence of them, optional
         Where the points are expected (the kommun's areas, EPSG:3006), used only to tell the
         coordinate system from the values (a SWEREF 99 local zone); defaults to ``kommun_geom``.
     organisation_id : int, optional

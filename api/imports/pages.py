@@ -225,6 +225,7 @@ def _analyse(
         session=session, data=batch.content, kommun_code=batch.kommun_code,
         organisation_id=batch.organisation_id, today=today, mapping=mapping,
     )
+    service.place_records(analysis)
     # Also for a committed batch: its rows then show as already imported, its errors as before.
     return service.dry_run(session=session, analysis=analysis, kommun_code=batch.kommun_code,
                            organisation_id=batch.organisation_id)

@@ -33,6 +33,7 @@ from api.imports.staging import (
     dry_run,
     file_hash,
     map_points,
+    place_records,
     store_file,
 )
 from api.organisations.models import Organisation
@@ -42,7 +43,7 @@ from ingest.tabular import ImportRejected
 __all__ = [
     "FIELD_LABELS", "MAX_ROWS", "MAX_UPLOAD_BYTES", "REQUIRED_FIELDS", "AlreadyCommitted",
     "Analysis", "ImportRejected", "StoreRejected", "analyse", "check_mapping", "clean_mapping",
-    "dry_run", "map_points", "store_file",
+    "dry_run", "map_points", "place_records", "store_file",
 ]
 
 

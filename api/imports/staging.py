@@ -16,7 +16,6 @@ from datetime import date
 
 import geopandas as gpd
 import numpy as np
-import shapely
 from pyproj import Transformer
 from sqlmodel import Session
 
@@ -82,6 +81,8 @@ class Analysis:
     #: Area code each record lands in (by its point, else its area column), None = kommun level.
     record_areas: list[str | None] = field(default_factory=list)
     area_names: dict[str, str] = field(default_factory=dict)  #: area code -> name
+    #: The kommun's areas as read for this analysis (for place_records); None before analyse.
+    areas: gpd.GeoDataFrame | None = field(default=None, repr=False)
 
     @property
     def ready(self) -> bool:
@@ -165,7 +166,7 @@ def analyse(
         return analysis
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     # The kommun's areas tell a SWEREF 99 local zone from another (see ingest.coordinate_systems).
-    within = shapely.union_all(np.asarray(areas.geometry.values)) if len(areas) else None
+    within = np.asarray(areas.geometry.values) if len(areas) else None
     categories = category_service.list_categories(session=session, kommun_code=kommun_code)
     preview = preview_import(
         data,
@@ -190,8 +191,17 @@ def analyse(
     analysis.columns = preview.columns
     analysis.coordinate_system, analysis.coordinate_note = (
         preview.coordinate_system, preview.coordinate_note)
+    analysis.areas = areas
+    return analysis
+
+
+def place_records(analysis: Analysis) -> Analysis:
+    """Fill in the area each record lands in (for the preview; a commit places them itself)."""
+    areas = analysis.areas
+    if areas is None:
+        return analysis
     analysis.area_names = dict(zip(areas.area_code, areas.area_name, strict=True))
-    analysis.record_areas = _record_areas(records, areas)
+    analysis.record_areas = _record_areas(analysis.records, areas)
     return analysis
 
 
