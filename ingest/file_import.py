@@ -250,6 +250,9 @@ def _uses(body: list[tuple[int, list[Any]]], columns: dict[str, int],
     if reading is None:
         return uses
     a, b = ("x", "y") if "x" in columns else ("lat", "lon")
+    if all(np.isnan(reading.x)) and all(e is None for e in reading.error):
+        uses[a] = uses[b] = "koordinat (tom i alla rader)"
+        return uses
     system = "okänt koordinatsystem" if reading.system is None else reading.system.label
     if reading.system is not None and reading.system.geographic:
         first, second = "latitud", "longitud"

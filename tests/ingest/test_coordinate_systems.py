@@ -125,3 +125,10 @@ def test_preview_lists_every_column_and_names_the_empty_cell():
     (error,) = p.result.errors
     assert (error.row, error.column, error.code) == (3, "Y (SWEREF 99 TM)", "missing_coordinate")
     assert "bara den ena koordinaten" in error.message
+
+
+def test_empty_coordinate_columns_say_so():
+    csv = "Kategori;Datum;X;Y\r\nKlotter;2026-11-20;;\r\n"
+    p = preview_import(csv.encode("utf-8"), kommun_code="1880", categories=CATEGORIES)
+    assert p.columns[2:] == [("X", "koordinat (tom i alla rader)"), ("Y", "koordinat (tom i alla rader)")]
+    assert len(p.result.records) == 1 and p.result.errors == []
