@@ -6,6 +6,9 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from pyproj import Transformer
 from shapely.geometry import box
 
 from ingest.coordinate_systems import crs_from_header, read_coordinates
@@ -132,3 +135,28 @@ def test_empty_coordinate_columns_say_so():
     p = preview_import(csv.encode("utf-8"), kommun_code="1880", categories=CATEGORIES)
     assert p.columns[2:] == [("X", "koordinat (tom i alla rader)"), ("Y", "koordinat (tom i alla rader)")]
     assert len(p.result.records) == 1 and p.result.errors == []
+
+
+_ZONE_MERIDIANS = {3007: 12.0, 3008: 13.5, 3012: 14.25, 3009: 15.0, 3013: 15.75, 3010: 16.5,
+                   3014: 17.25, 3011: 18.0, 3015: 18.75, 3016: 20.25, 3017: 21.75, 3018: 23.25}
+
+
+@settings(max_examples=60, deadline=None)
+@given(lon=st.floats(11.5, 24.0), lat=st.floats(55.4, 69.0),
+       kind=st.sampled_from(["tm", "zone", "rt90", "wgs84"]), northing_first=st.booleans())
+def test_any_point_in_sweden_comes_back_in_any_system_and_order(lon, lat, kind, northing_first):
+    # Invariant: a point written in any of the systems (a local zone: the one nearest its meridian),
+    # either column first, reads back to the same SWEREF 99 TM point when the kommun is known.
+    # Sweden, coarsely: by latitude band, the longitudes its land (and near coast) spans.
+    west, east_edge = ((12.6, 16.5) if lat < 56.5 else (11.5, 18.8) if lat < 63 else (12.5, 24.0))
+    assume(west <= lon <= east_edge)
+    tm = Transformer.from_crs("EPSG:4326", "EPSG:3006", always_xy=True).transform(lon, lat)
+    epsg = {"tm": 3006, "rt90": 3021, "wgs84": 4326,
+            "zone": min(_ZONE_MERIDIANS, key=lambda e: abs(_ZONE_MERIDIANS[e] - lon))}[kind]
+    east, north = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True).transform(lon, lat)
+    first, second = (north, east) if northing_first else (east, north)
+    kommun = box(tm[0] - 1_000, tm[1] - 1_000, tm[0] + 1_000, tm[1] + 1_000)
+    r = read_coordinates([first], [second], within=kommun)
+    assert r.error == [None]
+    assert r.system is not None and r.system.epsg == epsg
+    assert (r.x[0], r.y[0]) == pytest.approx(tm, abs=0.01)
