@@ -30,7 +30,9 @@ from analysis._validate import require_columns, require_reports
 from analysis.weeks import dates_to_ordinals, ordinals_to_labels, week_ordinal
 
 #: The ``source`` values of the reports frame, in display order.
-SOURCES: tuple[str, ...] = ("form", "api", "import", "police_feed", "police_summary")
+SOURCES: tuple[str, ...] = (
+    "form", "api", "import", "police_feed", "police_summary", "police_offences",
+)
 
 _BY_COLUMNS = ("source", "organisation_id")
 _OTHER_AREAS = ("raise", "drop", "kommun")

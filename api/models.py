@@ -2,7 +2,7 @@
 
 from api.areas.models import Area, AreaSet, Place
 from api.audit.models import AuditEvent
-from api.categories.models import Category
+from api.categories.models import Category, CategoryMapping
 from api.imports.models import ImportBatch, ImportTemplate
 from api.insatser.models import Insats, InsatsArea, InsatsCategory, InsatsUppfoljning
 from api.jobs.models import JobRun, SchedulerHeartbeat
@@ -11,7 +11,7 @@ from api.lagesbild.models import AreaAssessment, Lagesbild
 from api.mfa.models import KommunMfaPolicy, UserRecoveryCode, UserTotp
 from api.organisations.models import Organisation
 from api.packages.models import AnalysisPackage
-from api.police.models import PoliceTypeMapping
+from api.police.models import BrottskodMapping, PoliceTypeMapping
 from api.promises.models import (
     Atagande,
     AtagandeLog,
@@ -35,6 +35,7 @@ __all__ = [
     "AreaSet",
     "AuditEvent",
     "Category",
+    "CategoryMapping",
     "IdempotencyKey",
     "ImportBatch",
     "ImportTemplate",
@@ -53,6 +54,7 @@ __all__ = [
     "Nollrapport",
     "Organisation",
     "Place",
+    "BrottskodMapping",
     "PoliceTypeMapping",
     "Report",
     "SchedulerHeartbeat",

@@ -9,12 +9,14 @@ from api.admin.user_account_pages import router as admin_user_account_pages
 from api.admin.user_pages import router as admin_user_pages
 from api.exports.pages import router as export_pages
 from api.health.routes import router as health_routes
+from api.imports.category_pages import router as import_category_pages
 from api.imports.pages import router as import_pages
 from api.insatser.followup_pages import router as insats_followup_pages
 from api.insatser.pages import router as insats_pages
 from api.jobs.pages import router as job_pages
 from api.lagesbild.pages import router as lagesbild_pages
 from api.packages.pages import router as package_pages
+from api.police.offence_pages import router as offence_pages
 from api.police.pages import router as police_pages
 from api.promises.edit_pages import router as promise_edit_pages
 from api.promises.pages import router as promise_pages
@@ -38,7 +40,9 @@ ROUTERS = [
     statistics_api,
     report_form_pages,
     import_pages,
+    import_category_pages,
     police_pages,
+    offence_pages,
     job_pages,
     lagesbild_pages,
     export_pages,

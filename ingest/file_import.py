@@ -335,7 +335,7 @@ class _Row:
         if is_blank(raw):
             self.fail("category", raw, "required", "kategori saknas")
         elif code is None:
-            self.fail("category", raw, "unknown_category", f"okänd kategori \"{as_text(raw)}\"")
+            self.fail("category", raw, "unknown_category", matcher.unknown_message(raw))
         return code
 
     def when(self, today: date | None) -> tuple[date | None, Any]:

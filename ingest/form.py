@@ -278,7 +278,7 @@ class _Checker:
             return None
         code = matcher.match(value)
         if code is None:
-            self.error("kategori", value, "unknown_category", f"okänd kategori \"{value}\"")
+            self.error("kategori", value, "unknown_category", matcher.unknown_message(value))
         return code
 
     def _when(self, obs, today, max_days_back):

@@ -21,7 +21,11 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 #: Allowed values of ``ReportRecord.source`` (docs/data-contract.md, reports frame).
-SOURCES: tuple[str, ...] = ("form", "api", "import", "police_feed", "police_summary")
+SOURCES: tuple[str, ...] = (
+    "form", "api", "import", "police_feed", "police_summary", "police_offences",
+)
+#: Sources whose rows are counts from the police, not single observations: never duplicate candidates.
+AGGREGATE_SOURCES: tuple[str, ...] = ("police_summary", "police_offences")
 
 #: Longest value echoed back inside a ``RowError`` (a 10 MB cell must not be copied into messages).
 MAX_ERROR_VALUE_CHARS = 200
@@ -69,7 +73,7 @@ class ReportRecord(BaseModel):
         Gazetteer place id chosen in the form, when the reporter picked a named place.
     external_id : str or None
         The row's id in the source system (police event id, id column of an import).
-    source : {"form", "api", "import", "police_feed", "police_summary"}
+    source : {"form", "api", "import", "police_feed", "police_summary", "police_offences"}
     organisation_id : int or None
         Reporting organisation when the adapter knows it (usually set by the api).
     involved_count : int or None
@@ -107,7 +111,7 @@ class ReportRecord(BaseModel):
     area_code: str | None = Field(default=None, max_length=MAX_AREA_CODE_CHARS)
     place_id: str | None = Field(default=None, max_length=20)
     external_id: str | None = Field(default=None, max_length=MAX_EXTERNAL_ID_CHARS)
-    source: Literal["form", "api", "import", "police_feed", "police_summary"]
+    source: Literal["form", "api", "import", "police_feed", "police_summary", "police_offences"]
     organisation_id: int | None = None
     # Upper bounds well above any real week, below every database's integer limit (PostgreSQL: 2^31 - 1).
     involved_count: int | None = Field(default=None, ge=0, le=MAX_INVOLVED)

@@ -257,6 +257,19 @@ class CategoryMatcher:
         self._lookup = lookup
         self._seen: dict[str, str | None] = {}
         self.codes = frozenset(codes)
+        #: ``code -> name`` (the code where there is no name), in the order given.
+        self.names = {code: name or code for code, name in pairs}
+
+    def unknown_message(self, value: Any) -> str:
+        """The Swedish "okänd kategori" reason, naming the valid categories (name and code).
+
+        Examples
+        --------
+        >>> CategoryMatcher({"klotter": "Klotter", "ran": "Rån"}).unknown_message("Tags")
+        'okänd kategori "Tags"; giltiga kategorier: Klotter (klotter), Rån (ran)'
+        """
+        valid = ", ".join(f"{name} ({code})" for code, name in self.names.items())
+        return f"okänd kategori \"{as_text(value)}\"; giltiga kategorier: {valid}"
 
     def match(self, value: Any) -> str | None:
         """Return the category code for ``value`` or ``None``."""

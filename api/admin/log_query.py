@@ -47,6 +47,8 @@ ACTION_LABELS = {
     "insats.update": "Ändrad insats",
     "police_summary.upload": "Polisens veckosammanställning",
     "police_type_mapping.update": "Ändrade händelsetyper",
+    "police_offences.upload": "Polisanmälda brott",
+    "brottskod_mapping.update": "Ändrade brottskoder",
     "organisation.create": "Ny organisation",
     "organisation.update": "Ändrad organisation",
     "organisation.deactivate": "Inaktiverad organisation",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from api.core.time import utcnow
 
 
 class Category(SQLModel, table=True):
@@ -20,3 +24,24 @@ class Category(SQLModel, table=True):
     severity: float = 1.0
     active: bool = True
     sort_order: int = 0
+
+
+class CategoryMapping(SQLModel, table=True):
+    """An organisation's own word for a category ("Narkotika misstänkt" → narkotika), chosen once.
+
+    Used by that organisation's file imports and API submissions before the category names.
+    """
+
+    __tablename__ = "category_mapping"
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "text_key", name="uq_category_mapping_organisation_text"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    text_key: str = Field(max_length=200)  #: ingest.values.normalise_key of the text
+    text: str = Field(max_length=200)  #: the text as the organisation first wrote it
+    category_id: int = Field(foreign_key="category.id", index=True)
+    created_by_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_by: str = Field(default="", max_length=200)  #: actor, e.g. "kommandoraden"
+    created_at: datetime = Field(default_factory=utcnow)

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from api.categories.models import Category
+from api.audit import service as audit_service
+from api.categories.models import Category, CategoryMapping
+from api.core.errors import AppError, NotFound
+from ingest.category_vocabulary import describe_categories
+from ingest.values import CategoryMatcher, normalise_key
 
 
 @dataclass(frozen=True)
@@ -78,3 +82,114 @@ def list_categories(
     if not include_inactive:
         query = query.where(Category.active == True)  # noqa: E712
     return list(session.exec(query.order_by(col(Category.sort_order), col(Category.code))))
+
+
+# --- an organisation's own words (category_mapping) -------------------------------------------------
+
+
+def organisation_mappings(*, session: Session, organisation_id: int) -> dict[str, str]:
+    """``text -> category code`` this organisation chose, for its active categories only.
+
+    Passed as ``category_aliases`` to the file import and the API, so the organisation's words
+    are matched before the category names.
+    """
+    rows = session.exec(
+        select(CategoryMapping.text, Category.code)
+        .join(Category, col(Category.id) == CategoryMapping.category_id)
+        .where(CategoryMapping.organisation_id == organisation_id, Category.active == True)  # noqa: E712
+    )
+    return {text: code for text, code in rows}
+
+
+def list_mappings(
+    *, session: Session, organisation_ids: list[int]
+) -> list[tuple[CategoryMapping, Category]]:
+    """The mappings of these organisations with their categories, by organisation and text."""
+    if not organisation_ids:
+        return []
+    return [
+        (mapping, category)
+        for mapping, category in session.exec(
+            select(CategoryMapping, Category)
+            .join(Category, col(Category.id) == CategoryMapping.category_id)
+            .where(col(CategoryMapping.organisation_id).in_(organisation_ids))
+            .order_by(col(CategoryMapping.organisation_id), col(CategoryMapping.text_key))
+        )
+    ]
+
+
+def save_mapping(
+    *,
+    session: Session,
+    kommun_code: str,
+    organisation_id: int,
+    text: str,
+    category_code: str,
+    actor: str,
+    user_id: int | None = None,
+    ip: str = "",
+) -> CategoryMapping | None:
+    """Remember that this organisation's ``text`` means ``category_code`` (a new choice replaces the old).
+
+    Returns None when the text already is that category's code or name (nothing to remember).
+    Raises ``AppError`` (422, Swedish) for an unknown code, an empty or too long text, or a text
+    that already names another category.
+    """
+    text = " ".join(str(text).split())
+    key = normalise_key(text)
+    if not key:
+        raise AppError("Texten att koppla saknas.", status_code=422)
+    if len(text) > 200:
+        raise AppError(f"Texten ”{text[:40]}…” är för lång: högst 200 tecken.", status_code=422)
+    categories = list_categories(session=session, kommun_code=kommun_code)
+    by_code = {c.code: c for c in categories}
+    category = by_code.get(category_code)
+    if category is None:
+        valid = describe_categories({c.code: c.name for c in categories})
+        raise AppError(f"Okänd kategori ”{category_code}”. Giltiga kategorier: {valid}.", status_code=422)
+    already = CategoryMatcher({c.code: c.name for c in categories}).match(text)
+    if already == category.code:
+        return None
+    if already is not None:
+        raise AppError(
+            f"”{text}” är redan kategorin {by_code[already].name} ({already}) och kan inte kopplas om.",
+            status_code=422,
+        )
+    mapping = session.exec(
+        select(CategoryMapping).where(
+            CategoryMapping.organisation_id == organisation_id, CategoryMapping.text_key == key
+        )
+    ).first()
+    if mapping is None:
+        mapping = CategoryMapping(organisation_id=organisation_id, text_key=key, text=text,
+                                  category_id=category.id)  # type: ignore[arg-type]
+    mapping.category_id = category.id  # type: ignore[assignment]
+    mapping.created_by_id, mapping.created_by = user_id, actor[:200]
+    session.add(mapping)
+    session.flush()
+    audit_service.record(
+        session=session, action="category_mapping.save", actor=actor, user_id=user_id,
+        kommun_code=kommun_code, object_type="category_mapping", object_id=mapping.id or "",
+        filter={"organisation_id": organisation_id, "text": text, "category": category.code},
+        purpose="kategorikoppling", ip=ip,
+    )
+    return mapping
+
+
+def delete_mapping(
+    *, session: Session, kommun_code: str, mapping_id: int, organisation_ids: list[int], actor: str,
+    user_id: int | None = None, ip: str = "",
+) -> CategoryMapping:
+    """Forget a mapping of one of ``organisation_ids`` (404 otherwise); the next file asks again."""
+    mapping = session.get(CategoryMapping, mapping_id)
+    if mapping is None or mapping.organisation_id not in organisation_ids:
+        raise NotFound("Kopplingen finns inte.")
+    session.delete(mapping)
+    audit_service.record(
+        session=session, action="category_mapping.delete", actor=actor, user_id=user_id,
+        kommun_code=kommun_code, object_type="category_mapping", object_id=mapping_id,
+        filter={"organisation_id": mapping.organisation_id, "text": mapping.text},
+        purpose="kategorikoppling", ip=ip,
+    )
+    session.flush()
+    return mapping

@@ -49,7 +49,7 @@ REPORT_COLUMNS = [
     Column("kategori", "Kategorins namn."),
     Column("kontextfaktor", "ja för kontextfaktorer (skollov, evenemang), som inte räknas på kartan."),
     Column("kalla", "Kanal: form (formulär), api, import (fil), police_feed (polisens händelser), "
-                    "police_summary (polisens veckosammanställning)."),
+                    "police_summary (polisens veckosammanställning), police_offences (polisanmälda brott)."),
     Column("organisation", "Rapporterande organisation."),
     Column("antal", "Antal händelser raden står för (1, eller fler i en sammanställning)."),
     Column("x_sweref99tm", "Östlig koordinat i SWEREF 99 TM (EPSG:3006), meter med en decimal och decimalkomma."),

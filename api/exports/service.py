@@ -27,6 +27,7 @@ SOURCE_LABELS = {
     Source.import_.value: "Filimport",
     Source.police_feed.value: "Polisens händelser (polisen.se)",
     Source.police_summary.value: "Polisens veckosammanställning",
+    Source.police_offences.value: "Polisanmälda brott",
 }
 KINDS = {"rapporter": "En rad per rapport", "antal": "Antal per vecka, område och kategori"}
 MAX_AGGREGATE_DAYS = 5 * 366  # the map's count cube is dense: keep it a sensible size

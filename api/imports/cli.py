@@ -21,6 +21,7 @@ from ingest.tabular import ImportRejected
 app = typer.Typer(help="Filimport (CSV/XLSX).")
 console = Console()
 _MAX_ERRORS_PRINTED = 50
+_MAX_MAP_BYTES = 1024 * 1024
 
 
 def _print_report(analysis: service.Analysis) -> None:
@@ -79,16 +80,74 @@ def import_command(
     template: Annotated[
         str | None, typer.Option("--template", help="Namnet på organisationens sparade kolumnmall")
     ] = None,
+    category_map: Annotated[
+        Path | None,
+        typer.Option("--category-map", help="CSV med kolumnerna text;kategori (kategorins kod): "
+                                            "organisationens egna ord, sparas för organisationen"),
+    ] = None,
 ) -> None:
     """Importera observationer från en CSV- eller Excel-fil (samma kontroller som i webben)."""
     settings = Settings()
     with using_clock(settings.make_clock()) as clock:
         _import(settings, clock.today(), file=file, org=org, kommun=kommun, dry_run=dry_run,
-                lenient=lenient, template=template)
+                lenient=lenient, template=template, category_map=category_map)
+
+
+def _save_category_map(session, path: Path, code: str, organisation, dry_run: bool) -> None:  # type: ignore[no-untyped-def]
+    """Read MAP.csv and save its lines as the organisation's mappings (all or none; errors name the line)."""
+    from api.categories import service as category_service
+    from ingest.category_vocabulary import CategoryMapError, read_category_map
+
+    if not path.is_file():
+        raise ImportRejected(f"Kategorifilen {path} finns inte.")
+    if path.stat().st_size > _MAX_MAP_BYTES:
+        raise ImportRejected(f"Kategorifilen är för stor (högst {_MAX_MAP_BYTES // 1024} kB).")
+    codes = {c.code: c.name for c in category_service.list_categories(session=session, kommun_code=code)}
+    try:
+        lines = read_category_map(path.read_bytes(), codes=codes)
+    except CategoryMapError as exc:
+        for problem in exc.problems:
+            console.print(f"[red]Fel i {path.name}:[/red] {problem}")
+        raise AppError("Kategorifilen kunde inte användas; inget importerades.") from exc
+    problems: list[str] = []
+    saved = 0
+    for line in lines:
+        try:
+            mapping = category_service.save_mapping(
+                session=session, kommun_code=code, organisation_id=organisation.id, text=line.text,
+                category_code=line.code, actor="kommandoraden",
+            )
+        except AppError as exc:
+            problems.append(f"Rad {line.line}: {exc.message}")
+            continue
+        saved += mapping is not None
+    if problems:
+        session.rollback()
+        for problem in problems:
+            console.print(f"[red]Fel i {path.name}:[/red] {problem}")
+        raise AppError("Kategorifilen kunde inte användas; inget importerades.")
+    if dry_run:
+        console.print(f"{saved} kategorikopplingar skulle sparas för {organisation.name} (provkörning).")
+        return
+    session.commit()  # remembered for the organisation even if the import below is refused
+    console.print(f"{saved} kategorikopplingar sparades för {organisation.name}.")
+
+
+def _print_unknown_categories(analysis: service.Analysis) -> None:
+    """The file's unknown category texts with suggestions, and how to map them once."""
+    if not analysis.unknown_categories:
+        return
+    table = Table(title="Okända kategorier (välj en gång med --category-map eller i webben)")
+    for column in ("Text i filen", "Rader", "Förslag (kod)"):
+        table.add_column(column)
+    for unknown in analysis.unknown_categories:
+        table.add_row(unknown.text, str(unknown.rows),
+                      ", ".join(f"{s.name} ({s.code})" for s in unknown.suggestions) or "inga förslag")
+    console.print(table)
 
 
 def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: str | None, dry_run: bool,
-            lenient: bool, template: str | None) -> None:
+            lenient: bool, template: str | None, category_map: Path | None = None) -> None:
     """The import, with today (the latest allowed observation date) from the command's clock."""
     from api.core import migrate
     from api.core.db import Database, make_engine
@@ -104,6 +163,8 @@ def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: st
             organisation = org_service.find_organisation(
                 session=session, kommun_code=code, name_or_id=org
             )
+            if category_map is not None:
+                _save_category_map(session, category_map, code, organisation, dry_run)
             mapping = None
             if template:
                 mapping = service.template_mapping(service.get_template(
@@ -140,6 +201,7 @@ def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: st
                         submitted_by_id=None, progress=advance,
                     )
             _print_report(analysis)
+            _print_unknown_categories(analysis)
             if dry_run:
                 session.rollback()
                 console.print(
@@ -164,6 +226,7 @@ def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: st
     except service.StoreRejected as exc:
         analysis.errors = exc.errors
         _print_report(analysis)
+        _print_unknown_categories(analysis)
         _fail(f"{len({e.row for e in exc.errors})} rader har fel; inget sparades. "
               "Använd --lenient för att spara de rader som är rätt.")
     except AppError as exc:

@@ -256,6 +256,9 @@ def _preview_page(
     if done == "mall":
         flashes.append({"kind": "ok", "text": "Kolumnmallen är sparad. Välj den nästa gång du "
                                               "laddar upp en fil från samma system."})
+    elif done == "kategorier":
+        flashes.append({"kind": "ok", "text": "Kategorivalen är sparade för organisationen och gäller "
+                                              "även nästa fil."})
     elif done == "import" and batch.status == "committed":
         flashes.append({"kind": "ok", "text": "Importen är klar."})
     context: dict[str, Any] = {
@@ -274,6 +277,7 @@ def _preview_page(
         "uploaded_at": _local_time(request, batch.created_at),
         "committed_at": _local_time(request, batch.committed_at),
         "max_errors": _MAX_ERRORS_SHOWN,
+        "max_unknown": service.MAX_UNKNOWN_SHOWN,
         "sample": analysis.records[:10] if analysis else [],
         "sample_areas": [
             analysis.area_names.get(code, code) if code else "kommunnivå"

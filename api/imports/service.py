@@ -24,6 +24,7 @@ from api.imports.models import ImportBatch, ImportTemplate
 from api.imports.staging import (
     FIELD_LABELS,
     MAX_ROWS,
+    MAX_UNKNOWN_SHOWN,
     MAX_UPLOAD_BYTES,
     REQUIRED_FIELDS,
     Analysis,
@@ -41,7 +42,7 @@ from api.reports.service import StoreOutcome, StoreRejected
 from ingest.tabular import ImportRejected
 
 __all__ = [
-    "FIELD_LABELS", "MAX_ROWS", "MAX_UPLOAD_BYTES", "REQUIRED_FIELDS", "AlreadyCommitted",
+    "FIELD_LABELS", "MAX_ROWS", "MAX_UNKNOWN_SHOWN", "MAX_UPLOAD_BYTES", "REQUIRED_FIELDS", "AlreadyCommitted",
     "Analysis", "ImportRejected", "StoreRejected", "analyse", "check_mapping", "clean_mapping",
     "dry_run", "map_points", "place_records", "store_file",
 ]

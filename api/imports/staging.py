@@ -24,6 +24,7 @@ from api.categories import service as category_service
 from api.core.errors import AppError
 from api.reports import service as report_service
 from api.reports.service import StoreOutcome, StoreRejected
+from ingest.category_vocabulary import Suggestion, suggest_categories
 from ingest.file_import import FIELDS, find_header_row, preview_import, propose_mapping
 from ingest.import_columns import describe_columns
 from ingest.placement import assign_areas
@@ -53,7 +54,17 @@ FIELD_LABELS: dict[str, str] = {
     "area": "Område",
 }
 REQUIRED_FIELDS = ("category", "date")
+MAX_UNKNOWN_SHOWN = 100  #: unknown category texts the preview offers to map (the most used first)
 assert set(FIELD_LABELS) == set(FIELDS), "FIELD_LABELS must cover ingest.file_import.FIELDS"
+
+
+@dataclass
+class UnknownCategory:
+    """A category text the file uses that matches no category (nor a mapping of the organisation)."""
+
+    text: str  #: as first written in the file
+    rows: int  #: how many rows use it (spelt in any case or spacing)
+    suggestions: list[Suggestion] = field(default_factory=list)
 
 
 @dataclass
@@ -83,6 +94,8 @@ class Analysis:
     area_names: dict[str, str] = field(default_factory=dict)  #: area code -> name
     #: The kommun's areas as read for this analysis (for place_records); None before analyse.
     areas: gpd.GeoDataFrame | None = field(default=None, repr=False)
+    #: Unknown category texts, most rows first, with suggestions (chosen once in the preview).
+    unknown_categories: list[UnknownCategory] = field(default_factory=list)
 
     @property
     def ready(self) -> bool:
@@ -167,11 +180,15 @@ def analyse(
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
     # The kommun's areas tell a SWEREF 99 local zone from another (see ingest.coordinate_systems).
     within = np.asarray(areas.geometry.values) if len(areas) else None
-    categories = category_service.list_categories(session=session, kommun_code=kommun_code)
+    categories = {
+        c.code: c.name for c in category_service.list_categories(session=session, kommun_code=kommun_code)
+    }
+    own_words = category_service.organisation_mappings(session=session, organisation_id=organisation_id)
     preview = preview_import(
         data,
         kommun_code=kommun_code,
-        categories={c.code: c.name for c in categories},
+        categories=categories,
+        category_aliases=own_words,
         today=today,
         mapping=mapping,
         areas=dict(zip(areas.area_code, areas.area_name, strict=True)) if len(areas) else None,
@@ -192,6 +209,7 @@ def analyse(
     analysis.coordinate_system, analysis.coordinate_note = (
         preview.coordinate_system, preview.coordinate_note)
     analysis.areas = areas
+    analysis.unknown_categories = unknown_categories(analysis.errors, categories, own_words)
     return analysis
 
 
@@ -232,6 +250,24 @@ def map_points(analysis: Analysis, limit: int = 5_000) -> list[dict[str, object]
             "area": analysis.area_names.get(code, "") if code else "",
         })
     return points
+
+
+def unknown_categories(
+    errors: list[RowError], categories: dict[str, str], past: dict[str, str]
+) -> list[UnknownCategory]:
+    """Group the rows refused as ``unknown_category`` by text (as matching sees it), with suggestions."""
+    groups: dict[str, UnknownCategory] = {}
+    for error in errors:
+        if error.code != "unknown_category" or is_blank(error.value):
+            continue
+        text = " ".join(str(error.value).split())
+        group = groups.setdefault(normalise_key(text), UnknownCategory(text=text, rows=0))
+        group.rows += 1
+    found = sorted(groups.values(), key=lambda g: (-g.rows, g.text.casefold()))
+    # A file of unique junk must not cost a fuzzy search per row: the preview shows this many.
+    for group in found[:MAX_UNKNOWN_SHOWN]:
+        group.suggestions = suggest_categories(group.text, categories, past=past)
+    return found
 
 
 # --- storing ------------------------------------------------------------------------------------

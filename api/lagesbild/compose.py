@@ -160,6 +160,7 @@ def compose(
         insatser=_insatser(session, query),
         context_factors=_context_factors(session, query, category_names, area_names),
         points=map_data.report_points(week_frame, category_names, organisation_names),
+        police_offences=map_data.offence_counts(week_frame, area_names, category_names),
         attributions=[SCB_ATTRIBUTION] + ([plain_text(tile_attribution)] if tile_attribution else []),
     )
 

@@ -21,7 +21,7 @@ from sqlmodel import Session, col, func, select
 
 from api.areas import service as area_service
 from api.areas.models import Area
-from api.lagesbild.snapshot import MapPoint
+from api.lagesbild.snapshot import CategoryCount, MapPoint, OffenceAreaCount
 
 SIMPLIFY_METRES = 25.0
 CACHE_FORMAT = 1  # bump when the output changes, so old disk caches are not served
@@ -162,3 +162,31 @@ def report_points(
             )
         )
     return points
+
+
+OFFENCES_SOURCE = "police_offences"
+KOMMUN_LEVEL_NAME = "Kommunnivå (inget område)"
+
+
+def offence_counts(
+    frame: pd.DataFrame, area_names: dict[str, str], category_names: dict[str, str]
+) -> list[OffenceAreaCount]:
+    """The week's polisanmälda brott per area (kommun level last), each with its categories.
+
+    Counts are `report_count` sums, so an aggregated extract counts its offences, not its rows.
+    """
+    offences = frame[(frame.source == OFFENCES_SOURCE) & ~frame.is_context] if len(frame) else frame
+    if not len(offences):
+        return []
+    keyed = offences.assign(area_key=offences.area_code.fillna(""))
+    result = []
+    for key, group in sorted(keyed.groupby("area_key"), key=lambda item: (item[0] == "", item[0])):
+        by_category = group.groupby("category_code")["report_count"].sum().sort_values(ascending=False, kind="stable")
+        result.append(OffenceAreaCount(
+            area_code=key or None,
+            area_name=area_names.get(key, key) if key else KOMMUN_LEVEL_NAME,
+            count=int(group.report_count.sum()),
+            category_counts=[CategoryCount(category_code=str(c), category_name=category_names.get(str(c), str(c)),
+                                           count=int(n)) for c, n in by_category.items()],
+        ))
+    return result

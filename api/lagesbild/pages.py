@@ -43,6 +43,7 @@ SOURCE_LABELS = {
     "import": "Filimport",
     "police_feed": "Polisens händelser",
     "police_summary": "Polisens veckosammanställning",
+    "police_offences": "Polisanmälda brott",
 }
 STATUS_LABELS = {"grön": "Grön", "gul": "Gul", "orange": "Orange", "röd": "Röd"}
 COMPLETENESS_LABELS = {"reported": "Har rapporterat", "nollrapport": "Nollrapport", "silent": "Ingen rapport"}
@@ -211,6 +212,8 @@ def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:
             for a in snapshot.areas
         ],
         "points": [p.model_dump() for p in snapshot.points],
+        "police_offences": {o.area_code: o.count for o in snapshot.police_offences if o.area_code},
+        "police_offences_kommun": sum(o.count for o in snapshot.police_offences if not o.area_code),
         "attributions": snapshot.attributions,
     }
 

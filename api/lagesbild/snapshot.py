@@ -97,6 +97,15 @@ class MapPoint(BaseModel):
     lat: float
 
 
+class OffenceAreaCount(BaseModel):
+    """Polisanmälda brott of the week in one area (or at kommun level): the map's own layer."""
+
+    area_code: str | None = None  # None: kommun level (no area)
+    area_name: str
+    count: int
+    category_counts: list[CategoryCount] = Field(default_factory=list)
+
+
 class LagesbildSnapshot(BaseModel):
     """A published version of a kommun's weekly lägesbild, complete and self-contained."""
 
@@ -126,6 +135,8 @@ class LagesbildSnapshot(BaseModel):
     insatser: list[InsatsSummary] = Field(default_factory=list)
     context_factors: list[ContextFactor] = Field(default_factory=list)
     points: list[MapPoint] = Field(default_factory=list)
+    # Polisanmälda brott (source police_offences) per area: shown as a layer of its own on the map.
+    police_offences: list[OffenceAreaCount] = Field(default_factory=list)
     attributions: list[str] = Field(default_factory=lambda: [SCB_ATTRIBUTION])
 
     def to_json(self) -> str:

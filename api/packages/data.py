@@ -56,6 +56,10 @@ PATTERN_ORDER = ("intensifierande", "ny", "konsekutiv", "ihållande", "sporadisk
 DENSITY_CELL_M = 50.0
 NO_EVALUATION = "utvärdering saknas"
 
+OFFENCES_SOURCE = "police_offences"
+OFFENCE_COLUMNS = ["area_code", "area_name", "category_code", "category_name", "current", "previous",
+                   "last_year"]
+
 _FILTER_KEYS = ("area_codes", "category_codes", "sources", "organisation_ids", "review_statuses")
 
 
@@ -103,6 +107,8 @@ class PackageData:
     emerging_months: list[str] = field(default_factory=list)
     #: Year of the population used as denominator (every area has one), else None: counts.
     population_year: int | None = None
+    #: Polisanmälda brott (source police_offences) per area and category: current, previous, last year.
+    police_offences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OFFENCE_COLUMNS))
 
 
 def _query_kwargs(query_filters: Any) -> dict[str, tuple]:
@@ -416,4 +422,26 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         period_reports=period_reports,
         emerging=emerging, emerging_note=emerging_note, emerging_months=emerging_months,
         population_year=population_year,
+        police_offences=_police_offences(reports, area_codes, categories, label, area_names, names),
     )
+
+
+def _police_offences(reports: pd.DataFrame, area_codes: list[str], categories: pd.DataFrame, label: str,
+                     area_names: dict[str, str], names: dict[str, str]) -> pd.DataFrame:
+    """The package's "Polisanmälda brott": the same comparison as every report, for that source only.
+
+    Rows where something happened in one of the three periods; by area name, kommun level last.
+    """
+    offences = reports[reports["source"] == OFFENCES_SOURCE]
+    if not len(offences):
+        return pd.DataFrame(columns=OFFENCE_COLUMNS)
+    compared = compare_periods(offences, area_codes, categories, label, other_areas="kommun")
+    compared = compared[(compared["current"] > 0) | (compared["previous"] > 0) | (compared["last_year"] > 0)].copy()
+    compared["area_code"] = compared["area_code"].astype(object).where(compared["area_code"].notna(), None)
+    compared["category_code"] = compared["category_code"].astype(object)
+    compared["area_name"] = [area_names.get(c, c) if c else "Kommunnivå (inget område)" for c in compared["area_code"]]
+    compared["category_name"] = compared["category_code"].map(names)
+    compared["kommun_level"] = compared["area_code"].isna()
+    compared = compared.sort_values(["kommun_level", "area_name", "current"], ascending=[True, True, False],
+                                    kind="stable")
+    return compared[OFFENCE_COLUMNS].reset_index(drop=True)

@@ -125,6 +125,9 @@ def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, obje
         # Packages made before the hotspot layers have no hotspot table.
         hotspots = (_read_csv(archive, service.HOTSPOT_CSV)
                     if service.HOTSPOT_CSV in archive.namelist() else None)
+        # Packages made before polisanmälda brott have no such table.
+        offences = (_read_csv(archive, service.OFFENCES_CSV)
+                    if service.OFFENCES_CSV in archive.namelist() else None)
     comparison["omradesnamn"] = comparison["omradesnamn"].fillna("")
     shown = comparison[(comparison.antal > 0) | (comparison.antal_foregaende > 0)
                        | (comparison.antal_fjolar > 0)]
@@ -137,6 +140,7 @@ def package_view(settings: Settings, package: AnalysisPackage) -> dict[str, obje
         "ranking": ranking.to_dict("records"),
         "comparison": shown.to_dict("records"),
         "completeness": completeness.to_dict("records"),
+        "police_offences": offences.to_dict("records") if offences is not None else None,
         **_hotspot_view(hotspots),
     }
 

@@ -168,6 +168,7 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         ranking=_records(data.ranking.head(RANKING_ROWS)),
         ranking_total=len(data.ranking),
         category_totals=_records(data.category_totals),
+        police_offences=_records(data.police_offences),
         changes=_records(top_changes(data)),
         top_changes_limit=TOP_CHANGES,
         hotspot_png=_uri(charts.hotspot_map_png(data.areas, data.hotspots)),

@@ -38,6 +38,7 @@ FILES = (
     "rapporteringsgrad.csv",
     "veckoserier.csv",
     "hotspots_omrade.csv",
+    "polisanmalda_brott.csv",
     "omraden.gpkg",
     "karta.html",
 )
@@ -150,7 +151,17 @@ def package_tables(data: PackageData) -> dict[str, pd.DataFrame]:
         "veckoserier.csv": weekly,
     }
     tables[HOTSPOT_CSV] = hotspot_table(data)
+    p = data.police_offences
+    tables[OFFENCES_CSV] = pd.DataFrame({
+        "omradeskod": _text(p["area_code"]), "omradesnamn": p["area_name"],
+        "kategorikod": p["category_code"], "kategori": p["category_name"],
+        "antal": p["current"].astype("int64"), "antal_foregaende": p["previous"].astype("int64"),
+        "antal_fjolar": p["last_year"].astype("int64"),
+    })
     return tables
+
+
+OFFENCES_CSV = "polisanmalda_brott.csv"
 
 
 HOTSPOT_CSV = "hotspots_omrade.csv"

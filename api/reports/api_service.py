@@ -113,6 +113,10 @@ def _validate_and_store(
         payload,
         kommun_code=kommun_code,
         categories={c.code: c.name for c in categories},
+        # The organisation's own words first (chosen once in an import preview or a --category-map).
+        category_aliases=category_service.organisation_mappings(
+            session=session, organisation_id=organisation_id
+        ),
         today=today,
         source="api",
         organisation_id=organisation_id,

@@ -18,6 +18,7 @@ class Source(StrEnum):
     import_ = "import"
     police_feed = "police_feed"
     police_summary = "police_summary"
+    police_offences = "police_offences"
 
 
 class ReviewStatus(StrEnum):

@@ -33,7 +33,7 @@ from api.reports import area_moves
 from api.reports.models import Report
 from ingest.personnummer import mask_personnummer
 from ingest.placement import AreaIndex, assign_areas
-from ingest.records import ReportRecord, RowError
+from ingest.records import AGGREGATE_SOURCES, ReportRecord, RowError
 
 
 @dataclass
@@ -412,7 +412,7 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
                 table.c.kommun_code == kommun_code,
                 table.c.observed_date >= dates[0] - timedelta(days=1),
                 table.c.observed_date <= dates[1] + timedelta(days=1),
-                table.c.source != "police_summary",
+                table.c.source.not_in(AGGREGATE_SOURCES),
             )
         ))
         pairs = flag_duplicates(_window_frame(window))
@@ -477,7 +477,7 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
         category_id, area_id, day = key
         branches.append(sa_select(*columns).where(
             table.c.area_id == area_id, table.c.category_id == category_id, table.c.observed_date == day,
-            table.c.kommun_code == kommun_code, table.c.source != "police_summary",
+            table.c.kommun_code == kommun_code, table.c.source.not_in(AGGREGATE_SOURCES),
         ))
     for row in new_rows:
         if row[8] is None or row[9] is None:
@@ -486,9 +486,9 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
             table.c.kommun_code == kommun_code, table.c.category_id == row[1], in_window,
             table.c.x.between(row[8] - reach, row[8] + reach),
             table.c.y.between(row[9] - reach, row[9] + reach),
-            table.c.source != "police_summary",
+            table.c.source.not_in(AGGREGATE_SOURCES),
         ))
-    found = {r[0]: r for r in new_rows if r[7] != "police_summary"}
+    found = {r[0]: r for r in new_rows if r[7] not in AGGREGATE_SOURCES}
     if branches:
         query = branches[0] if len(branches) == 1 else sa_union_all(*branches)
         for r in connection.execute(query):

@@ -31,6 +31,7 @@ SOURCE_LABELS = {
     Source.import_.value: "Filimport",
     Source.police_feed.value: "Polisens händelser (polisen.se)",
     Source.police_summary.value: "Polisens veckosammanställning",
+    Source.police_offences.value: "Polisanmälda brott",
 }
 STATUS_LABELS = {
     ReviewStatus.ny.value: "Ny",

@@ -35,6 +35,7 @@ SAMPLE_PATH_VALUES = {
     "aterkoppling_id": "999999",
     "package_id": "999999",
     "import_id": "999999",
+    "mapping_id": "999999",
     "organisation_id": "999999",
     "user_id": "999999",
     "token_id": "999999",

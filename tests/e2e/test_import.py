@@ -37,6 +37,9 @@ def test_upload_and_preview_pages_pass_axe_and_show_the_row_report(live_server, 
     cells = page.locator("#row-report tbody tr").first.locator("td").all_inner_texts()
     assert cells[:3] == ["3", "Kategori", "Fiske"]
     assert page.locator("#map_category").input_value() == "Kategori"
+    # The unknown text is offered for mapping once (axe below checks the table and its select too).
+    assert page.locator("#unknown-categories tbody th").all_inner_texts() == ["Fiske"]
+    assert page.get_by_label("Kategori för ”Fiske”").count() == 1
     assert page.locator("#strict").is_checked()
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 320

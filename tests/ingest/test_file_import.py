@@ -91,7 +91,11 @@ def test_cp1252_semicolon_decimal_comma():
         (7, "Tid", "invalid_time"),
         (7, "Antal", "invalid_number"),
     ]
-    assert p.result.errors[0].message == 'Rad 6, kolumn "Kategori": okänd kategori "Fiske"'
+    message = p.result.errors[0].message
+    assert message.startswith('Rad 6, kolumn "Kategori": okänd kategori "Fiske"; giltiga kategorier: '
+                              "Skadegörelse (inkl. krossade rutor) (skadegorelse), Klotter (klotter), ")
+    # every valid category is named, with its label and its code
+    assert all(f"{name} ({code})" in message for code, name in CATEGORIES.items())
 
 
 def test_utf8_bom_comma_latlon():

@@ -239,8 +239,29 @@
     }
   }
 
+  // Polisanmälda brott: the week's recorded offences per area, a layer of its own (off until chosen).
+  function addOffences(geojson) {
+    var counts = data.police_offences || {};
+    var codes = Object.keys(counts);
+    if (!codes.length) return;
+    var most = Math.max.apply(null, codes.map(function (c) { return counts[c]; }));
+    var total = codes.reduce(function (s, c) { return s + counts[c]; }, 0) + (data.police_offences_kommun || 0);
+    var layer = L.geoJSON(geojson, {
+      filter: function (f) { return counts[f.properties.code] > 0; },
+      style: function (f) {
+        return { color: "#4b1d6b", weight: 2, fillColor: "#6a2c91",
+                 fillOpacity: 0.15 + 0.55 * counts[f.properties.code] / most };
+      },
+      onEachFeature: function (f, l) {
+        l.bindTooltip(f.properties.name + ": " + counts[f.properties.code] + " polisanmälda brott", { sticky: true });
+      }
+    });
+    overlays['<span class="lb-swatch lb-offences"></span> Polisanmälda brott (' + total + ")"] = layer;
+  }
+
   function start(geojson) {
     addAreas(geojson);
+    addOffences(geojson);
     addPoints();
     L.control.layers(null, overlays, { collapsed: true }).addTo(map);
     renderLegend();
