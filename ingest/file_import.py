@@ -22,9 +22,14 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from ingest.coordinates import ERROR_MESSAGES as COORD_MESSAGES
-from ingest.coordinates import to_sweref99
-from ingest.import_columns import FIELDS, find_header_row, propose_mapping, resolve_columns
+from ingest.coordinate_systems import CoordinateReading, crs_from_header, read_coordinates
+from ingest.import_columns import (
+    FIELDS,
+    describe_columns,
+    find_header_row,
+    propose_mapping,
+    resolve_columns,
+)
 from ingest.personnummer import mask_personnummer, names_people_hint
 from ingest.placement import outside_kommun
 from ingest.records import (
@@ -76,6 +81,10 @@ class ImportPreview:
     notes: list[str] = field(default_factory=list)  #: Swedish notes for the user
     #: File row number of each record in ``result.records`` (same order, same length).
     record_rows: list[int] = field(default_factory=list)
+    #: Every column of the file and what it is used as (Swedish), or "ignorerad".
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    coordinate_system: str = ""  #: label of the coordinate system used, e.g. "SWEREF 99 TM"
+    coordinate_note: str = ""  #: Swedish: how the coordinate system was chosen
 
 
 def preview_import(
@@ -88,6 +97,7 @@ def preview_import(
     category_aliases: Mapping[str, str] | None = None,
     areas: Mapping[str, str] | None = None,
     kommun_geom: Any = None,
+    within: Any = None,
     organisation_id: int | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_rows: int = DEFAULT_MAX_ROWS,
@@ -114,6 +124,9 @@ def preview_import(
         name) and is stored as its code.
     kommun_geom : shapely geometry, optional
         Kommun boundary (EPSG:3006); points outside it are row errors (``outside_kommun``).
+    within : shapely geometry or sequence of them, optional
+        Where the points are expected (the kommun's areas, EPSG:3006), used only to tell the
+        coordinate system from the values (a SWEREF 99 local zone); defaults to ``kommun_geom``.
     organisation_id : int, optional
         Stamped on every record.
     max_bytes, max_rows, max_cell_chars : int
@@ -153,7 +166,11 @@ def preview_import(
         if any(not is_blank(c) for c in cells)
     ]
 
-    xs, ys, coord_errors, coord_field = _coordinates(body, columns, kommun_geom)
+    reading, coord_field = _coordinates(
+        body, columns, mapping, kommun_geom, within if within is not None else kommun_geom
+    )
+    xs, ys, coord_errors = (reading.x, reading.y, reading.error) if reading else (
+        np.full(len(body), np.nan), np.full(len(body), np.nan), [None] * len(body))
 
     records: list[ReportRecord] = []
     record_rows: list[int] = []
@@ -165,8 +182,9 @@ def preview_import(
         observed_date, observed_time = row.when(today)
         involved = row.count()
         area_code = row.area(area_matcher)
-        if coord_errors[k] is not None:
-            row.coordinate_error(coord_field, coord_errors[k])
+        coord_error = coord_errors[k]
+        if coord_error is not None:
+            row.coordinate_error(coord_field, coord_error, reading)
         place, n_place = mask_personnummer(row.text("place", MAX_PLACE_TEXT_CHARS))
         description, n_desc = mask_personnummer(row.text("description", MAX_DESCRIPTION_CHARS))
         external_id = row.text("external_id", MAX_EXTERNAL_ID_CHARS)
@@ -215,33 +233,64 @@ def preview_import(
         masked_count=masked_total,
         notes=notes,
         record_rows=record_rows,
+        columns=describe_columns(headers, mapping, _uses(body, columns, reading)),
+        coordinate_system=reading.system.label if reading and reading.system else "",
+        coordinate_note=reading.note if reading else "",
     )
 
 
-def _coordinates(body, columns, kommun_geom):
-    """Transform every row's coordinate pair in one vectorised call."""
-    n = len(body)
-    xs, ys = np.full(n, np.nan), np.full(n, np.nan)
-    errors: list[str | None] = [None] * n
-    if "x" in columns:
-        a_name, b_name, allowed = "x", "y", ("sweref", "sweref_ne", "latlon", "lonlat")
-    elif "lat" in columns:
-        a_name, b_name, allowed = "lat", "lon", ("latlon",)
+def _uses(body: list[tuple[int, list[Any]]], columns: dict[str, int],
+          reading: CoordinateReading | None) -> dict[str, str]:
+    """Labels of the columns whose use depends on their values: coordinates, an empty area column."""
+    uses: dict[str, str] = {}
+    if "area" in columns and all(
+        is_blank(cells[columns["area"]]) for _, cells in body if columns["area"] < len(cells)
+    ):
+        uses["area"] = "område (tom i alla rader; platsen tas från koordinaterna eller platstexten)"
+    if reading is None:
+        return uses
+    a, b = ("x", "y") if "x" in columns else ("lat", "lon")
+    if all(np.isnan(reading.x)) and all(e is None for e in reading.error):
+        uses[a] = uses[b] = "koordinat (tom i alla rader)"
+        return uses
+    system = "okänt koordinatsystem" if reading.system is None else reading.system.label
+    if reading.system is not None and reading.system.geographic:
+        first, second = "latitud", "longitud"
     else:
-        return xs, ys, errors, "x"
-    if n == 0:
-        return xs, ys, errors, a_name
+        first, second = "nordlig koordinat (N)", "östlig koordinat (E)"
+    if not reading.northing_first:
+        first, second = second, first
+    uses[a], uses[b] = f"{first}, {system}", f"{second}, {system}"
+    if a == "x":
+        for name in ("lat", "lon"):
+            if name in columns:
+                uses[name] = "ignorerad (koordinaterna tas från X/Y-kolumnerna)"
+    return uses
+
+
+def _coordinates(
+    body: list[tuple[int, list[Any]]], columns: dict[str, int], mapping: Mapping[str, str],
+    kommun_geom: Any, within: Any,
+) -> tuple[CoordinateReading | None, str]:
+    """Read every row's coordinate pair in one vectorised call (system from header or values)."""
+    if "x" in columns:
+        a_name, b_name = "x", "y"
+    elif "lat" in columns:
+        a_name, b_name = "lat", "lon"
+    else:
+        return None, "x"
 
     def col(name: str) -> np.ndarray:
         i = columns[name]
         return np.array([c[i] if i < len(c) else None for _, c in body], dtype=object)
 
-    t = to_sweref99(col(a_name), col(b_name), allowed=allowed)
-    errors = list(t.error)
-    if kommun_geom is not None:
-        for i in np.flatnonzero(outside_kommun(t.x, t.y, kommun_geom)):
-            errors[i] = errors[i] or "outside_kommun"
-    return t.x, t.y, errors, a_name
+    hint = crs_from_header(mapping[a_name]) or crs_from_header(mapping[b_name])
+    reading = read_coordinates(col(a_name), col(b_name), hint=hint, within=within,
+                               geographic_only=a_name == "lat")
+    if kommun_geom is not None and len(body):
+        for i in np.flatnonzero(outside_kommun(reading.x, reading.y, kommun_geom)):
+            reading.error[i] = reading.error[i] or "outside_kommun"
+    return reading, a_name
 
 
 class _Row:
@@ -329,11 +378,15 @@ class _Row:
             self.fail("area", text, "unknown_area", f"okänt område \"{text}\"")
         return code
 
-    def coordinate_error(self, name: str, code: str) -> None:
+    def coordinate_error(self, name: str, code: str, reading: CoordinateReading | None) -> None:
         if code == "outside_kommun":
             reason = "platsen ligger utanför kommunen"
         else:
-            reason = COORD_MESSAGES[code][0].lower() + COORD_MESSAGES[code][1:]
+            reason = reading.message(code) if reading else code
+        other = {"x": "y", "y": "x", "lat": "lon", "lon": "lat"}[name]
+        # Name the empty one of a half-filled pair, so the user sees which cell to fill in.
+        if code == "missing_coordinate" and is_blank(self.value(name)) is False:
+            name = other if is_blank(self.value(other)) else name
         self.fail(name, as_text(self.value(name)), code, reason)
 
 

@@ -40,6 +40,18 @@ def _print_report(analysis: service.Analysis) -> None:
         console.print(f"… och {len(analysis.errors) - _MAX_ERRORS_PRINTED} fel till.")
 
 
+def _print_columns(analysis: service.Analysis) -> None:
+    """Every column of the file and what it is used as, so nothing is dropped silently."""
+    table = Table(title="Kolumner i filen")
+    table.add_column("Kolumn")
+    table.add_column("Används som")
+    for header, use in analysis.columns:
+        table.add_row(header, use)
+    console.print(table)
+    if analysis.coordinate_note:
+        console.print(analysis.coordinate_note)
+
+
 def _read_file(path: Path) -> bytes:
     """The file's bytes, refusing before reading when it is larger than the upload cap."""
     if not path.is_file():
@@ -163,6 +175,7 @@ def _import(settings: Settings, today: date, *, file: Path, org: str, kommun: st
                     session=session, data=data, kommun_code=code,
                     organisation_id=organisation.id, today=today, mapping=mapping,  # type: ignore[arg-type]
                 )
+            _print_columns(analysis)
             if not analysis.ready:
                 for problem in analysis.mapping_problems.values():
                     console.print(f"[red]Fel:[/red] {problem}")

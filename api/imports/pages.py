@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import Annotated, Any
 
@@ -242,6 +243,7 @@ def _analyse(
         session=session, data=batch.content, kommun_code=batch.kommun_code,
         organisation_id=batch.organisation_id, today=today, mapping=mapping,
     )
+    service.place_records(analysis)
     # Also for a committed batch: its rows then show as already imported, its errors as before.
     return service.dry_run(session=session, analysis=analysis, kommun_code=batch.kommun_code,
                            organisation_id=batch.organisation_id)
@@ -296,6 +298,13 @@ def _preview_page(
         "max_errors": _MAX_ERRORS_SHOWN,
         "max_unknown": service.MAX_UNKNOWN_SHOWN,
         "sample": analysis.records[:10] if analysis else [],
+        "sample_areas": [
+            analysis.area_names.get(code, code) if code else "kommunnivå"
+            for code in analysis.record_areas[:10]
+        ] if analysis else [],
+        "map_json": _map_json(analysis) if analysis and batch.status == "preview" else "",
+        "tile_url": request.app.state.settings.map_tile_url,
+        "tile_attribution": request.app.state.settings.map_tile_attribution,
         "category_names": {
             c.code: c.name
             for c in category_service.list_categories(session=session, kommun_code=batch.kommun_code)
@@ -303,6 +312,16 @@ def _preview_page(
     }
     return render(request, "import_preview.html", context, principal=principal, session=session,
                   status_code=status_code)
+
+
+def _map_json(analysis: service.Analysis) -> str:
+    """The preview map's points as JSON safe inside a <script type="application/json"> element."""
+    points = service.map_points(analysis)
+    if not points:
+        return ""
+    with_point = sum(1 for r in analysis.records if r.x is not None)
+    payload = {"points": points, "total": with_point}
+    return json.dumps(payload, ensure_ascii=False).replace("</", "<\\/")
 
 
 @router.get("/import/{import_id}")

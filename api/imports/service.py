@@ -40,6 +40,8 @@ from api.imports.staging import (
     clean_mapping,
     dry_run,
     file_hash,
+    map_points,
+    place_records,
     store_file,
 )
 from api.organisations.models import Organisation
@@ -49,7 +51,7 @@ from ingest.tabular import ImportRejected
 __all__ = [
     "FIELD_LABELS", "MAX_ROWS", "MAX_UNKNOWN_SHOWN", "MAX_UPLOAD_BYTES", "REQUIRED_FIELDS", "AlreadyCommitted",
     "Analysis", "ImportRejected", "StoreRejected", "analyse", "check_mapping", "clean_mapping",
-    "dry_run", "store_file",
+    "dry_run", "map_points", "place_records", "store_file",
 ]
 
 

@@ -14,6 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+import geopandas as gpd
+import numpy as np
+from pyproj import Transformer
 from sqlmodel import Session
 
 from api.areas import service as area_service
@@ -23,6 +26,8 @@ from api.reports import service as report_service
 from api.reports.service import StoreOutcome, StoreRejected
 from ingest.category_vocabulary import Suggestion, suggest_categories
 from ingest.file_import import FIELDS, find_header_row, preview_import, propose_mapping
+from ingest.import_columns import describe_columns
+from ingest.placement import assign_areas
 from ingest.records import ReportRecord, RowError
 from ingest.tabular import DEFAULT_MAX_BYTES, DEFAULT_MAX_ROWS, read_table
 from ingest.values import is_blank, normalise_key
@@ -40,8 +45,8 @@ FIELD_LABELS: dict[str, str] = {
     "time": "Klockslag",
     "place": "Plats",
     "description": "Beskrivning",
-    "x": "X / östlig koordinat",
-    "y": "Y / nordlig koordinat",
+    "x": "Koordinat 1: X, Östlig (E) eller Easting",
+    "y": "Koordinat 2: Y, Nordlig (N) eller Northing",
     "lat": "Latitud (WGS 84)",
     "lon": "Longitud (WGS 84)",
     "count": "Antal inblandade",
@@ -80,6 +85,15 @@ class Analysis:
     delimiter: str | None = None
     would_create: int | None = None  #: set by dry_run / commit
     would_skip: int | None = None
+    #: Every column of the file and what it is used as (Swedish), or "ignorerad".
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    coordinate_system: str = ""  #: e.g. "SWEREF 99 TM"; empty without coordinate columns
+    coordinate_note: str = ""  #: Swedish: how the coordinate system was chosen
+    #: Area code each record lands in (by its point, else its area column), None = kommun level.
+    record_areas: list[str | None] = field(default_factory=list)
+    area_names: dict[str, str] = field(default_factory=dict)  #: area code -> name
+    #: The kommun's areas as read for this analysis (for place_records); None before analyse.
+    areas: gpd.GeoDataFrame | None = field(default=None, repr=False)
     #: Unknown category texts, most rows first, with suggestions (chosen once in the preview).
     unknown_categories: list[UnknownCategory] = field(default_factory=list)
 
@@ -160,9 +174,12 @@ def analyse(
         encoding=table.encoding, delimiter=table.delimiter,
     )
     analysis.mapping_problems = check_mapping(mapping, headers)
+    analysis.columns = describe_columns(headers, mapping)
     if not analysis.ready:
         return analysis
     areas = area_service.load_areas_frame(session=session, kommun_code=kommun_code)
+    # The kommun's areas tell a SWEREF 99 local zone from another (see ingest.coordinate_systems).
+    within = np.asarray(areas.geometry.values) if len(areas) else None
     categories = {
         c.code: c.name for c in category_service.list_categories(session=session, kommun_code=kommun_code)
     }
@@ -175,6 +192,7 @@ def analyse(
         today=today,
         mapping=mapping,
         areas=dict(zip(areas.area_code, areas.area_name, strict=True)) if len(areas) else None,
+        within=within,
         organisation_id=organisation_id,
         max_bytes=MAX_UPLOAD_BYTES,
         max_rows=MAX_ROWS,
@@ -187,8 +205,51 @@ def analyse(
     analysis.records, analysis.rows = records, rows
     analysis.errors = list(preview.result.errors)
     analysis.notes = list(preview.notes)
+    analysis.columns = preview.columns
+    analysis.coordinate_system, analysis.coordinate_note = (
+        preview.coordinate_system, preview.coordinate_note)
+    analysis.areas = areas
     analysis.unknown_categories = unknown_categories(analysis.errors, categories, own_words)
     return analysis
+
+
+def place_records(analysis: Analysis) -> Analysis:
+    """Fill in the area each record lands in (for the preview; a commit places them itself)."""
+    areas = analysis.areas
+    if areas is None:
+        return analysis
+    analysis.area_names = dict(zip(areas.area_code, areas.area_name, strict=True))
+    analysis.record_areas = _record_areas(analysis.records, areas)
+    return analysis
+
+
+def _record_areas(records: list[ReportRecord], areas: gpd.GeoDataFrame) -> list[str | None]:
+    """The area each record lands in by the rule the store applies (a point wins over a code)."""
+    xs = np.array([np.nan if r.x is None else r.x for r in records], dtype=float)
+    ys = np.array([np.nan if r.y is None else r.y for r in records], dtype=float)
+    by_point = assign_areas(xs, ys, areas) if len(records) and len(areas) else [None] * len(records)
+    return [
+        point if r.x is not None else r.area_code
+        for r, point in zip(records, by_point, strict=True)
+    ]
+
+
+def map_points(analysis: Analysis, limit: int = 5_000) -> list[dict[str, object]]:
+    """The first ``limit`` records with a point, in WGS84 for the preview's map (row, area name)."""
+    picked = [i for i, r in enumerate(analysis.records) if r.x is not None and r.y is not None][:limit]
+    if not picked:
+        return []
+    to_wgs84 = Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    lon, lat = to_wgs84.transform([analysis.records[i].x for i in picked],
+                                  [analysis.records[i].y for i in picked])
+    points: list[dict[str, object]] = []
+    for k, i in enumerate(picked):
+        code = analysis.record_areas[i] if i < len(analysis.record_areas) else None
+        points.append({
+            "lat": round(float(lat[k]), 6), "lon": round(float(lon[k]), 6), "row": analysis.rows[i],
+            "area": analysis.area_names.get(code, "") if code else "",
+        })
+    return points
 
 
 def unknown_categories(

@@ -45,3 +45,38 @@ def test_upload_and_preview_pages_pass_axe_and_show_the_row_report(live_server, 
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.blocked_requests == []
     screenshot(page, "import-preview-320")
+
+
+def test_preview_map_shows_a_partner_files_points_under_the_strict_policy(live_server, page, clock):
+    """A property system's export (X = northing in SWEREF 99 TM, area column empty) on the map."""
+    from datetime import timedelta
+    from pathlib import Path
+
+    from tests.e2e.test_strict_csp import Watch
+
+    watch = Watch(page)
+    text = (Path(__file__).parents[1] / "fixtures" / "partner" / "fastighet_sweref99tm_cp1252.csv").read_bytes()
+    # The fixture's dates may lie after the suite's today: move every row to yesterday.
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    lines = text.decode("cp1252").split("\r\n")
+    lines = [lines[0]] + [";".join([c.split(";")[0], yesterday, *c.split(";")[2:]]) if c else c
+                          for c in lines[1:]]
+    data = "\r\n".join(lines).encode("cp1252")
+    email, password = DEMO_PASSWORDS["inrapportor"]
+    log_in(page, live_server, email, password)
+    watch.visit(f"{live_server}/import")
+    page.set_input_files("#file", files=[{"name": "fastighet.csv", "mimeType": "text/csv", "buffer": data}])
+    page.click("button.primary")
+    page.wait_for_url(f"{live_server}/import/*")
+    page.wait_for_selector("#import-map[data-ready='1']", timeout=15_000)
+    # 36 points inside Örebro's RegSO and one outside the kommun; the row without a point is not drawn.
+    assert page.locator("#import-map path.leaflet-interactive").count() == 37
+    uses = dict(zip(page.locator("#column-uses tbody td:nth-child(1)").all_inner_texts(),
+                    page.locator("#column-uses tbody td:nth-child(2)").all_inner_texts(), strict=True))
+    assert uses["X (SWEREF 99 TM)"] == "nordlig koordinat (N), SWEREF 99 TM"
+    assert uses["Ärendenr"] == "externt id"
+    watch.collect()
+    assert watch.found == []
+    assert axe_violations(page) == []
+    assert page.blocked_requests == []
+    screenshot(page, "import-preview-map")
