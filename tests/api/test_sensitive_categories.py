@@ -202,3 +202,19 @@ def test_inrapportor_sees_the_own_organisations_text_and_never_another_organisat
     assert page.status_code == 200
     assert SECRET_TEXT in page.text and PLAIN_TEXT in page.text
     assert OTHER_ORG_TEXT not in page.text
+
+
+def test_names_give_the_new_categories_their_synonyms():
+    from ingest.values import CategoryMatcher
+
+    matcher = CategoryMatcher({s.code: s.name for s in SEED_TAXONOMY})
+    found = {text: matcher.match(text) for text in (
+        "Skottlossning", "skjutning", "Explosion", "Sprängning", "detonation", "Mord", "dråp",
+        "Dödligt våld", "Våldtäkt", "sexuellt ofredande", "Sexualbrott")}
+    assert found == {
+        "Skottlossning": "skjutning", "skjutning": "skjutning", "Explosion": "sprangning",
+        "Sprängning": "sprangning", "detonation": "sprangning", "Mord": "dodligt_vald",
+        "dråp": "dodligt_vald", "Dödligt våld": "dodligt_vald", "Våldtäkt": "sexualbrott",
+        "sexuellt ofredande": "sexualbrott", "Sexualbrott": "sexualbrott"}
+    # Unchanged: the existing names' parts still find their categories.
+    assert matcher.match("Buskörning") == "olovlig_trafik" and matcher.match("Misshandel") == "misshandel"
