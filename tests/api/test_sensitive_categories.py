@@ -218,3 +218,30 @@ def test_names_give_the_new_categories_their_synonyms():
         "sexuellt ofredande": "sexualbrott", "Sexualbrott": "sexualbrott"}
     # Unchanged: the existing names' parts still find their categories.
     assert matcher.match("Buskörning") == "olovlig_trafik" and matcher.match("Misshandel") == "misshandel"
+
+
+@pytest.mark.parametrize(("role", "reads"), [
+    ("analytiker", True), ("granskare", False), ("polis", False), ("admin", False),
+    ("inrapportor", False), ("api_token", False), (None, False),  # None: an export
+])
+def test_free_text_columns_by_role(session, sensitive_week, role, reads):  # type: ignore[no-untyped-def]
+    from sqlalchemy import select as sa_select
+
+    from api.reports.models import Report
+    from api.reports.query import free_text_columns
+    from api.users.principal import Principal
+
+    principal = None if role is None else Principal(role=role, kommun_code="1880", kommun_codes=["1880"],
+                                                    actor=f"{role}@1880.example")
+    report, category = Report.__table__, Category.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(category.c.code, *free_text_columns(principal))
+        .select_from(report.join(category, category.c.id == report.c.category_id))
+        .where(report.c.kommun_code == "1880").order_by(report.c.id)
+    ).all()
+    hidden = ("", "")
+    assert [tuple(r) for r in rows] == [
+        ("sexualbrott", *((SECRET_PLACE, SECRET_TEXT) if reads else hidden)),
+        ("sexualbrott", *(("", OTHER_ORG_TEXT) if reads else hidden)),
+        ("klotter", "", PLAIN_TEXT),
+    ]
