@@ -2,8 +2,8 @@
 
 Every export path and every reading role: the police CSV (rows and counts), the weekly PDF, the
 offline HTML, the GeoPackage, the kvartalsanalys package (every file in the ZIP, its PDF as text),
-the JSON API, the lägesbild pages and map data; the review pages (analysts: the text is there),
-and the inrapportör's own week.
+the medborgarlöfte PDF, the JSON API, the lägesbild pages and map data; the review pages
+(analysts: the text is there), and the inrapportör's own week.
 """
 
 from __future__ import annotations
@@ -245,3 +245,28 @@ def test_free_text_columns_by_role(session, sensitive_week, role, reads):  # typ
         ("sexualbrott", *(("", OTHER_ORG_TEXT) if reads else hidden)),
         ("klotter", "", PLAIN_TEXT),
     ]
+
+
+@needs_poppler
+@pytest.mark.usefixtures("sensitive_week")
+def test_medborgarlofte_pdf_carries_no_sensitive_text(client, world, session, tmp_path):  # type: ignore[no-untyped-def]
+    from api.promises import service as promise_service
+    from api.promises.models import LofteIndicator
+
+    promise = promise_service.create_promise(session=session, kommun_code="1880", created_by_id=None, data={
+        "title": "Tryggare park", "promise_text": "Vi ska minska sexualbrotten i parken.",
+        "parties": "Örebro kommun och Polisen", "period_start_date": date(2026, 1, 1),
+        "period_end_date": date(2026, 12, 31), "status": "aktivt", "aterkoppling_interval_days": 90,
+        "area_codes": ["1880A"]})
+    session.add(LofteIndicator(
+        kommun_code="1880", medborgarlofte_id=promise.id, kind="rapporter", name="Sexualbrott i parken",
+        category_codes="sexualbrott", area_codes="1880A", period="month", direction="lower",
+        baseline_start_date=date(2026, 1, 1), baseline_end_date=date(2026, 3, 31)))
+    session.commit()
+    for role in READERS:
+        _as(client, world, role)
+        response = client.get(f"/medborgarloften/{promise.id}/rapport.pdf?from=2026-11-01&to=2026-11-30")
+        assert response.status_code == 200, (role, response.text[:300])
+        text = _pdf_text(tmp_path, response.content, f"lofte-{role}.pdf")
+        _assert_no_secret(text, f"medborgarlöfte-PDF ({role})")
+        assert "Sexualbrott i parken" in text
