@@ -19,8 +19,13 @@ Decisions worth knowing (the kommun can override every one of them):
 * **Våld/hot mot tjänsteman** and **Sabotage mot blåljusverksamhet** → ``incident_anstalld``:
   threats, violence and obstruction against people at work is what that category is for.
   **Olaga hot** → ``ovrigt``: mostly between private persons, not against staff.
-* **Mord/dråp** (incl. försök) → ``misshandel``: the nearest violent category in the seed
-  taxonomy; a kommun that wants to see them apart adds its own category and overrides.
+* **The serious violence** has its own categories (issue 13): Skottlossning (incl. misstänkt) →
+  ``skjutning``; Explosion → ``sprangning``; Mord/dråp (incl. försök) → ``dodligt_vald``;
+  Våldtäkt (incl. försök), Sexualbrott and Sedlighetsbrott → ``sexualbrott``, a *sensitive*
+  category (its free text is shown to analysts only and never exported). Until then they were
+  counted as misshandel (Mord/dråp) or ovrigt; reports stored before keep their category.
+  **Ofredande/förargelse** stays ``ovrigt``: mostly not sexual. **Smällar** (fireworks, bangs)
+  stays ``ovrigt``: a bang is not known to be an explosion.
 * **Olovlig körning** → ``olovlig_trafik``: in the feed this is largely moped riders and drivers
   without licence; *Trafikbrott* (speeding, drunk driving) is skipped.
 * **Sammanfattning natt / kväll och natt / dag** are bundles of many incidents. The parser keeps
@@ -46,18 +51,18 @@ DEFAULT_POLICE_TYPE_MAPPING: dict[str, str | None] = {
     # Violence
     "Misshandel": "misshandel",
     "Misshandel, grov": "misshandel",
-    "Mord/dråp": "misshandel",
-    "Mord/dråp, försök": "misshandel",
+    "Mord/dråp": "dodligt_vald",
+    "Mord/dråp, försök": "dodligt_vald",
     "Larm Överfall": "ovrigt",
-    "Skottlossning": "ovrigt",
-    "Skottlossning, misstänkt": "ovrigt",
-    "Explosion": "ovrigt",
+    "Skottlossning": "skjutning",
+    "Skottlossning, misstänkt": "skjutning",
+    "Explosion": "sprangning",
     "Olaga hot": "ovrigt",
     "Olaga frihetsberövande/människorov": "ovrigt",
-    "Våldtäkt": "ovrigt",
-    "Våldtäkt, försök": "ovrigt",
-    "Sexualbrott": "ovrigt",
-    "Sedlighetsbrott": "ovrigt",
+    "Våldtäkt": "sexualbrott",
+    "Våldtäkt, försök": "sexualbrott",
+    "Sexualbrott": "sexualbrott",
+    "Sedlighetsbrott": "sexualbrott",
     "Ofredande/förargelse": "ovrigt",
     # Against staff
     "Våld/hot mot tjänsteman": "incident_anstalld",

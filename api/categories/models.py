@@ -21,6 +21,9 @@ class Category(SQLModel, table=True):
     help_text: str = Field(default="", max_length=500)
     parent_id: int | None = Field(default=None, foreign_key="category.id")
     is_context: bool = False
+    # Sensitive (sexualbrott): free text is shown to analysts only and never exported; counts are
+    # shown like any other category. Enforced in api/reports/query.py, not page by page.
+    sensitive: bool = False
     severity: float = 1.0
     active: bool = True
     sort_order: int = 0

@@ -21,9 +21,14 @@ class SeedCategory:
     parent: str | None = None
     is_context: bool = False
     severity: float = 1.0
+    sensitive: bool = False
 
 
 # Örebro's checklist (DOMAIN.md); codes are stable, names and help texts are what users read.
+# A name's parts split at "/" or "(" are its synonyms for matching (ingest.values.CategoryMatcher):
+# "Skottlossning" finds skjutning, "explosion" sprängning, "mord" and "dråp" dödligt våld.
+# The serious violence the police's data adds (DOMAIN.md) came in issue 13; installations made
+# before get it from migration 2026_12_05_violence.
 SEED_TAXONOMY: list[SeedCategory] = [
     SeedCategory("skadegorelse", "Skadegörelse (inkl. krossade rutor)", "Förstörd egendom, krossade rutor, sönderslagen utrustning.", severity=2),
     SeedCategory("klotter", "Klotter", "Klotter och taggar på fasader, skyltar, fordon.", parent="skadegorelse", severity=1),
@@ -34,6 +39,10 @@ SEED_TAXONOMY: list[SeedCategory] = [
     SeedCategory("incident_anstalld", "Incident mot anställd (hot, hinder, provokation)", "Hot, hinder eller provokation mot personal i tjänst.", severity=3),
     SeedCategory("ran", "Rån", "Rån eller rånförsök.", severity=4),
     SeedCategory("misshandel", "Misshandel", "Våld mellan personer.", severity=4),
+    SeedCategory("skjutning", "Skjutning / skottlossning", "Skott som avlossats eller misstänks ha avlossats, även försök.", severity=5),
+    SeedCategory("sprangning", "Sprängning / explosion / detonation", "Sprängning, explosion eller detonation, även misstänkt sprängladdning.", severity=5),
+    SeedCategory("dodligt_vald", "Dödligt våld (mord / dråp)", "Mord, dråp eller försök till mord eller dråp.", severity=6),
+    SeedCategory("sexualbrott", "Sexualbrott (våldtäkt / sexuellt ofredande)", "Våldtäkt, försök till våldtäkt och andra sexualbrott. Känslig kategori: fritexten visas bara för analytiker och följer aldrig med i exporter; antalen visas som för andra kategorier.", severity=4, sensitive=True),
     SeedCategory("olovlig_trafik", "Olovlig trafik / buskörning", "Moped, A-traktor/EPA eller bil på gång- och cykelväg, buskörning.", severity=1.5),
     SeedCategory("otrygg_plats", "Otrygg plats (belysning, skymmande växtlighet)", "Trasig belysning, skymmande buskar, platser som upplevs otrygga.", severity=1),
     SeedCategory("oro_sociala_medier", "Ryktesspridning / oro på sociala medier", "Rykten, hot eller uppvigling som sprids digitalt.", severity=1.5),
@@ -62,6 +71,7 @@ def seed_taxonomy(*, session: Session, kommun_code: str) -> list[Category]:
             help_text=seed.help_text,
             is_context=seed.is_context,
             severity=seed.severity,
+            sensitive=seed.sensitive,
             sort_order=(order + 1) * 10,
         )
         session.add(category)

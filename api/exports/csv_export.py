@@ -23,7 +23,13 @@ from api.areas.models import Area
 from api.categories.models import Category
 from api.organisations.models import Organisation
 from api.reports.models import Report
-from api.reports.query import ReportQuery, categories_frame, query_conditions, reports_frame
+from api.reports.query import (
+    ReportQuery,
+    categories_frame,
+    free_text_columns,
+    query_conditions,
+    reports_frame,
+)
 
 BOM = "\ufeff"
 PAGE_SIZE = 5000
@@ -57,8 +63,10 @@ REPORT_COLUMNS = [
     Column("granskning", "Granskningsstatus: ny eller godkand."),
 ]
 FREE_TEXT_COLUMNS = [
-    Column("platsbeskrivning", "Platsen med rapportörens ord (personnummer är maskerade)."),
-    Column("beskrivning", "Fritext (personnummer är maskerade)."),
+    Column("platsbeskrivning", "Platsen med rapportörens ord (personnummer är maskerade). "
+                               "Tom för känsliga kategorier (sexualbrott)."),
+    Column("beskrivning", "Fritext (personnummer är maskerade). Tom för känsliga kategorier "
+                          "(sexualbrott): den texten visas bara för analytiker i Lägesbild."),
 ]
 AGGREGATE_COLUMNS = [
     Column("vecka", "ISO-vecka, till exempel 2026-W47."),
@@ -112,7 +120,8 @@ def _report_statement(  # type: ignore[no-untyped-def]
         report.c.review_status,
     ]
     if include_free_text:
-        columns += [report.c.place_text, report.c.description]
+        # As an export: a sensitive category's text stays empty (api/reports/query.py).
+        columns += free_text_columns()
     conditions = query_conditions(query)
     if after is not None:
         # The date bound alone starts the index range at the last page's day (SQLite uses one

@@ -1,7 +1,8 @@
 """The one query object behind the map, the tables, the CSV and the packages.
 
 The same `ReportQuery` always gives the same reports frame (docs/data-contract.md), so every view of
-a filter agrees. Scoping to what the principal may see is applied here, not in each view.
+a filter agrees. Scoping to what the principal may see is applied here, not in each view: the
+kommun, an inrapportör's organisation, and a sensitive category's free text (`free_text_columns`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, case, literal, select
 from sqlmodel import Session
 
 from api.areas.models import Area
@@ -20,6 +21,9 @@ from api.reports.models import Report
 from api.users.principal import Principal
 
 COUNTED_STATUSES = ("ny", "godkand")
+#: Who may read a sensitive category's free text (sexualbrott), and only inside Lägesbild:
+#: no export carries it, whoever asks. Its counts are shown like any other category's.
+SENSITIVE_TEXT_ROLES = frozenset({"analytiker"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,26 @@ class ReportQuery:
         values["first_date"] = self.first_date.isoformat()
         values["last_date"] = self.last_date.isoformat()
         return {key: list(value) if isinstance(value, tuple) else value for key, value in values.items()}
+
+
+def may_read_sensitive_text(principal: Principal | None) -> bool:
+    """Whether the principal may read a sensitive category's free text (None: an export)."""
+    return principal is not None and principal.role in SENSITIVE_TEXT_ROLES
+
+
+def free_text_columns(principal: Principal | None = None) -> list[ColumnElement[str]]:
+    """The report's free text (place text, description) for a select joined with category.
+
+    Empty for a sensitive category unless the principal may read it; exports pass no principal,
+    so what leaves Lägesbild never carries a sensitive category's text.
+    """
+    report, category = Report.__table__, Category.__table__  # type: ignore[attr-defined]
+    if may_read_sensitive_text(principal):
+        return [report.c.place_text, report.c.description]
+    return [
+        case((category.c.sensitive.is_(True), literal("")), else_=column).label(column.name)
+        for column in (report.c.place_text, report.c.description)
+    ]
 
 
 REPORT_FRAME_COLUMNS = [

@@ -69,7 +69,7 @@ def _inbox(request: Request, session: Session, principal: Principal, week: str, 
            *, errors: dict[int, dict[str, str]] | None = None,
            values: dict[int, dict[str, str]] | None = None, status_code: int = 200) -> Response:
     monday = week_start(week)
-    rows = service.inbox_rows(session=session, kommun_code=principal.kommun_code, monday=monday,
+    rows = service.inbox_rows(session=session, principal=principal, monday=monday,
                               filters=filters)
     audit_service.record(
         session=session, action="report.read", actor=principal.actor, user_id=principal.user_id,
@@ -167,7 +167,7 @@ def _correction_page(request: Request, session: Session, principal: Principal, w
                      report_id: int, *, values: dict[str, str] | None = None,
                      errors: dict[str, str] | None = None,
                      filter_query: str = "", status_code: int = 200) -> Response:
-    row = service.inbox_row(session=session, kommun_code=principal.kommun_code, report_id=report_id)
+    row = service.inbox_row(session=session, principal=principal, report_id=report_id)
     return render(request, "review_correct.html", {
         "week": week, "row": row, "errors": errors or {}, "filter_query": filter_query,
         "values": values or {"kategori": row.category_code,
@@ -231,12 +231,12 @@ def accept_visible(request: Request, session: SessionDep, principal: Analyst, fo
 
 def _compare(request: Request, session: Session, principal: Principal, week: str, report_id: int,
              into_id: int | None, *, error: str = "", status_code: int = 200) -> Response:
-    row = service.inbox_row(session=session, kommun_code=principal.kommun_code, report_id=report_id)
+    row = service.inbox_row(session=session, principal=principal, report_id=report_id)
     target = None
     into_id = into_id or row.suspected_duplicate_of_id
     if into_id:
         try:
-            target = service.inbox_row(session=session, kommun_code=principal.kommun_code,
+            target = service.inbox_row(session=session, principal=principal,
                                        report_id=into_id)
         except NotFound:
             error = error or f"Rapport {into_id} finns inte."

@@ -21,7 +21,8 @@ from api.core.errors import AppError, NotFound
 from api.core.time import utcnow
 from api.organisations.models import Organisation
 from api.reports.models import Report, ReviewStatus, Source
-from api.reports.query import ReportQuery, reports_frame
+from api.reports.query import ReportQuery, free_text_columns, reports_frame
+from api.users.principal import Principal
 from ingest.records import MAX_ROW_ID
 
 KOMMUNNIVA = "kommun"  # the area choice "kommunnivå": a report placed in no area
@@ -105,6 +106,8 @@ class InboxRow:
     personnummer_masked: bool
     #: When gallring removed the free text (description, place text, review note); None = kept.
     text_removed_at: datetime | None = None
+    #: A sensitive category (sexualbrott): its text is for analysts only and never exported.
+    sensitive: bool = False
 
     @property
     def flagged(self) -> bool:
@@ -122,19 +125,23 @@ class InboxRow:
         return f"{self.observed_date.isoformat()} {self.observed_time.strftime('%H:%M')}"
 
 
-def _row_statement(kommun_code: str):  # type: ignore[no-untyped-def]
+def _row_statement(principal: Principal):  # type: ignore[no-untyped-def]
     report, area, category, organisation = (
         Report.__table__, Area.__table__, Category.__table__, Organisation.__table__,  # type: ignore[attr-defined]
     )
+    # The free text through the query object's rule: a sensitive category's text for analysts only.
+    free_text = free_text_columns(principal)
+    plain = [c for c in report.c if c.name not in {f.name for f in free_text}]
     return (
-        select(report, category.c.code.label("category_code"), category.c.name.label("category_name"),
+        select(*plain, *free_text, category.c.code.label("category_code"),
+               category.c.name.label("category_name"), category.c.sensitive,
                area.c.code.label("area_code"), area.c.name.label("area_name"),
                organisation.c.name.label("organisation_name"))
         .select_from(report)
         .join(category, category.c.id == report.c.category_id)
         .outerjoin(area, area.c.id == report.c.area_id)
         .outerjoin(organisation, organisation.c.id == report.c.organisation_id)
-        .where(report.c.kommun_code == kommun_code)
+        .where(report.c.kommun_code == principal.kommun_code)
     )
 
 
@@ -152,11 +159,12 @@ def _to_row(m) -> InboxRow:  # type: ignore[no-untyped-def]
         suspected_duplicate_of_id=m["suspected_duplicate_of_id"],
         duplicate_of_id=m["duplicate_of_id"], privacy_flag=bool(m["privacy_flag"]),
         personnummer_masked=bool(m["personnummer_masked"]), text_removed_at=m["text_removed_at"],
+        sensitive=bool(m["sensitive"]),
     )
 
 
 def inbox_rows(
-    *, session: Session, kommun_code: str, monday: date, filters: InboxFilter
+    *, session: Session, principal: Principal, monday: date, filters: InboxFilter
 ) -> list[InboxRow]:
     """The week's reports of the kommun under the filters, merged duplicates included (to undo)."""
     report, area, category = Report.__table__, Area.__table__, Category.__table__  # type: ignore[attr-defined]
@@ -184,15 +192,15 @@ def inbox_rows(
             report.c.suspected_duplicate_of_id.is_not(None), report.c.duplicate_of_id.is_not(None),
             report.c.privacy_flag.is_(True), report.c.personnummer_masked.is_(True),
         ))
-    statement = _row_statement(kommun_code).where(*conditions).order_by(
+    statement = _row_statement(principal).where(*conditions).order_by(
         report.c.observed_date, report.c.observed_time, report.c.id
     )
     return [_to_row(m) for m in session.connection().execute(statement).mappings()]
 
 
-def inbox_row(*, session: Session, kommun_code: str, report_id: int) -> InboxRow:
+def inbox_row(*, session: Session, principal: Principal, report_id: int) -> InboxRow:
     """One report of the kommun as an inbox row; NotFound for another kommun's."""
-    statement = _row_statement(kommun_code).where(Report.__table__.c.id == report_id)  # type: ignore[attr-defined]
+    statement = _row_statement(principal).where(Report.__table__.c.id == report_id)  # type: ignore[attr-defined]
     found = session.connection().execute(statement).mappings().first()
     if found is None:
         raise NotFound("Rapporten finns inte.")

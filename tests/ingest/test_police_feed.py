@@ -70,7 +70,7 @@ def test_event_in_an_area(orebro):
     # "26 juni 22:35, Skottlossning, Örebro", published 2023-06-27 7:06:13 +02:00
     assert record.observed_date == date(2023, 6, 26)
     assert record.observed_time == time(22, 35)
-    assert record.category_code == "ovrigt"
+    assert record.category_code == "skjutning"
     assert record.area_code == "1880R003"
     assert record.place_text == "Baronbackarna"
     assert record.description == "En skottlossning har ägt rum i Baronbackarna"
@@ -85,7 +85,7 @@ def test_event_in_an_area(orebro):
     ("event_id", "category", "area"),
     [
         ("622274", "stold_inbrott", "1880R019"),  # "Marieberg galleria" -> Marieberg-Mosås
-        ("610211", "misshandel", "1880R019"),  # Mord/dråp, försök in Mosås
+        ("610211", "dodligt_vald", "1880R019"),  # Mord/dråp, försök in Mosås
         ("419855", "narkotika", "1880R013"),  # Hjärsta -> Holmen-Hjärsta
         ("428684", "ovrigt", "1880R029"),  # Brand in Vivalla: not assumed anlagd
         ("413510", "incident_anstalld", None),  # Våld/hot mot tjänsteman, "centrala Örebro"
@@ -271,6 +271,7 @@ SEED_CATEGORIES = {
     "skadegorelse", "klotter", "nedskrapning", "anlagd_brand", "narkotika", "ungdomssamling",
     "incident_anstalld", "ran", "misshandel", "olovlig_trafik", "otrygg_plats",
     "oro_sociala_medier", "stold_inbrott", "ovrigt", "skollov", "evenemang", "positiv_iakttagelse",
+    "skjutning", "sprangning", "dodligt_vald", "sexualbrott",
 }
 
 
@@ -303,3 +304,27 @@ def test_summary_text_is_masked():
     assert res.records[0].description == "Gripen [personnummer borttaget] vid torget."
     assert res.records[0].personnummer_masked is True
     assert "880320" not in res.events[0].summary
+
+
+def test_serious_violence_types_get_their_own_categories():
+    # fixtures/police/violence_events.json: one real record of each type (Källa: Polisen).
+    events = json.loads((FIXTURES / "violence_events.json").read_text(encoding="utf-8"))
+    result = parse_police_events(
+        events, kommun=["Örebro", "Alingsås", "Falun", "Malmö"], type_mapping=DEFAULT_POLICE_TYPE_MAPPING
+    )
+    assert result.errors == [] and result.skipped == 0
+    by_type = {e.police_type: r.category_code for r, e in zip(result.records, result.events, strict=True)}
+    assert by_type == {
+        "Mord/dråp": "dodligt_vald",
+        "Mord/dråp, försök": "dodligt_vald",
+        "Skottlossning": "skjutning",
+        "Skottlossning, misstänkt": "skjutning",
+        "Explosion": "sprangning",
+        "Våldtäkt": "sexualbrott",
+        "Våldtäkt, försök": "sexualbrott",
+        "Sexualbrott": "sexualbrott",
+    }
+    # Not sexual, and a bang is not known to be an explosion: unchanged.
+    assert DEFAULT_POLICE_TYPE_MAPPING["Ofredande/förargelse"] == "ovrigt"
+    assert DEFAULT_POLICE_TYPE_MAPPING["Smällar"] == "ovrigt"
+    assert DEFAULT_POLICE_TYPE_MAPPING["Sedlighetsbrott"] == "sexualbrott"
