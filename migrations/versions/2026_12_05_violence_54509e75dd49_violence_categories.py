@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '54509e75dd49'
-down_revision = 'b7e4a2c91d05'
+down_revision = 'c3a9e1f05b27'
 branch_labels = None
 depends_on = None
 
