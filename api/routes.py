@@ -1,6 +1,7 @@
 """Every router of the application, in one explicit list."""
 
 from api.admin.kommun_settings_pages import router as kommun_settings_pages
+from api.admin.population_pages import router as population_pages
 from api.admin.log_pages import router as admin_log_pages
 from api.admin.mfa_pages import router as admin_mfa_pages
 from api.admin.organisation_pages import router as admin_organisation_pages
@@ -50,6 +51,7 @@ ROUTERS = [
     promise_report_pages,
     package_pages,
     kommun_settings_pages,
+    population_pages,
     admin_organisation_pages,
     admin_user_pages,
     admin_user_account_pages,
