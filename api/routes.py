@@ -4,6 +4,7 @@ from api.admin.kommun_settings_pages import router as kommun_settings_pages
 from api.admin.log_pages import router as admin_log_pages
 from api.admin.mfa_pages import router as admin_mfa_pages
 from api.admin.organisation_pages import router as admin_organisation_pages
+from api.admin.population_pages import router as population_pages
 from api.admin.token_pages import router as admin_token_pages
 from api.admin.user_account_pages import router as admin_user_account_pages
 from api.admin.user_pages import router as admin_user_pages
@@ -54,6 +55,7 @@ ROUTERS = [
     promise_report_pages,
     package_pages,
     kommun_settings_pages,
+    population_pages,
     admin_organisation_pages,
     admin_user_pages,
     admin_user_account_pages,

@@ -41,6 +41,9 @@ class Area(SQLModel, table=True):
     # Optional denominator for rates (SCB's population, imported with `lagesbild areas population`).
     population: int | None = Field(default=None, ge=0)
     population_year: int | None = None
+    # Where the population comes from, shown wherever it is used ("Källa: SCB"; the demo kommun's
+    # invented figures say "Demo: påhittade invånartal").
+    population_source: str | None = Field(default=None, max_length=200)
 
 
 class Place(SQLModel, table=True):

@@ -23,7 +23,12 @@ class PopulationImport:
     missing: tuple[str, ...]
 
 
-def import_population(*, session: Session, kommun_code: str, data: bytes) -> PopulationImport:
+#: The population's source as shown beside it (a real import is SCB's table).
+SCB_SOURCE = "Källa: SCB"
+
+
+def import_population(*, session: Session, kommun_code: str, data: bytes,
+                      source: str = SCB_SOURCE) -> PopulationImport:
     """Set the active areas' population from an SCB CSV; a bad file changes nothing.
 
     Rows for areas outside the kommun's active set (an SCB file for the whole län) are ignored;
@@ -48,6 +53,7 @@ def import_population(*, session: Session, kommun_code: str, data: bytes) -> Pop
         known = area.code in by_code
         area.population = int(by_code[area.code]) if known else None
         area.population_year = year if known else None
+        area.population_source = source if known else None
         session.add(area)
     session.flush()
     codes = {a.code for a in areas}
@@ -57,12 +63,15 @@ def import_population(*, session: Session, kommun_code: str, data: bytes) -> Pop
 
 
 def area_population(*, session: Session, kommun_code: str) -> pd.DataFrame:
-    """``area_code``, ``population``, ``population_year`` of the active areas (None where unknown)."""
+    """``area_code``, ``population``, ``population_year``, ``population_source`` of the active areas
+    (None where unknown)."""
     area_set = active_area_set(session=session, kommun_code=kommun_code)
     rows = [] if area_set is None else session.exec(
-        select(Area.code, Area.population, Area.population_year).where(Area.area_set_id == area_set.id)
+        select(Area.code, Area.population, Area.population_year, Area.population_source)
+        .where(Area.area_set_id == area_set.id)
     ).all()
-    return pd.DataFrame([tuple(r) for r in rows], columns=["area_code", "population", "population_year"])
+    return pd.DataFrame([tuple(r) for r in rows],
+                        columns=["area_code", "population", "population_year", "population_source"])
 
 
 def complete_population(population: pd.DataFrame, area_codes: list[str]) -> pd.Series | None:

@@ -28,7 +28,9 @@ class PlantedInsats:
 
 @dataclass
 class AreaContext:
-    """Per area: code, name, prepared geometry, hotness, urban/rural and city-centre flags."""
+    """Per area: code, name, prepared geometry, hotness, urban/rural and city-centre flags, and the
+    demo's invented population (``exposure`` is it relative to the mean: reports follow
+    population × hotness)."""
 
     codes: list[str]
     names: list[str]
@@ -36,17 +38,23 @@ class AreaContext:
     hot: np.ndarray
     urban: np.ndarray
     centre: np.ndarray
+    population: np.ndarray
+    exposure: np.ndarray
 
     @classmethod
-    def build(cls, areas: gpd.GeoDataFrame, rng: np.random.Generator) -> AreaContext:
-        """Known hot areas by name, other urban areas around 1, rural areas around 0.25."""
+    def build(cls, areas: gpd.GeoDataFrame, rng: np.random.Generator,
+              population_rng: np.random.Generator) -> AreaContext:
+        """Known hot areas by name, other urban areas around 1, rural areas around ``RURAL_HOTNESS``.
+
+        Hotness is the area's reports per inhabitant relative to an ordinary urban area.
+        """
         names = [str(n) for n in areas["area_name"]]
         km2 = areas.geometry.area.to_numpy() / 1e6
         urban = km2 <= P.RURAL_AREA_KM2
         if not urban.any():
             urban = np.ones(len(names), dtype=bool)
-        noise = rng.lognormal(0.0, 0.35, len(names))
-        hot = np.where(urban, noise, 0.25 * noise)
+        noise = rng.lognormal(0.0, P.ORDINARY_HOT_SIGMA, len(names))
+        hot = np.where(urban, noise, P.RURAL_HOTNESS * noise)
         for i, name in enumerate(names):
             known = [h for part, h in P.HOT_AREA_NAMES if part in name.lower()]
             if known:
@@ -54,7 +62,26 @@ class AreaContext:
         centre = np.array([any(p in n.lower() for p in P.CENTRE_NAME_PARTS) for n in names])
         geoms = areas.geometry.to_numpy()
         shapely.prepare(geoms)
-        return cls([str(c) for c in areas["area_code"]], names, geoms, hot, urban, centre)
+        population = demo_population(km2, urban, population_rng)
+        return cls([str(c) for c in areas["area_code"]], names, geoms, hot, urban, centre,
+                   population, population / population.mean())
+
+
+def demo_population(km2: np.ndarray, urban: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """INVENTED inhabitants per area from its character (urban/rural, size); see ``_profiles``.
+
+    >>> demo_population(np.array([2.0, 2.0, 50.0]), np.array([True, True, False]),
+    ...                 np.random.default_rng(1)).tolist()
+    [4906, 5526, 1955]
+    """
+    typical = np.where(urban, P.DEMO_URBAN_POPULATION, P.DEMO_RURAL_POPULATION).astype(float)
+    median = np.ones(len(km2))
+    for kind in (True, False):
+        if (urban == kind).any():
+            median[urban == kind] = np.median(km2[urban == kind])
+    spread = rng.lognormal(0.0, P.DEMO_POPULATION_SIGMA, len(km2))
+    people = typical * np.sqrt(km2 / median) * spread
+    return np.clip(np.round(people), *P.DEMO_POPULATION_RANGE).astype(np.int64)
 
 
 @dataclass
@@ -101,6 +128,7 @@ class OrgPlan:
                 c = np.array([code not in ("skollov", "evenemang") for code in cat_codes], float)
             cat_rows.append(c / c.sum())
         rate = np.array(rates)
+        area_w = _fit_area_totals(rate, np.array(area_rows), ctx.population * ctx.hot)
         p_active = np.array([P.WEEKLY_ACTIVE_P[o["type"]] for o in orgs])
         unreliable = np.argsort(rate, kind="stable")[: min(2, max(0, len(orgs) - 1))]
         p_active[unreliable] = P.UNRELIABLE_ACTIVE_P
@@ -109,11 +137,34 @@ class OrgPlan:
             if n_weeks > P.SILENT_STRETCH_WEEKS:
                 s = int(rng.integers(0, n_weeks - P.SILENT_STRETCH_WEEKS))
                 active[o, s : s + P.SILENT_STRETCH_WEEKS] = False
-        return cls(orgs, rate, np.array(area_rows), np.array(cat_rows), active)
+        return cls(orgs, rate, area_w, np.array(cat_rows), active)
 
     def operators(self, area: int, week: int) -> np.ndarray:
         """Organisations that work in ``area`` and report in ``week``."""
         return np.flatnonzero((self.area_w[:, area] > 0) & self.active[:, week])
+
+
+def _fit_area_totals(rate: np.ndarray, area_w: np.ndarray, target: np.ndarray,
+                     rounds: int = 200) -> np.ndarray:
+    """Reweight the organisations' areas so that all reports together follow ``target``.
+
+    Each organisation keeps its areas (zeros stay zero) and its rate; the weights are raked
+    (iterative proportional fitting) until the expected reports per area are proportional to
+    ``target`` (population × hotness): per inhabitant an area then has its planned hotness, however
+    the reporters happen to be spread.
+
+    >>> w = _fit_area_totals(np.array([2.0, 2.0]), np.array([[0.9, 0.1], [1.0, 0.0]]),
+    ...                      np.array([3.0, 1.0]))
+    >>> np.round(w, 3).tolist(), np.round(np.array([2.0, 2.0]) @ w, 3).tolist()
+    ([[0.5, 0.5], [1.0, 0.0]], [3.0, 1.0])
+    """
+    goal = target / target.sum() * rate.sum()
+    m = rate[:, None] * area_w
+    for _ in range(rounds):
+        total = m.sum(axis=0)
+        m = m * np.where(total > 0, goal / np.where(total > 0, total, 1.0), 0.0)[None, :]
+        m = m * (rate / np.where(m.sum(axis=1) > 0, m.sum(axis=1), 1.0))[:, None]
+    return m / m.sum(axis=1, keepdims=True)
 
 
 def plan_insats(ctx: AreaContext, cat_codes, mondays, labels):
@@ -159,7 +210,7 @@ def damage_counts(plan: OrgPlan, ctx: AreaContext, cat_codes, days, lov_day, wee
 
     Each organisation's share follows how much skadegörelse it reports in the mixed draws; its days
     follow its own week, year, skollov and silence (as in :func:`base_counts`); its areas are its
-    own areas weighted once more by urban hotness ** ``DAMAGE_HOT_POWER``.
+    own areas weighted once more by hotness ** ``DAMAGE_HOT_POWER``.
     """
     none = np.array([], np.int64)
     if P.DAMAGE_CATEGORY not in cat_codes or P.DAMAGE_WEEKLY_RATE <= 0:
@@ -168,7 +219,7 @@ def damage_counts(plan: OrgPlan, ctx: AreaContext, cat_codes, days, lov_day, wee
     share = plan.rate * plan.cat_w[:, cat]
     if share.sum() == 0:
         return none, none, none, none
-    focus = plan.area_w * (ctx.hot * ctx.urban)[None, :] ** P.DAMAGE_HOT_POWER
+    focus = plan.area_w * ctx.hot[None, :] ** P.DAMAGE_HOT_POWER
     total = focus.sum(axis=1, keepdims=True)
     # an organisation working only in rural areas keeps its own weights
     area_w = np.where(total > 0, focus / np.where(total > 0, total, 1.0), plan.area_w)

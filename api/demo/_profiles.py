@@ -160,7 +160,9 @@ WEEK_PERIOD_SHARE: dict[str, float] = {
 NO_POINT_SHARE = 0.12
 
 #: Areas known from EST practice and public debate to carry much of the load: (substring of the
-#: lower-cased area name, hotness). Everything else gets a random hotness around 1 (urban) or 0.25.
+#: lower-cased area name, hotness). Everything else gets a random hotness around 1 (urban) or
+#: ``RURAL_HOTNESS`` (lognormal spread ``ORDINARY_HOT_SIGMA``). Hotness is per inhabitant: reports
+#: per area follow population × hotness (``_plan._fit_area_totals``).
 HOT_AREA_NAMES: tuple[tuple[str, float], ...] = (
     ("vivalla", 3.0),
     ("örebro city", 2.6),
@@ -171,6 +173,19 @@ HOT_AREA_NAMES: tuple[tuple[str, float], ...] = (
 )
 #: Areas larger than this (km²) are treated as rural: few reports, few reporters.
 RURAL_AREA_KM2 = 20.0
+RURAL_HOTNESS = 1.0
+ORDINARY_HOT_SIGMA = 0.15
+
+#: The demo's INVENTED population per area ("Demo: påhittade invånartal"): a typical urban area
+#: of this many inhabitants, a rural one of that many, scaled by the square root of the area's
+#: size relative to the median of its kind and a lognormal spread of ``DEMO_POPULATION_SIGMA``,
+#: clipped to ``DEMO_POPULATION_RANGE``. Reports are drawn in proportion to population × hotness,
+#: so per inhabitant the planted hot areas really are hot. Nothing here is SCB's figure.
+DEMO_URBAN_POPULATION = 4500
+DEMO_RURAL_POPULATION = 1800
+DEMO_POPULATION_SIGMA = 0.25
+DEMO_POPULATION_RANGE = (600, 15000)
+DEMO_POPULATION_SOURCE = "Demo: påhittade invånartal"
 CENTRE_NAME_PARTS: tuple[str, ...] = ("city", "centrum")
 
 #: Categories surges are planted in (the first ones present in the categories frame are used).

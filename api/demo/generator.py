@@ -61,6 +61,9 @@ class DemoData:
     surges: pd.DataFrame
     duplicates: pd.DataFrame
     insats_effect: PlantedInsats | None
+    #: The plan per area (:func:`demo_area_plan`): its INVENTED population (the demo's
+    #: denominator, not SCB's figures: ``_profiles.DEMO_POPULATION_SOURCE``) and hotness.
+    population: pd.DataFrame
 
 
 def default_demo_organisations() -> list[dict]:
@@ -130,6 +133,8 @@ def generate_demo_reports(
         ``week_start``, ``extra_count``. ``duplicates``: ``row_a``, ``row_b`` (row positions in
         ``reports``), ``organisation_id_a``, ``organisation_id_b``, ``category_code``,
         ``area_code``, ``distance_m``, ``minutes_apart``. ``insats_effect``: :class:`PlantedInsats`.
+        ``population``: :func:`demo_area_plan` (invented population and hotness per area;
+        reports follow population × hotness).
 
     Examples
     --------
@@ -162,7 +167,7 @@ def generate_demo_reports(
     week_lov = [lov.get((int(y), int(w))) for y, w in zip(iso["year"], iso["week"], strict=True)]
     lov_day = np.array([week_lov[w] is not None for w in week_of_day])
 
-    ctx = AreaContext.build(areas, rng)
+    ctx = _area_context(areas, seed)
     plan = OrgPlan.build(orgs, ctx, cat_codes, n_weeks, rng)
     insats = plan_insats(ctx, cat_codes, mondays, labels)
 
@@ -206,7 +211,41 @@ def generate_demo_reports(
         ),
         duplicates=duplicates,
         insats_effect=None if insats is None else insats[1],
+        population=_plan_frame(ctx),
     )
+
+
+def _area_context(areas: gpd.GeoDataFrame, seed: int) -> AreaContext:
+    # Hotness and the invented population have their own streams, so the plan of the areas can be
+    # read without generating the reports (demo_area_plan) and does not depend on the other draws.
+    return AreaContext.build(areas, np.random.default_rng([seed, 2]), np.random.default_rng([seed, 1]))
+
+
+def _plan_frame(ctx: AreaContext) -> pd.DataFrame:
+    return pd.DataFrame({"area_code": ctx.codes, "area_name": ctx.names,
+                         "population": ctx.population, "hotness": ctx.hot, "urban": ctx.urban})
+
+
+def demo_area_plan(areas: gpd.GeoDataFrame, seed: int) -> pd.DataFrame:
+    """The demo's plan per area for ``seed``, as :func:`generate_demo_reports` uses it.
+
+    ``area_code``, ``area_name``, ``population`` (INVENTED inhabitants), ``hotness`` (reports per
+    inhabitant relative to an ordinary urban area: ``_profiles.HOT_AREA_NAMES`` for the planted
+    hot areas, lognormal around 1 for other urban areas, lower for rural ones), ``urban``.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> areas = gpd.GeoDataFrame({"area_code": ["1880R001", "1880R002"],
+    ...     "area_name": ["Vivalla", "Tybble"]},
+    ...     geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs=3006)
+    >>> plan = demo_area_plan(areas, seed=1)
+    >>> float(plan.loc[0, "hotness"]), bool(plan["urban"].all()), bool((plan["population"] > 0).all())
+    (3.0, True, True)
+    """
+    _check_areas(areas)
+    return _plan_frame(_area_context(areas, seed))
 
 
 def _check_areas(areas) -> None:

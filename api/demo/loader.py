@@ -55,6 +55,9 @@ def load_demo(
 ) -> str:
     """Load Örebro with areas, gazetteer, organisations, one user per role and two years of reports.
 
+    The areas get an INVENTED population ("Demo: påhittade invånartal", stored through the same
+    import as SCB's file), which the reports follow together with each area's planned hotness.
+
     Everything is dated relative to `today` (the caller's clock), so the demo is current on any date
     and the same `today` always gives the same data. Idempotent: a second run leaves an already
     loaded demo kommun as it is.
@@ -201,9 +204,35 @@ def _load_reports(
     if nolls:
         session.execute(insert(Nollrapport), nolls)
     session.flush()
+    _import_demo_population(session=session, kommun_code=kommun_code, population=demo.population,
+                            year=today.year - 1)
     if demo.insats_effect is not None:
         _register_planted_insats(session=session, kommun_code=kommun_code, planted=demo.insats_effect)
     return len(rows), len(nolls)
+
+
+def demo_population_csv(population: pd.DataFrame, year: int) -> bytes:
+    """The demo's INVENTED population written as SCB's table is (PxWeb CSV), labelled as invented.
+
+    >>> demo_population_csv(pd.DataFrame({"area_code": ["1880R001"], "area_name": ["Adolfsberg"],
+    ...     "population": [5423]}), 2025).decode("utf-8-sig").splitlines()[2:]
+    ['"region";"ålder";"kön";"2025"', '"1880R001 Adolfsberg";"totalt ålder";"totalt";"5423"']
+    """
+    lines = ['"Folkmängd per region (Demo: påhittade invånartal, inte SCB:s siffror)"', "",
+             f'"region";"ålder";"kön";"{year}"']
+    lines += [f'"{r.area_code} {r.area_name}";"totalt ålder";"totalt";"{int(r.population)}"'
+              for r in population.itertuples()]
+    return ("\n".join(lines) + "\n").encode("utf-8-sig")
+
+
+def _import_demo_population(*, session: Session, kommun_code: str, population: pd.DataFrame,
+                            year: int) -> None:
+    """Store the generator's invented population the way a real SCB file is stored, labelled."""
+    from api.areas.population import import_population
+    from api.demo._profiles import DEMO_POPULATION_SOURCE
+
+    import_population(session=session, kommun_code=kommun_code,
+                      data=demo_population_csv(population, year), source=DEMO_POPULATION_SOURCE)
 
 
 def _register_planted_insats(*, session: Session, kommun_code: str, planted: PlantedInsats) -> None:

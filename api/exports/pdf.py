@@ -18,6 +18,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 from jinja2 import Environment  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from analysis.alerts import ALERT_HELP_TEXT_SV  # noqa: E402
 from api.core.pdf import html_to_pdf  # noqa: E402
 from api.core.time import local_time
 from api.exports.service import WeekExport  # noqa: E402
@@ -76,6 +77,7 @@ def render_html(
     png = status_map_png(areas, statuses)
     return env.get_template("pdf/lagesbild.html").render(
         snapshot=snapshot,
+        alert_help=ALERT_HELP_TEXT_SV,
         published=export.published,
         statuses=statuses,
         status_labels=STATUS_LABELS,

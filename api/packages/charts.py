@@ -104,12 +104,13 @@ def _with_inset(figure, axes, areas: gpd.GeoDataFrame, draw) -> None:  # type: i
 
 
 def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
-                    *, width_cm: float = 16.0) -> bytes:
+                    *, width_cm: float = 16.0, population_source: str | None = None) -> bytes:
     """The areas filled by the area-excess layer, areas marked in a cluster outlined thickly.
 
     `hotspots` is `analysis.hotspot_layers.hotspot_layers`' frame (indexed by area code). Without a
-    population the counts are not rates, and the map says so under the legend. Small central
-    areas get an inset (`core_bounds`).
+    population the counts are not rates, and the map says so under the legend; with one, the map
+    names its source (`population_source`, e.g. the demo's "Demo: påhittade invånartal"). Small
+    central areas get an inset (`core_bounds`).
     """
     size = width_cm / 2.54
     figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
@@ -141,8 +142,10 @@ def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
         per_capita = hotspots is not None and bool(hotspots["population"].notna().any())
         axes.legend(handles=handles, title="Områden", loc="upper left",
                     bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=7, title_fontsize=8)
-        if not per_capita:
-            axes.annotate("\n".join(_wrap(NOT_ADJUSTED_SV, 30)), xy=(1.02, 0.72),
+        note = (NOT_ADJUSTED_SV if not per_capita else
+                f"Per 1 000 invånare ({population_source})" if population_source else "")
+        if note:
+            axes.annotate("\n".join(_wrap(note, 30)), xy=(1.02, 0.72),
                           xycoords="axes fraction", ha="left", va="top", fontsize=6, color=MUTED)
         _source(axes)
         if not axes.child_axes:

@@ -34,7 +34,7 @@ from analysis.periods import (
 )
 from analysis.weeks import iso_week_label, week_range
 from analysis.wording import plural
-from api.areas.population import area_population, complete_population
+from api.areas.population import SCB_SOURCE, area_population, complete_population
 from api.areas.service import load_areas_frame
 from api.insatser.service import active_insatser
 from api.organisations.models import Organisation
@@ -107,6 +107,8 @@ class PackageData:
     emerging_months: list[str] = field(default_factory=list)
     #: Year of the population used as denominator (every area has one), else None: counts.
     population_year: int | None = None
+    #: Where that population comes from ("Källa: SCB"; the demo's "Demo: påhittade invånartal").
+    population_source: str | None = None
     #: Polisanmälda brott (source police_offences) per area and category: current, previous, last year.
     police_offences: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=OFFENCE_COLUMNS))
 
@@ -397,6 +399,8 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
     population = complete_population(population_frame, area_codes)
     population_year = (int(population_frame["population_year"].dropna().max())
                        if population is not None else None)
+    population_source = (", ".join(sorted(set(population_frame["population_source"].dropna())))
+                         or SCB_SOURCE) if population is not None else None
     hotspots, hotspot_note = _hotspots(areas, area_counts, population)
     emerging, emerging_note, emerging_months = _emerging(areas, reports, cat_list, last, population)
     density, density_note = _density(counted_period)
@@ -421,7 +425,7 @@ def package_data(*, session: Session, kommun_code: str, period: str, query_filte
         promises=_promises(session, kommun_code, today, last),
         period_reports=period_reports,
         emerging=emerging, emerging_note=emerging_note, emerging_months=emerging_months,
-        population_year=population_year,
+        population_year=population_year, population_source=population_source,
         police_offences=_police_offences(reports, area_codes, categories, label, area_names, names),
     )
 

@@ -160,8 +160,14 @@ def _hotspot_view(hotspots: pd.DataFrame | None) -> dict[str, object]:
     shown = set(emerging["monster_12_man"])
     per_capita = ("per_1000_invanare" in hotspots.columns
                   and bool(hotspots["per_1000_invanare"].notna().any()))
+    source = ""
+    if per_capita and "befolkningskalla" in hotspots.columns:
+        sources = hotspots["befolkningskalla"].dropna().astype(str)
+        source = ", ".join(sorted(set(sources[sources != ""])))
     return {
         "per_capita": per_capita,
+        # An older package has no source column: its population was SCB's.
+        "population_source": source or "Källa: SCB",
         "has_hotspots": True,
         "hotspots": marked.to_dict("records"),
         "emerging": emerging.to_dict("records"),

@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from analysis.alerts import ALERT_HELP_TEXT_SV
 from analysis.effects import INSUFFICIENT
 from analysis.emerging import PATTERNS_SV
 from analysis.wording import plural
@@ -162,6 +163,7 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         d=data,
         kommun_name=kommun_name,
         kind=kind,
+        alert_help=ALERT_HELP_TEXT_SV,
         summary=_summary(data),
         urval=urval_text(data),
         completeness=_records(data.completeness),
@@ -171,7 +173,8 @@ def render_html(data: PackageData, *, kommun_name: str) -> str:
         police_offences=_records(data.police_offences),
         changes=_records(top_changes(data)),
         top_changes_limit=TOP_CHANGES,
-        hotspot_png=_uri(charts.hotspot_map_png(data.areas, data.hotspots)),
+        hotspot_png=_uri(charts.hotspot_map_png(
+            data.areas, data.hotspots, population_source=data.population_source)),
         density_png=_uri(charts.density_map_png(data.areas, data.density)),
         hotspot_rows=hotspot_rows(data),
         hotspot_legend=(data.hotspots.attrs["legend"] if data.hotspots is not None else {}),

@@ -167,7 +167,8 @@ OFFENCES_CSV = "polisanmalda_brott.csv"
 HOTSPOT_CSV = "hotspots_omrade.csv"
 HOTSPOT_COLUMNS = ("omradeskod", "omradesnamn", "antal", "normalt", "kvot", "p_forhojt", "q_forhojt",
                    "forhojt", "kluster_id", "i_kluster", "kluster", "monster_12_man",
-                   "forhojda_manader", "trend_tau", "trend_p", "invanare", "per_1000_invanare")
+                   "forhojda_manader", "trend_tau", "trend_p", "befolkningskalla", "invanare",
+                   "per_1000_invanare")
 
 
 def hotspot_table(data: PackageData) -> pd.DataFrame:
@@ -197,6 +198,7 @@ def hotspot_table(data: PackageData) -> pd.DataFrame:
         "trend_p": (e["trend_p"].astype(float).to_numpy() if e is not None
                     else [float("nan")] * len(codes)),
         # Empty without an imported population (the counts are then not rates).
+        "befolkningskalla": [data.population_source or ""] * len(codes),
         "invanare": h["population"].astype("Float64").round().astype("Int64").to_numpy(),
         "per_1000_invanare": h["rate_per_1000"].astype(float).to_numpy(),
     })

@@ -22,6 +22,7 @@ from api.demo._calendar import easter_sunday, skollov_weeks
 from api.demo.generator import (
     REPORT_COLUMNS,
     default_demo_organisations,
+    demo_area_plan,
     generate_demo_reports,
 )
 
@@ -169,16 +170,30 @@ def test_reports_without_a_point_name_a_place_in_their_area(areas, demo):
     assert any(name in set(places["name"]) for name, _ in pairs)
 
 
-def test_hot_areas_run_hot_and_rural_areas_cold(areas, weekly):
+def test_hot_areas_run_hot_per_inhabitant_and_rural_areas_have_few_reports(areas, demo, weekly):
     per_area = weekly.groupby("area_code").size().reindex(areas["area_code"], fill_value=0)
-    vivalla = per_area["1880R029"]
-    # Vivalla and Örebro city (where the väktare and the buses are) carry the most
-    assert set(per_area.nlargest(2).index) == {"1880R029", "1880R031"}
-    assert vivalla > 2 * per_area.median()
+    plan = demo.population.set_index("area_code").reindex(areas["area_code"])
+    assert (plan["population"] > 0).all()
+    per_capita = per_area / plan["population"]
+    # Reports follow the invented population × the planned hotness (reports per inhabitant).
+    assert np.corrcoef(np.log(per_capita), np.log(plan["hotness"]))[0, 1] > 0.8
+    # Vivalla (3.0) and Örebro city (2.6) have the most per inhabitant
+    assert set(per_capita.nlargest(2).index) == {"1880R029", "1880R031"}
+    assert per_capita["1880R029"] > 2 * per_capita.median()
     rural = areas.loc[areas.area > 20e6, "area_code"]
     assert sorted(rural) == ["1880R007", "1880R009", "1880R010", "1880R011", "1880R016",
                              "1880R036"]
-    assert per_area[rural].max() < vivalla / 5
+    assert not plan.loc[rural, "urban"].any() and plan.loc[~plan.index.isin(rural), "urban"].all()
+    assert per_area[rural].max() < per_area["1880R029"] / 5
+
+
+def test_demo_area_plan_is_the_generators_plan(areas, demo):
+    plan = demo_area_plan(areas, SEED)
+    pd.testing.assert_frame_equal(plan, demo.population)
+    planted = plan[plan["area_name"].str.lower().str.contains("vivalla")]
+    assert planted["hotness"].tolist() == [3.0]
+    # invented, but in a plausible range for a RegSO
+    assert plan["population"].between(600, 15000).all()
 
 
 def test_organisations_report_only_where_they_plausibly_work(areas, demo):
@@ -345,8 +360,9 @@ def test_skadegorelse_clusters_so_the_insats_cell_is_busy(areas, demo):
                & (r["observed_date"] < pd.Timestamp(demo.insats_effect.start_date))]
     weeks = (pd.Timestamp(demo.insats_effect.start_date) - pd.Timestamp(START)).days / 7
     per_week = before.groupby("area_code").size().reindex(areas["area_code"], fill_value=0) / weeks
-    # several a week in Vivalla and the city centre, under one a week in a typical area
-    assert per_week["1880R029"] > 3 and per_week["1880R031"] > 3
+    # several a week in Vivalla and the city centre (few residents, so fewer than Vivalla since
+    # reports follow population × hotness), under one a week in a typical area
+    assert per_week["1880R029"] > 3 and per_week["1880R031"] > 2
     assert per_week.median() < 1
     assert per_week[list(demo.insats_effect.area_codes)].sum() > 4
     # still a mixed lägesbild: skadegörelse is the largest category, not most of the reports

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from sqlmodel import select
 
+from analysis.alerts import ALERT_HELP_TEXT_SV
 from api.audit.models import AuditEvent
 from tests.api.exports.conftest import WEEK, publish_week
 from tests.conftest import login
@@ -40,15 +41,20 @@ def test_published_pdf_has_the_texts_tables_and_attribution(client, world, sessi
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
     text, info = _pdf_text(tmp_path, response.content)
-    assert info["Pages"] == "2"
+    assert info["Pages"] == "3"  # the third page: the alert help text and the attributions
     assert info["Page size"].endswith("(A4)")
     for expected in (
         "Lägesbild Örebro – vecka 47", "Lägesbedömning per område", "Vad har hänt", "Vad görs",
         "Prognos och bedömning", "Rapporteringsgrad", "Skadegörelse och klotter vid torget i Område A.",
         "Fältarna går extra kvällspass.", "Oro för skolavslutningen", "Område A", "Orange",
-        "Källa: SCB", "Version 1, publicerad", "Sida 1 av 2",
+        "Källa: SCB", "Version 1, publicerad", "Sida 1 av 3",
     ):
         assert expected in text, expected
+    # How often alerts are wrong and what they miss (analysis.alerts.ALERT_HELP_TEXT_SV), as on the page.
+    flat = " ".join(text.split())
+    for phrase in ("Om larmen: Ett larm betyder", "högst ett falskt larm per vecka",
+                   "ungefär var sjunde gång", "inget larm syns betyder alltså inte"):
+        assert phrase in flat and phrase.removeprefix("Om larmen: ") in ALERT_HELP_TEXT_SV, phrase
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.export")).one()
     assert event.object_type == "pdf" and event.object_id == f"{WEEK} version 1"
 

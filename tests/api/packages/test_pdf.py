@@ -53,9 +53,14 @@ def test_pdf_has_every_section_in_swedish(session, quarter_reports, tmp_path) ->
     assert info["Page size"].endswith("(A4)")
     # Summary, tables and changes; hotspot map with its legend texts and the emerging-hotspot
     # section; density map; trends (two categories with reports fit with the rest); bilaga: six pages.
-    assert info["Pages"] == "6"
-    assert "Sida 1 av 6" in flat and "Sida 6 av 6" in flat
+    assert info["Pages"] == "7"  # the definitions (with the alert help text) take a second bilaga page
+    assert "Sida 1 av 7" in flat and "Sida 7 av 7" in flat
     assert "Förhöjt område: området har klart fler händelser" in flat
+    # the alert help text (analysis.alerts.ALERT_HELP_TEXT_SV) among the definitions
+    assert "Larm i veckolägesbilden Ett larm betyder" in flat
+    for phrase in ("högst ett falskt larm per vecka", "ungefär var sjunde gång",
+                   "inget larm syns betyder alltså inte"):
+        assert phrase in flat, phrase
     assert "Framväxande hotspots (senaste 12 månaderna)" in flat
     for expected in ("Kvartalsanalys Örebro – 2026-Q3", "Rapporter 2026-Q3: 5", "Skola Örebro",
                      "1. Område A", "Källa: SCB", "Källa: Polisen", "+200 %", "−25 %",
