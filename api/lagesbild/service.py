@@ -51,6 +51,21 @@ def latest_week(*, session: Session, kommun_code: str, published_only: bool) -> 
     return session.exec(statement.order_by(Lagesbild.iso_week.desc())).first()  # type: ignore[attr-defined]
 
 
+def published_neighbours(*, session: Session, kommun_code: str, week: str) -> tuple[str | None, str | None]:
+    """The nearest weeks before and after `week` that have a published lägesbild (None if none)."""
+    published = select(Lagesbild.iso_week).where(
+        Lagesbild.kommun_code == kommun_code, Lagesbild.status == LagesbildStatus.publicerad
+    )
+    # ISO labels "YYYY-Www" sort as text in week order.
+    before = session.exec(
+        published.where(Lagesbild.iso_week < week).order_by(Lagesbild.iso_week.desc())  # type: ignore[attr-defined]
+    ).first()
+    after = session.exec(
+        published.where(Lagesbild.iso_week > week).order_by(Lagesbild.iso_week)  # type: ignore[arg-type]
+    ).first()
+    return before, after
+
+
 def draft_lagesbild(*, session: Session, kommun_code: str, week: str, created_by: str) -> Lagesbild:
     """The week's newest version; version 1 as a fresh draft when the week has none (idempotent)."""
     existing = versions(session=session, kommun_code=kommun_code, week=week)
