@@ -29,3 +29,41 @@ def test_the_insats_effect_page_fits_a_360_px_phone(live, live_server, page):  #
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1] == 360, page.evaluate(OVERFLOWING)
     assert axe_violations(page) == []
+
+
+def _in_view_and_focused(page, selector: str) -> bool:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        """(selector) => {
+          const e = document.querySelector(selector);
+          if (!e) return false;
+          const r = e.getBoundingClientRect();
+          return r.top >= 0 && r.bottom <= window.innerHeight && document.activeElement === e;
+        }""",
+        selector,
+    )
+
+
+def test_saved_notice_and_error_summary_are_in_view_on_a_phone(live_server, page, clock):  # type: ignore[no-untyped-def]
+    import json
+
+    from analysis.weeks import iso_week_label, shift_week
+
+    last_week = shift_week(str(iso_week_label(clock.today())), -1)
+    log_in(page, live_server, *DEMO_PASSWORDS["analytiker"])
+    page.set_viewport_size({"width": 360, "height": 640})
+    page.goto(f"{live_server}/lagesbild/{last_week}")
+    areas = json.loads(page.locator("#lagesbild-data").text_content())["areas"]
+    green = next(a["code"] for a in areas if a["suggested_status"] == "grön")
+    # A status against the suggestion without a motivering: the error summary must be seen first.
+    page.select_option(f"#status-{green}", "röd")
+    page.click("text=Spara utkast")
+    page.wait_for_load_state("load")
+    assert page.locator(".error-summary").count() == 1
+    assert _in_view_and_focused(page, ".error-summary")
+    assert axe_violations(page) == []
+    # A plain save: the "sparad" notice is what the phone shows.
+    page.goto(f"{live_server}/lagesbild/{last_week}")
+    page.click("text=Spara utkast")
+    page.wait_for_url(lambda url: "sparad=1" in url)
+    page.wait_for_load_state("load")
+    assert _in_view_and_focused(page, ".notice-ok[role=status]")
