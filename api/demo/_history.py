@@ -21,7 +21,7 @@ from api.lagesbild import service as lagesbild_service
 from api.lagesbild.snapshot import LagesbildSnapshot
 from api.users.models import User
 
-HISTORY_WEEKS = 10  # published weeks before last week (issue 14 asks for 8–12)
+HISTORY_WEEKS = 8  # published weeks before last week (issue 14 asks for 8–12; each costs ~1 s)
 CORRECTED_OFFSET = 3  # the week three weeks back gets a corrected version 2
 INSATS_OFFSET = 6  # an insats decided at the meeting after the week six weeks back
 _LOWER = {"röd": "orange", "orange": "gul", "gul": "grön"}
@@ -72,11 +72,12 @@ def _at(day: date, moment: time, zone: str) -> Clock:
 
 
 def _publish_week(*, session: Session, kommun_code: str, week: str, analyst: User, lower_one: bool) -> None:
-    draft = lagesbild_service.draft_lagesbild(
+    draft, composed = lagesbild_service.draft_with_snapshot(
         session=session, kommun_code=kommun_code, week=week, created_by=analyst.email
     )
     query = compose_module.week_query(kommun_code, week)
-    snapshot = lagesbild_service.view(session=session, lagesbild=draft, query=query)
+    # The fresh draft's own composition (what the page would compose again): each week once.
+    snapshot = composed or lagesbild_service.view(session=session, lagesbild=draft, query=query)
     data = _assessment(snapshot, lower_one=lower_one)
     errors = lagesbild_service.save_draft(
         session=session, lagesbild=draft, snapshot=snapshot, data=data, user_id=analyst.id, query=query
