@@ -237,9 +237,11 @@ def _render_page(  # type: ignore[no-untyped-def]
             motiveringar={a.code: a.motivering for a in snapshot.areas},
         )
     settings = request.app.state.settings
+    previous_week: str | None
+    next_week: str | None
     if _can_edit(principal):  # the analyst may open (and draft) any week up to this one
-        previous_week, next_week = shift_week(week, -1), shift_week(week, 1)
-        next_week = next_week if next_week <= current_week else None
+        previous_week, following = shift_week(week, -1), shift_week(week, 1)
+        next_week = following if following <= current_week else None
     else:  # readers only see published weeks: link only to those
         previous_week, next_week = lagesbild_service.published_neighbours(
             session=session, kommun_code=principal.kommun_code, week=week)
