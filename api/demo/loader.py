@@ -85,6 +85,7 @@ def load_demo(
     count, nolls = _load_reports(
         session=session, kommun_code=code, areas=areas, organisations=organisations, today=today
     )
+    _leave_this_week_to_the_reporter(session=session, users=users, today=today)
     _open_recent_weeks_for_review(session=session, kommun_code=code, today=today)
     progress("Lägger in medborgarlöften …")
     from api.demo._promises import add_demo_promises
@@ -92,9 +93,16 @@ def load_demo(
     analyst = next(u for u in users if u.role == Role.analytiker.value)
     promises = add_demo_promises(session=session, kommun_code=code, areas=areas, today=today,
                                  created_by_id=analyst.id)
+    progress("Publicerar veckornas lägesbilder …")
+    from api.demo._history import publish_demo_history
+
+    history = publish_demo_history(session=session, kommun_code=code, today=today, analyst=analyst)
     return (
         f"{name} ({code}): {len(areas)} områden, {len(organisations)} organisationer, "
-        f"{count} syntetiska rapporter, {nolls} nollrapporter, {len(promises)} medborgarlöften."
+        f"{count} syntetiska rapporter, {nolls} nollrapporter, {len(promises)} medborgarlöften, "
+        f"{len(history.published_weeks)} publicerade lägesbilder ({history.published_weeks[0]}–"
+        f"{history.published_weeks[-1]}, {history.corrected_week} i två versioner), "
+        f"utkast för {history.draft_week}."
     )
 
 
@@ -255,6 +263,32 @@ def _register_planted_insats(*, session: Session, kommun_code: str, planted: Pla
             area_codes=list(planted.area_codes), category_codes=[planted.category_code],
         ),
     )
+
+
+def _leave_this_week_to_the_reporter(*, session: Session, users: list[User], today: date) -> None:
+    """The demo inrapportör's organisation has not reported this week yet, so it can file a nollrapport.
+
+    The reporter may report for this week and last week; with generated reports in both, the
+    nollrapport (refused once a week holds reports) could never be tried.
+    """
+    from sqlalchemy import delete
+
+    reporter = next(u for u in users if u.role == Role.inrapportor.value)
+    monday = today - timedelta(days=today.weekday())
+    session.execute(
+        delete(Report).where(
+            Report.organisation_id == reporter.organisation_id,  # type: ignore[arg-type]
+            Report.observed_date >= monday,  # type: ignore[arg-type]
+        )
+    )
+    label = "{}-W{:02d}".format(*today.isocalendar()[:2])
+    session.execute(
+        delete(Nollrapport).where(
+            Nollrapport.organisation_id == reporter.organisation_id,  # type: ignore[arg-type]
+            Nollrapport.iso_week == label,  # type: ignore[arg-type]
+        )
+    )
+    session.flush()
 
 
 def _open_recent_weeks_for_review(*, session: Session, kommun_code: str, today: date) -> None:

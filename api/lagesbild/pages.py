@@ -240,6 +240,14 @@ def _render_page(  # type: ignore[no-untyped-def]
             motiveringar={a.code: a.motivering for a in snapshot.areas},
         )
     settings = request.app.state.settings
+    previous_week: str | None
+    next_week: str | None
+    if _can_edit(principal):  # the analyst may open (and draft) any week up to this one
+        previous_week, following = shift_week(week, -1), shift_week(week, 1)
+        next_week = following if following <= current_week else None
+    else:  # readers only see published weeks: link only to those
+        previous_week, next_week = lagesbild_service.published_neighbours(
+            session=session, kommun_code=principal.kommun_code, week=week)
     return render(
         request,
         "lagesbild_page.html",
@@ -262,8 +270,8 @@ def _render_page(  # type: ignore[no-untyped-def]
             "category_names": dict(zip(categories.category_code, categories.category_name, strict=True)),
             "status_labels": STATUS_LABELS,
             "completeness_labels": COMPLETENESS_LABELS,
-            "previous_week": shift_week(week, -1),
-            "next_week": shift_week(week, 1) if shift_week(week, 1) <= current_week else None,
+            "previous_week": previous_week,
+            "next_week": next_week,
             "map_json": json.dumps(map_payload(snapshot), ensure_ascii=False).replace("</", "<\\/"),
             "tile_url": settings.map_tile_url,
             "tile_attribution": settings.map_tile_attribution,

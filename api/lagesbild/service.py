@@ -51,11 +51,33 @@ def latest_week(*, session: Session, kommun_code: str, published_only: bool) -> 
     return session.exec(statement.order_by(Lagesbild.iso_week.desc())).first()  # type: ignore[attr-defined]
 
 
+def published_neighbours(*, session: Session, kommun_code: str, week: str) -> tuple[str | None, str | None]:
+    """The nearest weeks before and after `week` that have a published lägesbild (None if none)."""
+    published = select(Lagesbild.iso_week).where(
+        Lagesbild.kommun_code == kommun_code, Lagesbild.status == LagesbildStatus.publicerad
+    )
+    # ISO labels "YYYY-Www" sort as text in week order.
+    before = session.exec(
+        published.where(Lagesbild.iso_week < week).order_by(Lagesbild.iso_week.desc())  # type: ignore[attr-defined]
+    ).first()
+    after = session.exec(
+        published.where(Lagesbild.iso_week > week).order_by(Lagesbild.iso_week)  # type: ignore[arg-type]
+    ).first()
+    return before, after
+
+
 def draft_lagesbild(*, session: Session, kommun_code: str, week: str, created_by: str) -> Lagesbild:
     """The week's newest version; version 1 as a fresh draft when the week has none (idempotent)."""
+    return draft_with_snapshot(session=session, kommun_code=kommun_code, week=week, created_by=created_by)[0]
+
+
+def draft_with_snapshot(
+    *, session: Session, kommun_code: str, week: str, created_by: str
+) -> tuple[Lagesbild, LagesbildSnapshot | None]:
+    """As `draft_lagesbild`, with the snapshot a fresh draft was composed from (None if it existed)."""
     existing = versions(session=session, kommun_code=kommun_code, week=week)
     if existing:
-        return existing[-1]
+        return existing[-1], None
     query = compose_module.week_query(kommun_code, week)
     lagesbild = Lagesbild(kommun_code=kommun_code, iso_week=week, version=1, created_by=created_by)
     session.add(lagesbild)
@@ -73,7 +95,7 @@ def draft_lagesbild(*, session: Session, kommun_code: str, week: str, created_by
             )
         )
     session.flush()
-    return lagesbild
+    return lagesbild, snapshot
 
 
 def get_version(

@@ -86,7 +86,7 @@ def _inbox(request: Request, session: Session, principal: Principal, week: str, 
         "week": week, "week_number": number, "year": year, "monday": monday,
         "sunday": monday.fromordinal(monday.toordinal() + 6),
         "previous_week": _shift(week, -1), "next_week": _shift(week, 1),
-        "rows": rows, "filters": filters, "filter_query": urlencode(filters.as_dict()),
+        "rows": rows, "filters": filters, "filter_query": urlencode(filters.query_pairs()),
         "areas": service.area_choices(session=session, kommun_code=principal.kommun_code),
         "categories": service.category_choices(session=session, kommun_code=principal.kommun_code),
         "organisations": organisation_service.list_organisations(

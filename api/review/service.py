@@ -75,8 +75,12 @@ class InboxFilter:
         )
 
     def as_dict(self) -> dict[str, object]:
-        """Only the filters in use (for the audit log and links)."""
+        """Only the filters in use (for the audit log)."""
         return {key: value for key, value in asdict(self).items() if value}
+
+    def query_pairs(self) -> list[tuple[str, str]]:
+        """The filters in use as query-string pairs, as `from_params` reads them (flaggade=1)."""
+        return [(key, "1" if value is True else str(value)) for key, value in self.as_dict().items()]
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,36 @@
-"""The start page's "this week" summary, scoped to what the role may see."""
+"""The start page's "this week" summary, scoped to what the role may see.
+
+Every number comes from the one `ReportQuery` (api/reports/query.py): the observations are the
+counted categories' reports (no kontextfaktorer, no rejected or merged reports), exactly what the
+lägesbild's map counts for the same week; "has reported" counts any report the organisation filed,
+rejected ones too, as the lägesbild's reporting completeness does.
+"""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, func, select
 
+from analysis.counts import counted_categories
 from api.organisations.models import Organisation
-from api.reports.models import Nollrapport, Report
+from api.reports.models import Nollrapport
+from api.reports.query import ReportQuery, categories_frame, reports_frame
 from api.users.principal import Principal
+
+
+def observation_count(*, session: Session, query: ReportQuery) -> int:
+    """The query's counted observations: active, non-context categories (what the map counts)."""
+    frame = reports_frame(session=session, query=query)
+    counted = counted_categories(categories_frame(session=session, kommun_code=query.kommun_code))
+    return int(frame.loc[frame.category_code.isin(counted), "report_count"].sum())
+
+
+def reporting_organisations(*, session: Session, query: ReportQuery) -> set[int]:
+    """Organisations that filed any report under the query, whatever its review status."""
+    frame = reports_frame(session=session, query=replace(query, review_statuses=(), include_merged_duplicates=True))
+    return {int(o) for o in frame.organisation_id.dropna()}
 
 
 def week_summary(*, session: Session, principal: Principal, today: date) -> dict[str, object]:
@@ -17,20 +39,12 @@ def week_summary(*, session: Session, principal: Principal, today: date) -> dict
     monday = today - timedelta(days=weekday - 1)
     sunday = monday + timedelta(days=6)
     label = f"{year}-W{week:02d}"
-    in_week = (
-        Report.kommun_code == principal.kommun_code,
-        col(Report.observed_date) >= monday,
-        col(Report.observed_date) <= sunday,
-        Report.duplicate_of_id == None,  # noqa: E711
-    )
+    query = ReportQuery.for_weeks(principal.kommun_code, monday).scoped_to(principal)
     figures: list[dict[str, object]] = []
     note = ""
     if principal.role == "inrapportor":
-        own = session.exec(
-            select(func.count()).select_from(Report).where(
-                *in_week, Report.organisation_id == principal.organisation_id
-            )
-        ).one()
+        own = observation_count(session=session, query=query)
+        filed = reporting_organisations(session=session, query=query)
         noll = session.exec(
             select(func.count()).select_from(Nollrapport).where(
                 Nollrapport.organisation_id == principal.organisation_id,
@@ -41,30 +55,26 @@ def week_summary(*, session: Session, principal: Principal, today: date) -> dict
         note = (
             "Ni har lämnat nollrapport denna vecka."
             if noll
-            else ("Ni har inte rapporterat något denna vecka ännu." if not own else "")
+            else ("Ni har inte rapporterat något denna vecka ännu." if not filed else "")
         )
     else:
-        total = session.exec(
-            select(func.coalesce(func.sum(Report.report_count), 0)).where(*in_week)
-        ).one()
-        reporting = session.exec(
-            select(func.count(func.distinct(Report.organisation_id))).where(*in_week)
-        ).one()
+        total = observation_count(session=session, query=query)
         noll = session.exec(
             select(func.count()).select_from(Nollrapport).where(
                 Nollrapport.kommun_code == principal.kommun_code, Nollrapport.iso_week == label
             )
         ).one()
-        expected = session.exec(
-            select(func.count()).select_from(Organisation).where(
+        expected = set(session.exec(
+            select(Organisation.id).where(
                 Organisation.kommun_code == principal.kommun_code,
                 Organisation.active == True,  # noqa: E712
                 Organisation.expected_to_report == True,  # noqa: E712
             )
-        ).one()
+        ).all())
+        reporting = reporting_organisations(session=session, query=query) & expected
         figures += [
             {"label": "Observationer", "value": total},
-            {"label": "Organisationer som rapporterat", "value": f"{reporting} av {expected}"},
+            {"label": "Organisationer som rapporterat", "value": f"{len(reporting)} av {len(expected)}"},
             {"label": "Nollrapporter", "value": noll},
         ]
     return {

@@ -6,7 +6,8 @@ Loads everything through the one query object (api/reports/query.py) and leaves 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import timedelta
 
 import pandas as pd
 from sqlmodel import Session, select
@@ -15,7 +16,7 @@ from analysis.alerts import alert_history_window, weekly_alerts
 from analysis.completeness import completeness_sentence, reporting_completeness
 from analysis.counts import CountCube, count_cube
 from analysis.status import suggest_area_status
-from analysis.weeks import iso_week_label, parse_iso_week, week_start
+from analysis.weeks import parse_iso_week, week_start
 from api.areas import service as area_service
 from api.organisations.models import Organisation
 from api.reports.models import Nollrapport
@@ -70,7 +71,7 @@ def week_overview(*, session: Session, query: ReportQuery, week: str) -> WeekOve
         {"area_code": cube.areas, "area_name": [area_names[c] for c in cube.areas], "count": this_week}
     )
     kommun_level = int(cube.kommun_level[:, -1].sum())
-    completeness, sentences = _completeness(session, query, frame, week)
+    completeness, sentences = _completeness(session, query, week)
     return WeekOverview(
         week=week,
         query=query,
@@ -85,7 +86,7 @@ def week_overview(*, session: Session, query: ReportQuery, week: str) -> WeekOve
     )
 
 
-def _completeness(session: Session, query: ReportQuery, frame: pd.DataFrame, week: str):  # type: ignore[no-untyped-def]
+def _completeness(session: Session, query: ReportQuery, week: str) -> tuple[pd.DataFrame, list[str]]:
     organisations = session.exec(
         select(Organisation).where(
             Organisation.kommun_code == query.kommun_code,
@@ -99,7 +100,11 @@ def _completeness(session: Session, query: ReportQuery, frame: pd.DataFrame, wee
         )
     ).all()
     nollrapporter = pd.DataFrame(nolls, columns=["organisation_id", "iso_week"])
-    week_frame = frame[iso_week_label(frame.observed_date) == week] if len(frame) else frame
+    # An organisation whose only report was rejected (or merged into another) did report: read
+    # the week's reports whatever their review status, not only the counted ones.
+    filed = replace(query, first_date=week_start(week), last_date=week_start(week) + timedelta(days=6),
+                    review_statuses=(), include_merged_duplicates=True)
+    week_frame = reports_frame(session=session, query=filed)
     table = reporting_completeness(week_frame, nollrapporter, [o.id for o in organisations], week, week)
     names = {o.id: o.name for o in organisations}
     table["organisation_name"] = [names[int(i)] for i in table.organisation_id]

@@ -78,6 +78,11 @@ def granted_kommuner(*, session: Session, user_id: int) -> list[str]:
     return list(rows)
 
 
+def account_id(*, session: Session, email: str) -> int | None:
+    """The id of the account with this e-mail (any state), or None: who a failed login was aimed at."""
+    return session.exec(select(User.id).where(User.email == normalise_email(email))).first()
+
+
 def authenticate(*, session: Session, email: str, password: str) -> User | None:
     """The active user with these credentials, or None."""
     user = session.exec(select(User).where(User.email == normalise_email(email))).first()

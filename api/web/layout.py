@@ -63,11 +63,12 @@ def render(
     """Render a page with the shared layout context."""
     nav = []
     if principal is not None:
-        for item in NAV_ITEMS:
-            if principal.role in item.roles:
-                nav.append(
-                    {"href": item.href, "label": item.label, "current": _is_current(request.url.path, item.href)}
-                )
+        visible = [item for item in NAV_ITEMS if principal.role in item.roles]
+        # One current entry: the most specific match (/rapportera/vecka/… is "Veckans rapporter",
+        # not also "Rapportera").
+        matches = [item.href for item in visible if _is_current(request.url.path, item.href)]
+        current = max(matches, key=len, default=None)
+        nav = [{"href": item.href, "label": item.label, "current": item.href == current} for item in visible]
     kommun_names: dict[str, str] = {}
     if principal is not None and session is not None:
         kommun_names = {

@@ -89,8 +89,11 @@ def login(
         account_limit=settings.login_account_rate_limit, email=user_service.normalise_email(email)[:200],
         address=ip, now=utcnow(),
     )
+    # A refused or failed login names the account it was aimed at (when there is one), so the
+    # account's kommuner see it in their log; a guessed address belongs to no kommun.
+    target_id = user_service.account_id(session=session, email=email[:320])
     if refusal is not None:
-        audit_service.record(session=session, action=refusal.action, actor=email[:200], ip=ip)
+        audit_service.record(session=session, action=refusal.action, actor=email[:200], user_id=target_id, ip=ip)
         session.commit()
         response = _login_form(request, next_url=next_url, error=refusal.message, email=email, status_code=429)
         response.headers["Retry-After"] = str(refusal.retry_after)
@@ -101,6 +104,7 @@ def login(
             session=session,
             action="login_failed",
             actor=user_service.normalise_email(email)[:200],
+            user_id=target_id,
             ip=ip,
         )
         session.commit()

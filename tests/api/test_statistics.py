@@ -75,8 +75,27 @@ def test_week_counts_alert_status_and_completeness(session, world, klotter):
     status = overview.statuses.set_index("area_code").status
     assert status["1880A"] != "grön" and status["1880C"] == "grön"
     completeness = dict(zip(overview.completeness.organisation_id, overview.completeness.status, strict=True))
-    assert completeness == {school: "reported", housing: "silent"}
-    assert any("Bostäder Örebro har inte rapporterat v. 47" in s for s in overview.completeness_sentences)
+    # Housing's only report this week was merged into the school's: it reported (the event counts once).
+    assert completeness == {school: "reported", housing: "reported"}
+    assert "Bostäder Örebro har rapporterat v. 47" in overview.completeness_sentences
+
+
+def test_an_organisation_whose_only_report_was_rejected_has_reported(session, world, klotter):
+    """Issue 14: rejected is not silent; the rejected report is still not counted."""
+    school, housing = (o.id for o in world.organisations["1880"])
+    _add(session, klotter.id, WEEK_MONDAY, square="A", org=school)
+    _add(session, klotter.id, WEEK_MONDAY + timedelta(days=1), square="B", org=housing, status="avvisad")
+    session.commit()
+    overview = statistics.week_overview(session=session, query=ReportQuery.for_weeks("1880", WEEK_MONDAY),
+                                        week="2026-W47")
+    completeness = dict(zip(overview.completeness.organisation_id, overview.completeness.status, strict=True))
+    assert completeness == {school: "reported", housing: "reported"}
+    assert "Bostäder Örebro har rapporterat v. 47" in overview.completeness_sentences
+    assert overview.total == 1
+    # Silence is still silence: the week after, neither organisation filed anything.
+    later = statistics.week_overview(
+        session=session, query=ReportQuery.for_weeks("1880", WEEK_MONDAY + timedelta(weeks=1)), week="2026-W48")
+    assert set(later.completeness.status) == {"silent"}
 
 
 def test_scoping_limits_an_inrapportor_to_own_organisation(session, world, klotter):

@@ -62,6 +62,10 @@ def test_merge_assess_publish_then_granskare_sees_the_map(live, page, clock):
 
     # 2. Assess: override one area's suggested status, with a motivering, and publish.
     page.goto(f"{live.url}/lagesbild/{week}")
+    # The demo's history has published this week already: the correction is a new version.
+    if page.locator("button:has-text('Skapa ny version')").count():
+        page.click("button:has-text('Skapa ny version')")
+        page.wait_for_url(re.compile(r".*version=\d+"))
     page.wait_for_selector("#lagesbild-map[data-ready='1']", timeout=15_000)
     first = page.locator(".lb-assessment").first
     suggested = first.locator("select option").first.inner_text()
