@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -226,7 +227,7 @@ def _field_sv(column: str | None) -> str:
     return {"kategori": "kategori", "plats": "plats", "område": "plats"}.get(column or "", column or "")
 
 
-def _area_codes(session: Session, area_ids: list[int | None]) -> dict[int | None, str]:
+def _area_codes(session: Session, area_ids: Sequence[int | None]) -> dict[int | None, str]:
     ids = [a for a in area_ids if a is not None]
     if not ids:
         return {}

@@ -7,7 +7,7 @@ know no domain (settings, database session) are in api/core/deps.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -154,7 +154,7 @@ def allow(*roles: str) -> Callable[..., Principal]:
     return dependency
 
 
-def authorized_in_route(*roles: str) -> Callable[..., None]:
+def authorized_in_route(*roles: str) -> Callable[[], Awaitable[None]]:
     """Declares the roles of a route that calls `authorize(request, session, roles)` itself.
 
     For a hot route that does its authentication and its work in one worker thread and one
