@@ -21,6 +21,8 @@ from api.users.principal import API_TOKEN_ROLE, Principal
 from api.web.deps import ALL_USER_ROLES, allow, authorize, authorized_in_route
 
 SUBMIT_ROLES = frozenset({API_TOKEN_ROLE})
+# Declares the roles (access table); `_submit` authorizes in its worker thread.
+SUBMIT_ACCESS = authorized_in_route(*SUBMIT_ROLES)
 
 router = APIRouter(prefix="/api/v1", tags=["API"], responses=API_ERROR_RESPONSES)
 
@@ -60,7 +62,7 @@ _ERROR_RESPONSE = {
     responses={201: {"model": SubmissionOut, "description": "Lagrat"},
                200: {"model": SubmissionOut, "description": "Allt fanns redan (upprepad begäran)"},
                422: _ERROR_RESPONSE},
-    dependencies=[Depends(authorized_in_route(API_TOKEN_ROLE))],
+    dependencies=[Depends(SUBMIT_ACCESS)],
 )
 async def submit_reports(
     request: Request,
