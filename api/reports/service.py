@@ -14,7 +14,6 @@ import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -537,19 +536,6 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
     else:
         in_window = table.c.observed_date.between(first, last)
     reach = DEFAULT_MAX_DISTANCE_M + 1.0  # a margin over the rule's float tolerance
-    if len(new_rows) == 1 and span <= _MAX_LISTED_DAYS:
-        # One new report (an API or form submit): the same look-ups as below, as statements built once.
-        row = new_rows[0]
-        found = {row[0]: row} if row[7] != "police_summary" else {}
-        has_area, has_point = row[2] is not None, row[8] is not None and row[9] is not None
-        if has_area or has_point:
-            params = {"kommun": kommun_code, "category_id": row[1], "area_id": row[2], "day": row[4],
-                      "days": [first + timedelta(days=d) for d in range(span)]}
-            if has_point:
-                params.update(x_lo=row[8] - reach, x_hi=row[8] + reach, y_lo=row[9] - reach, y_hi=row[9] + reach)
-            for r in connection.execute(_one_report_candidates(has_area, has_point), params):
-                found.setdefault(r[0], r)
-        return list(found.values())
     branches = []
     for key in {(r[1], r[2], r[4]) for r in new_rows if r[2] is not None}:
         category_id, area_id, day = key
@@ -572,29 +558,6 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
         for r in connection.execute(query):
             found.setdefault(r[0], r)
     return list(found.values())
-
-
-@cache
-def _one_report_candidates(same_area: bool, near: bool):  # type: ignore[no-untyped-def]
-    """`_candidate_rows`' look-ups for one new report, with bound parameters (built once per shape)."""
-    table = Report.__table__  # type: ignore[attr-defined]
-    columns = [table.c[name] for name in _WINDOW_COLUMNS]
-    branches = []
-    if same_area:
-        branches.append(sa_select(*columns).where(
-            table.c.area_id == bindparam("area_id"), table.c.category_id == bindparam("category_id"),
-            table.c.observed_date == bindparam("day"), table.c.kommun_code == bindparam("kommun"),
-            table.c.source != "police_summary",
-        ))
-    if near:
-        branches.append(sa_select(*columns).where(
-            table.c.kommun_code == bindparam("kommun"), table.c.category_id == bindparam("category_id"),
-            table.c.observed_date.in_(bindparam("days", expanding=True)),
-            table.c.x.between(bindparam("x_lo"), bindparam("x_hi")),
-            table.c.y.between(bindparam("y_lo"), bindparam("y_hi")),
-            table.c.source != "police_summary",
-        ))
-    return branches[0] if len(branches) == 1 else sa_union_all(*branches)
 
 
 def _window_frame(rows: Sequence) -> pd.DataFrame:  # type: ignore[type-arg]
