@@ -278,6 +278,10 @@ def store_records(
         pending_rows.append(row)
     if strict and outcome.errors:
         raise StoreRejected(outcome.errors)
+    early = None
+    if (pending and flag_duplicates and len(pending) <= CANDIDATE_QUERY_MAX_REPORTS
+            and session.get_bind().dialect.name == "sqlite"):
+        early = _candidates_before_writing(session, kommun_code, pending)
     if pending:
         outcome.created_ids = _insert_reports(session, pending)
         outcome.created_area_ids = {
@@ -289,10 +293,28 @@ def store_records(
                 _window_row(report_id, row) for report_id, row in zip(outcome.created_ids, pending, strict=True)
             ]
             outcome.created_duplicate_of = _flag_likely_duplicates(
-                session, kommun_code, outcome.created_ids, new_rows
+                session, kommun_code, outcome.created_ids, new_rows, early
             )
             outcome.flagged_duplicates = len(outcome.created_duplicate_of)
     return outcome
+
+
+def _candidates_before_writing(session: Session, kommun_code: str, pending: list[dict]) -> tuple[int, list]:  # type: ignore[type-arg]
+    """SQLite: (highest report id, the candidate partners) read before the first write, outside the write lock.
+
+    Writers take turns from their first write to their commit (api.core.db), so the candidate check
+    done after the insert held every other writer up; with a full day (hundreds of candidates) that was
+    most of the lock's time. Read here, in the snapshot the transaction already has; after the insert
+    only reports with a higher id are read (SQLite numbers rows under the write lock, so every report
+    committed since has one), and the outcome is the same as reading everything after the insert.
+    """
+    table = Report.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    seen = connection.execute(sa_select(sa_func.max(table.c.id))).scalar() or 0
+    columns = [table.c[name] for name in _WINDOW_COLUMNS]
+    placeholders = [_window_row(-(i + 1), row) for i, row in enumerate(pending)]  # no ids yet
+    rows = _candidate_rows(connection, table, columns, kommun_code, placeholders)
+    return int(seen), [r for r in rows if r[0] > 0]
 
 
 def _window_row(report_id: int, row: dict) -> tuple:  # type: ignore[type-arg]
@@ -445,9 +467,11 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
 
 
 def _flag_likely_duplicates(
-    session: Session, kommun_code: str, report_ids: list[int], new_rows: Sequence | None  # type: ignore[type-arg]
+    session: Session, kommun_code: str, report_ids: list[int], new_rows: Sequence | None,  # type: ignore[type-arg]
+    early: tuple[int, list] | None = None,  # type: ignore[type-arg]
 ) -> dict[int, int]:
-    """flag_likely_duplicates' work; `new_rows`: the reports' rows when the caller has them. {id: flagged as of}."""
+    """flag_likely_duplicates' work; `new_rows`: the reports' rows when the caller has them; `early`: the
+    candidates read before the insert (`_candidates_before_writing`). {id: flagged as of}."""
     from ingest.duplicates import flag_duplicates
 
     if not report_ids:
@@ -462,7 +486,15 @@ def _flag_likely_duplicates(
             new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
         if not new_rows:
             return {}
-        updates = _pairs_among_candidates(_candidate_rows(connection, table, columns, kommun_code, new_rows), new_ids)
+        if early is None:
+            candidates = _candidate_rows(connection, table, columns, kommun_code, new_rows)
+        else:
+            seen, before = early
+            found = {r[0]: r for r in _candidate_rows(connection, table, columns, kommun_code, new_rows, after_id=seen)}
+            for r in before:
+                found.setdefault(r[0], r)
+            candidates = list(found.values())
+        updates = _pairs_among_candidates(candidates, new_ids)
     else:
         dates = connection.execute(
             sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
@@ -519,8 +551,10 @@ def _pairs_among_candidates(rows: Sequence, new_ids: set[int]) -> dict[int, int]
     return updates
 
 
-def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence) -> list:  # type: ignore[no-untyped-def,type-arg]
-    """The new reports plus every report of the window that can pair with one of them.
+def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence,  # type: ignore[no-untyped-def,type-arg]
+                    after_id: int | None = None) -> list:  # type: ignore[type-arg]
+    """The new reports plus every report of the window that can pair with one of them (`after_id`: only
+    reports with a higher id).
 
     A partner has the same category and either (same_area_day) the same area and day, or (near) a
     point within `max_distance_m` on both axes. Each is one indexed look-up: (area, category, date)
@@ -552,6 +586,8 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
             table.c.y.between(row[9] - reach, row[9] + reach),
             table.c.source != "police_summary",
         ))
+    if after_id is not None:
+        branches = [branch.where(table.c.id > after_id) for branch in branches]
     found = {r[0]: r for r in new_rows if r[7] != "police_summary"}
     if branches:
         query = branches[0] if len(branches) == 1 else sa_union_all(*branches)
