@@ -70,7 +70,10 @@ def parse_coordinates(values: Any) -> np.ndarray:
     >>> parse_coordinates(["59,3293", "6 580 000", 18.06, None, "abc"]).tolist()
     [59.3293, 6580000.0, 18.06, nan, nan]
     """
-    s = pd.Series(np.atleast_1d(np.asarray(values, dtype=object)), dtype=object)
+    raw = np.atleast_1d(np.asarray(values, dtype=object))
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in raw.flat):
+        return raw.astype("float64")  # plain numbers (an API submit's pair): nothing to clean
+    s = pd.Series(raw, dtype=object)
     numeric = pd.to_numeric(s, errors="coerce")
     text_mask = s.map(lambda v: isinstance(v, str))
     if text_mask.any():

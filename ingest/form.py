@@ -89,8 +89,9 @@ def validate_form(
         Parsed JSON: one observation, a list, or ``{"observationer": [...]}``.
     kommun_code : str
         The reporting kommun (4 digits).
-    categories : pandas.DataFrame or mapping
-        Active categories (see :class:`ingest.values.CategoryMatcher`).
+    categories : pandas.DataFrame, mapping or CategoryMatcher
+        Active categories (see :class:`ingest.values.CategoryMatcher`); a matcher is used as it is
+        (``category_aliases`` are then the matcher's own).
     today : date
         The local date now (taken from the caller; no clock here).
     source : {"form", "api"}
@@ -141,7 +142,8 @@ def validate_form(
     items, prefix, payload_error = _observations(payload, max_observations)
     if payload_error is not None:
         return IngestResult([], [payload_error])
-    matcher = CategoryMatcher(categories, category_aliases)
+    # A matcher built once by the caller (the API keeps one per category list) is used as it is.
+    matcher = categories if isinstance(categories, CategoryMatcher) else CategoryMatcher(categories, category_aliases)
     known_places = None if place_ids is None else {str(p) for p in place_ids}
 
     records: list[ReportRecord] = []

@@ -54,7 +54,7 @@ async def row_ids_in_range(request: Request) -> None:
             raise NotFound("Det du söker finns inte.")
 
 
-def single_query_values(request: Request) -> None:
+async def single_query_values(request: Request) -> None:
     """JSON API routes: a query parameter the route takes once, given twice (`?limit=1&limit=2`), is a 422
     naming it. FastAPI would silently use the last value; the OpenAPI document says one value."""
     if not request.url.path.startswith("/api/"):

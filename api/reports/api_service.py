@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, select
 
 from api.areas.models import Area
 from api.categories import service as category_service
-from api.core.db import Database, is_busy
+from api.core.db import is_busy
+from api.core.time import utcnow
 from api.reports import service as report_service
 from api.reports.models import IdempotencyKey, Report
 from ingest.form import validate_form
+from ingest.values import CategoryMatcher
 
 MAX_ATTEMPTS = 8
 
@@ -34,7 +39,7 @@ def request_fingerprint(body: bytes) -> str:
 
 def submit(
     *,
-    database: Database,
+    session: Session,
     kommun_code: str,
     organisation_id: int,
     payload: Any,
@@ -46,77 +51,106 @@ def submit(
 
     Concurrent identical requests race on unique constraints (idempotency key, per-organisation
     external id); the loser's transaction rolls back and it retries, then finds the winner's result.
+    The session may hold the request's authentication (same transaction); it is committed here.
     """
     fingerprint = request_fingerprint(body)
     last_error: Exception | None = None
     for _ in range(MAX_ATTEMPTS):
-        with database.session() as session:
-            try:
-                result = _submit_once(
-                    session=session, kommun_code=kommun_code, organisation_id=organisation_id,
-                    payload=payload, fingerprint=fingerprint, idempotency_key=idempotency_key,
-                    today=today,
-                )
-                session.commit()
-                return result
-            except (IntegrityError, OperationalError) as exc:  # lost a race: try again
-                session.rollback()
-                if is_busy(exc):
-                    # The lock wait already took the busy timeout: answer 503 with Retry-After
-                    # (api/core/errors.py); nothing was stored, the client's retry stores it once.
-                    raise
-                last_error = exc
+        try:
+            result = _submit_once(
+                session=session, kommun_code=kommun_code, organisation_id=organisation_id,
+                payload=payload, fingerprint=fingerprint, idempotency_key=idempotency_key,
+                today=today,
+            )
+            session.commit()
+            return result
+        except (IntegrityError, OperationalError) as exc:  # lost a race: try again
+            session.rollback()
+            if is_busy(exc):
+                # The lock wait already took the busy timeout: answer 503 with Retry-After
+                # (api/core/errors.py); nothing was stored, the client's retry stores it once.
+                raise
+            last_error = exc
     raise RuntimeError("submission kept colliding") from last_error
+
+
+_IDEMPOTENCY = IdempotencyKey.__table__  # type: ignore[attr-defined]
+# Built once: composing the statement on every submit costs more than running it.
+_STORED_ANSWER = sa_select(
+    _IDEMPOTENCY.c.request_hash, _IDEMPOTENCY.c.status_code, _IDEMPOTENCY.c.response_json
+).where(_IDEMPOTENCY.c.organisation_id == bindparam("organisation_id"), _IDEMPOTENCY.c.key == bindparam("key"))
 
 
 def _submit_once(
     *, session: Session, kommun_code: str, organisation_id: int, payload: Any, fingerprint: str,
     idempotency_key: str | None, today: date,
 ) -> ApiResult:
+    connection = session.connection()
     if idempotency_key:
-        stored = session.exec(
-            select(IdempotencyKey).where(
-                IdempotencyKey.organisation_id == organisation_id,
-                IdempotencyKey.key == idempotency_key,
-            )
+        stored = connection.execute(
+            _STORED_ANSWER, {"organisation_id": organisation_id, "key": idempotency_key}
         ).first()
         if stored is not None:
-            if stored.request_hash != fingerprint:
+            request_hash, status_code, response_json = stored
+            if request_hash != fingerprint:
                 return ApiResult(422, _error_body([{
                     "field": "Idempotency-Key", "code": "idempotency_key_reused",
                     "message": "Nyckeln har redan använts för en annan begäran.",
                 }]))
-            return ApiResult(stored.status_code, json.loads(stored.response_json))
+            return ApiResult(int(status_code), json.loads(response_json))
     result = _validate_and_store(
         session=session, kommun_code=kommun_code, organisation_id=organisation_id,
         payload=payload, today=today,
     )
     if idempotency_key and result.status_code < 500:
-        session.add(
-            IdempotencyKey(
-                organisation_id=organisation_id, key=idempotency_key, request_hash=fingerprint,
-                status_code=result.status_code, response_json=json.dumps(result.body, ensure_ascii=False),
-            )
-        )
-        session.flush()
+        connection.execute(_IDEMPOTENCY.insert(), {
+            "organisation_id": organisation_id, "key": idempotency_key, "request_hash": fingerprint,
+            "status_code": result.status_code, "response_json": json.dumps(result.body, ensure_ascii=False),
+            "created_at": utcnow(),
+        })
     return result
+
+
+# Category matchers by the kommun's active (code, name) pairs: the key is the content, so a renamed,
+# added or deactivated category is simply another key (no invalidation to forget). Bounded.
+_MATCHERS: dict[tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]], CategoryMatcher] = {}
+_MATCHERS_LOCK = threading.Lock()
+_MAX_MATCHERS = 256
+
+
+def category_matcher(
+    categories: dict[str, report_service.CategoryRef], aliases: Mapping[str, str] | None = None,
+) -> CategoryMatcher:
+    """The CategoryMatcher of these categories' active ones and these aliases, built once per distinct pair."""
+    names = tuple((c.code, c.name) for c in categories.values() if c.active)
+    alias_items = tuple(sorted((aliases or {}).items()))
+    key = (names, alias_items)
+    with _MATCHERS_LOCK:
+        matcher = _MATCHERS.get(key)
+    if matcher is None:
+        matcher = CategoryMatcher(dict(names), aliases=dict(alias_items) or None)
+        with _MATCHERS_LOCK:
+            if len(_MATCHERS) >= _MAX_MATCHERS:
+                _MATCHERS.clear()
+            _MATCHERS[key] = matcher
+    return matcher
 
 
 def _validate_and_store(
     *, session: Session, kommun_code: str, organisation_id: int, payload: Any, today: date
 ) -> ApiResult:
-    categories = category_service.list_categories(session=session, kommun_code=kommun_code)
+    # Every category (inactive ones too: storing names them in its error) in one Core read.
+    categories = report_service.kommun_categories(session=session, kommun_code=kommun_code)
     # One placement context (cached per version of the areas and places) for validation and storing.
     placement = report_service.cached_placement_context(session=session, kommun_code=kommun_code)
     place_ids = list(placement.places_by_id)
     validated = validate_form(
         payload,
         kommun_code=kommun_code,
-        categories={c.code: c.name for c in categories},
         # The organisation's own words first (chosen once in an import preview or a --category-map).
-        category_aliases=category_service.organisation_mappings(
+        categories=category_matcher(categories, category_service.organisation_mappings(
             session=session, organisation_id=organisation_id
-        ),
+        )),
         today=today,
         source="api",
         organisation_id=organisation_id,
@@ -132,7 +166,7 @@ def _validate_and_store(
     try:
         outcome = report_service.store_records(
             session=session, kommun_code=kommun_code, records=records,
-            organisation_id=organisation_id, strict=True, placement=placement,
+            organisation_id=organisation_id, strict=True, placement=placement, categories=categories,
         )
     except report_service.StoreRejected as rejected:
         return ApiResult(422, _error_body([
@@ -153,15 +187,22 @@ def _validate_and_store(
             created[row] = skipped[row]
         else:
             created[row] = next(created_iter)
-    table = Report.__table__  # type: ignore[attr-defined]
-    reports = {
-        report_id: (area_id, duplicate_of)
-        for report_id, area_id, duplicate_of in session.connection().execute(
-            sa_select(table.c.id, table.c.area_id, table.c.suspected_duplicate_of_id).where(
-                table.c.id.in_(list(created.values()))
+    # New reports: their area and flag are known; reports stored before are read.
+    reports: dict[int, tuple[int | None, int | None]] = {
+        report_id: (area_id, outcome.created_duplicate_of.get(report_id))
+        for report_id, area_id in outcome.created_area_ids.items()
+    }
+    earlier = [report_id for report_id in created.values() if report_id not in reports]
+    if earlier:
+        table = Report.__table__  # type: ignore[attr-defined]
+        reports.update(
+            (report_id, (area_id, duplicate_of))
+            for report_id, area_id, duplicate_of in session.connection().execute(
+                sa_select(table.c.id, table.c.area_id, table.c.suspected_duplicate_of_id).where(
+                    table.c.id.in_(earlier)
+                )
             )
         )
-    }
     area_codes: dict[int | None, str] = {area_id: code for code, area_id in placement.area_ids.items()}
     missing = [a for a, _ in reports.values() if a is not None and a not in area_codes]
     area_codes.update(_area_codes(session, missing))  # reports placed in an older area set
@@ -194,7 +235,7 @@ def _field_sv(column: str | None) -> str:
     return {"kategori": "kategori", "plats": "plats", "område": "plats"}.get(column or "", column or "")
 
 
-def _area_codes(session: Session, area_ids: list[int | None]) -> dict[int | None, str]:
+def _area_codes(session: Session, area_ids: Sequence[int | None]) -> dict[int | None, str]:
     ids = [a for a in area_ids if a is not None]
     if not ids:
         return {}

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import bindparam
 from sqlalchemy import func as sa_func
+from sqlalchemy import literal as sa_literal
 from sqlalchemy import select as sa_select
 from sqlalchemy import text as sa_text
 from sqlalchemy import union_all as sa_union_all
@@ -48,6 +49,9 @@ class StoreOutcome:
     errors: list[RowError] = field(default_factory=list)
     masked: int = 0
     flagged_duplicates: int = 0
+    # Per created id: its area and the report it is flagged a likely duplicate of (the API answer).
+    created_area_ids: dict[int, int | None] = field(default_factory=dict)
+    created_duplicate_of: dict[int, int] = field(default_factory=dict)
 
 
 class StoreRejected(AppError):
@@ -58,6 +62,30 @@ class StoreRejected(AppError):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__(f"{len(errors)} rader innehåller fel; inget sparades.")
         self.errors = errors
+
+
+@dataclass(frozen=True)
+class CategoryRef:
+    """The part of a category that storing a report reads (one Core row, no ORM object)."""
+
+    id: int
+    code: str
+    name: str
+    active: bool
+
+
+_CATEGORY_COLUMNS = (Category.__table__.c.id, Category.__table__.c.code,  # type: ignore[attr-defined]
+                     Category.__table__.c.name, Category.__table__.c.active)  # type: ignore[attr-defined]
+
+
+def kommun_categories(*, session: Session, kommun_code: str) -> dict[str, CategoryRef]:
+    """Every category of the kommun (active or not) by code, read with one Core query."""
+    table = Category.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(*_CATEGORY_COLUMNS).where(table.c.kommun_code == kommun_code)
+        .order_by(table.c.sort_order, table.c.code)
+    )
+    return {code: CategoryRef(int(cid), code, name, bool(active)) for cid, code, name, active in rows}
 
 
 @dataclass(frozen=True)
@@ -125,24 +153,23 @@ def cached_placement_context(*, session: Session, kommun_code: str) -> Placement
     return context
 
 
-# Plain SQL: built once, it costs a fraction of composing ten scalar subqueries on every submit.
-_AREA_VERSION_SQL = sa_text(
-    "SELECT s.id, s.version, s.created_at, "
-    "(SELECT count(*) FROM area a WHERE a.area_set_id = s.id), "
-    "(SELECT max(a.id) FROM area a WHERE a.area_set_id = s.id) "
-    "FROM area_set s WHERE s.kommun_code = :kommun AND s.active"
-)
-_PLACE_VERSION_SQL = sa_text(
-    "SELECT count(*), max(id), sum(coalesce(area_id, 0)), sum(length(name) + length(aliases)), "
-    "sum(coalesce(x, 0) + coalesce(y, 0)) FROM place WHERE kommun_code = :kommun"
+# Plain SQL: built once, it costs a fraction of composing ten scalar subqueries on every submit. One
+# round trip: the places' figures joined with the active area set's row (none: NULLs).
+_PLACEMENT_VERSION_SQL = sa_text(
+    "SELECT p.n, p.max_id, p.area_sum, p.text_sum, p.xy_sum, s.id, s.version, s.created_at, s.areas, s.max_area "
+    "FROM (SELECT count(*) AS n, max(id) AS max_id, sum(coalesce(area_id, 0)) AS area_sum, "
+    "sum(length(name) + length(aliases)) AS text_sum, sum(coalesce(x, 0) + coalesce(y, 0)) AS xy_sum "
+    "FROM place WHERE kommun_code = :kommun) p "
+    "LEFT JOIN (SELECT s.id, s.version, s.created_at, "
+    "(SELECT count(*) FROM area a WHERE a.area_set_id = s.id) AS areas, "
+    "(SELECT max(a.id) FROM area a WHERE a.area_set_id = s.id) AS max_area "
+    "FROM area_set s WHERE s.kommun_code = :kommun AND s.active) s ON 1 = 1 "
+    "ORDER BY s.id"
 )
 
 
 def _placement_version(session: Session, kommun_code: str) -> tuple:  # type: ignore[type-arg]
-    connection = session.connection()
-    area_set = connection.execute(_AREA_VERSION_SQL, {"kommun": kommun_code}).all()
-    places = connection.execute(_PLACE_VERSION_SQL, {"kommun": kommun_code}).one()
-    return (*(tuple(r) for r in area_set), tuple(places))
+    return tuple(tuple(r) for r in session.connection().execute(_PLACEMENT_VERSION_SQL, {"kommun": kommun_code}))
 
 
 def store_records(
@@ -158,21 +185,23 @@ def store_records(
     source_urls: Sequence[str] | None = None,
     flag_duplicates: bool = True,
     placement: PlacementContext | None = None,
+    categories: dict[str, CategoryRef] | None = None,
 ) -> StoreOutcome:
     """Store records for one organisation in one kommun; in strict mode all or nothing.
 
     `flag_duplicates=False` skips the likely-duplicate check (a trial store that is rolled back).
     `placement` (from `placement_context`) saves rebuilding the area layer and gazetteer when one
     import stores in several calls; it must belong to `kommun_code` and the active area set.
+    `categories` (from `kommun_categories`, read in the same transaction) saves reading them again.
     """
     outcome = StoreOutcome()
     rows = list(rows) if rows is not None else list(range(1, len(records) + 1))
     if not records:
         return outcome
-    categories = {
-        c.code: c
-        for c in session.exec(select(Category).where(Category.kommun_code == kommun_code))
-    }
+    # The inserts below are Core: pending ORM objects of the caller (an import's rows) go first.
+    session.flush()
+    if categories is None:
+        categories = kommun_categories(session=session, kommun_code=kommun_code)
     context = placement or cached_placement_context(session=session, kommun_code=kommun_code)
     xs = np.array([r.x if r.x is not None else np.nan for r in records], dtype=float)
     ys = np.array([r.y if r.y is not None else np.nan for r in records], dtype=float)
@@ -249,20 +278,55 @@ def store_records(
         pending_rows.append(row)
     if strict and outcome.errors:
         raise StoreRejected(outcome.errors)
+    early = None
+    if (pending and flag_duplicates and len(pending) <= CANDIDATE_QUERY_MAX_REPORTS
+            and session.get_bind().dialect.name == "sqlite"):
+        early = _candidates_before_writing(session, kommun_code, pending)
     if pending:
         outcome.created_ids = _insert_reports(session, pending)
+        outcome.created_area_ids = {
+            report_id: row["area_id"] for report_id, row in zip(outcome.created_ids, pending, strict=True)
+        }
         if flag_duplicates:
-            outcome.flagged_duplicates = flag_likely_duplicates(
-                session=session, kommun_code=kommun_code, report_ids=outcome.created_ids
+            # The new rows are known: the candidate look-up need not read them back.
+            new_rows = [
+                _window_row(report_id, row) for report_id, row in zip(outcome.created_ids, pending, strict=True)
+            ]
+            outcome.created_duplicate_of = _flag_likely_duplicates(
+                session, kommun_code, outcome.created_ids, new_rows, early
             )
+            outcome.flagged_duplicates = len(outcome.created_duplicate_of)
     return outcome
+
+
+def _candidates_before_writing(session: Session, kommun_code: str, pending: list[dict]) -> tuple[int, list]:  # type: ignore[type-arg]
+    """SQLite: (highest report id, the candidate partners) read before the first write, outside the write lock.
+
+    Writers take turns from their first write to their commit (api.core.db), so the candidate check
+    done after the insert held every other writer up; with a full day (hundreds of candidates) that was
+    most of the lock's time. Read here, in the snapshot the transaction already has; after the insert
+    only reports with a higher id are read (SQLite numbers rows under the write lock, so every report
+    committed since has one), and the outcome is the same as reading everything after the insert.
+    """
+    table = Report.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    seen = connection.execute(sa_select(sa_func.max(table.c.id))).scalar() or 0
+    columns = [table.c[name] for name in _WINDOW_COLUMNS]
+    placeholders = [_window_row(-(i + 1), row) for i, row in enumerate(pending)]  # no ids yet
+    rows = _candidate_rows(connection, table, columns, kommun_code, placeholders)
+    return int(seen), [r for r in rows if r[0] > 0]
+
+
+def _window_row(report_id: int, row: dict) -> tuple:  # type: ignore[type-arg]
+    """A just-inserted report as the candidate query's row (`_WINDOW_COLUMNS`): not flagged yet."""
+    return (report_id, *(row[name] for name in _WINDOW_COLUMNS[1:-1]), None)
 
 
 def _insert_reports(session: Session, pending: list[dict]) -> list[int]:  # type: ignore[type-arg]
     """Insert the rows with Core INSERT … RETURNING in insertmanyvalues batches; ids in input order.
 
     Core skips the ORM's per-row bookkeeping (the ORM select that read the categories has already
-    autoflushed pending objects). RETURNING order is not guaranteed, and asking SQLAlchemy to sort
+    flushed pending objects). RETURNING order is not guaranteed, and asking SQLAlchemy to sort
     (sort_by_parameter_order) makes SQLite insert row by row, so each id is matched back by its
     content hash, which is unique among the rows of one call (see seen_in_batch).
     """
@@ -334,6 +398,11 @@ def _dedup_keys(record: ReportRecord, content_hash: str) -> list[tuple[str, str]
     return keys
 
 
+_BY_HASH = sa_select(
+    Report.__table__.c.id, Report.__table__.c.content_hash, Report.__table__.c.organisation_id  # type: ignore[attr-defined]
+).where(Report.__table__.c.content_hash.in_(bindparam("hashes", expanding=True)))  # type: ignore[attr-defined]
+
+
 def _existing_keys(
     session: Session, organisation_id: int | None, records: Sequence[ReportRecord], hashes: list[str]
 ) -> dict[tuple[str, str], int]:
@@ -341,23 +410,32 @@ def _existing_keys(
     found: dict[tuple[str, str], int] = {}
     if organisation_id is None:
         return found
+    table = Report.__table__  # type: ignore[attr-defined]
     external = [r.external_id for r in records if r.external_id]
-    for chunk in range(0, len(hashes), 500):
-        for report_id, content_hash in session.exec(
-            select(Report.id, Report.content_hash).where(
-                Report.organisation_id == organisation_id,
-                col(Report.content_hash).in_(hashes[chunk : chunk + 500]),
+    if not external and len(hashes) <= 500:  # the usual submit: one statement, built once
+        for report_id, content_hash, owner in session.connection().execute(_BY_HASH, {"hashes": hashes}):
+            if owner == organisation_id:
+                found[("hash", content_hash)] = report_id
+        return found
+    for chunk in range(0, max(len(hashes), len(external)), 500):
+        # One round trip per chunk: both look-ups as the branches of one UNION ALL. The hash branch
+        # filters the organisation in Python: given `organisation_id = ?` too, SQLite walks the
+        # organisation's index (every report it ever sent) instead of the hash index.
+        branches = [
+            sa_select(table.c.id, sa_literal("hash"), table.c.content_hash, table.c.organisation_id).where(
+                table.c.content_hash.in_(part)
             )
-        ):
-            found[("hash", content_hash)] = report_id  # type: ignore[index,assignment]
-    for chunk in range(0, len(external), 500):
-        for report_id, external_id in session.exec(
-            select(Report.id, Report.external_id).where(
-                Report.organisation_id == organisation_id,
-                col(Report.external_id).in_(external[chunk : chunk + 500]),
+            for part in [hashes[chunk:chunk + 500]] if part
+        ] + [
+            sa_select(table.c.id, sa_literal("external"), table.c.external_id, table.c.organisation_id).where(
+                table.c.organisation_id == organisation_id, table.c.external_id.in_(part)
             )
-        ):
-            found[("external", external_id)] = report_id  # type: ignore[index,assignment]
+            for part in [external[chunk:chunk + 500]] if part
+        ]
+        query = branches[0] if len(branches) == 1 else sa_union_all(*branches)
+        for report_id, kind, value, owner in session.connection().execute(query):
+            if owner == organisation_id:
+                found[(kind, value)] = report_id
     return found
 
 
@@ -385,20 +463,38 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
 
     Never deletes: the analyst decides (merge keeps both originals and the link).
     """
+    return len(_flag_likely_duplicates(session, kommun_code, report_ids, None))
+
+
+def _flag_likely_duplicates(
+    session: Session, kommun_code: str, report_ids: list[int], new_rows: Sequence | None,  # type: ignore[type-arg]
+    early: tuple[int, list] | None = None,  # type: ignore[type-arg]
+) -> dict[int, int]:
+    """flag_likely_duplicates' work; `new_rows`: the reports' rows when the caller has them; `early`: the
+    candidates read before the insert (`_candidates_before_writing`). {id: flagged as of}."""
     from ingest.duplicates import flag_duplicates
 
     if not report_ids:
-        return 0
+        return {}
     table = Report.__table__  # type: ignore[attr-defined]
     connection = session.connection()
     columns = [table.c[name] for name in _WINDOW_COLUMNS]
     new_ids = set(report_ids)
     updates: dict[int, int] = {}
     if len(report_ids) <= CANDIDATE_QUERY_MAX_REPORTS:
-        new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
+        if new_rows is None:
+            new_rows = connection.execute(sa_select(*columns).where(table.c.id.in_(report_ids))).all()
         if not new_rows:
-            return 0
-        updates = _pairs_among_candidates(_candidate_rows(connection, table, columns, kommun_code, new_rows), new_ids)
+            return {}
+        if early is None:
+            candidates = _candidate_rows(connection, table, columns, kommun_code, new_rows)
+        else:
+            seen, before = early
+            found = {r[0]: r for r in _candidate_rows(connection, table, columns, kommun_code, new_rows, after_id=seen)}
+            for r in before:
+                found.setdefault(r[0], r)
+            candidates = list(found.values())
+        updates = _pairs_among_candidates(candidates, new_ids)
     else:
         dates = connection.execute(
             sa_select(sa_func.min(table.c.observed_date), sa_func.max(table.c.observed_date)).where(
@@ -406,7 +502,7 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
             )
         ).one()
         if dates[0] is None:
-            return 0
+            return {}
         window = list(connection.execute(
             sa_select(*columns).where(
                 table.c.kommun_code == kommun_code,
@@ -426,7 +522,7 @@ def flag_likely_duplicates(*, session: Session, kommun_code: str, report_ids: li
             table.update().where(table.c.id == bindparam("rid")).values(suspected_duplicate_of_id=bindparam("dup")),
             [{"rid": rid, "dup": dup} for rid, dup in updates.items()],
         )
-    return len(updates)
+    return updates
 
 
 def _pairs_among_candidates(rows: Sequence, new_ids: set[int]) -> dict[int, int]:  # type: ignore[type-arg]
@@ -455,8 +551,10 @@ def _pairs_among_candidates(rows: Sequence, new_ids: set[int]) -> dict[int, int]
     return updates
 
 
-def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence) -> list:  # type: ignore[no-untyped-def,type-arg]
-    """The new reports plus every report of the window that can pair with one of them.
+def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequence,  # type: ignore[no-untyped-def,type-arg]
+                    after_id: int | None = None) -> list:  # type: ignore[type-arg]
+    """The new reports plus every report of the window that can pair with one of them (`after_id`: only
+    reports with a higher id).
 
     A partner has the same category and either (same_area_day) the same area and day, or (near) a
     point within `max_distance_m` on both axes. Each is one indexed look-up: (area, category, date)
@@ -488,6 +586,8 @@ def _candidate_rows(connection, table, columns, kommun_code: str, new_rows: Sequ
             table.c.y.between(row[9] - reach, row[9] + reach),
             table.c.source.not_in(AGGREGATE_SOURCES),
         ))
+    if after_id is not None:
+        branches = [branch.where(table.c.id > after_id) for branch in branches]
     found = {r[0]: r for r in new_rows if r[7] not in AGGREGATE_SOURCES}
     if branches:
         query = branches[0] if len(branches) == 1 else sa_union_all(*branches)

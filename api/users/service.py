@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
 
 from api.audit.models import AuditEvent
@@ -151,6 +154,38 @@ def find_api_token(*, session: Session, token: str) -> ApiToken | None:
     if row is None or row.revoked_at is not None:
         return None
     return row
+
+
+@dataclass(frozen=True)
+class ApiTokenUse:
+    """A valid API token and its organisation, as one request's authentication reads them."""
+
+    token_id: int
+    organisation_id: int
+    kommun_code: str
+    last_used_at: datetime | None
+
+
+_TOKENS = ApiToken.__table__  # type: ignore[attr-defined]
+_ORGANISATIONS = Organisation.__table__  # type: ignore[attr-defined]
+# Built once; one round trip per API request (the token, its organisation, both still valid).
+_TOKEN_USE = sa_select(
+    _TOKENS.c.id, _TOKENS.c.organisation_id, _ORGANISATIONS.c.kommun_code, _TOKENS.c.last_used_at
+).join_from(_TOKENS, _ORGANISATIONS, _ORGANISATIONS.c.id == _TOKENS.c.organisation_id).where(
+    _TOKENS.c.token_hash == bindparam("token_hash"), _TOKENS.c.revoked_at.is_(None), _ORGANISATIONS.c.active
+)
+_TOUCH_TOKEN = _TOKENS.update().where(_TOKENS.c.id == bindparam("token_id")).values(last_used_at=bindparam("now"))
+
+
+def find_api_token_use(*, session: Session, token: str) -> ApiTokenUse | None:
+    """The token's use if it is unrevoked and its organisation active (read fresh on every request)."""
+    row = session.connection().execute(_TOKEN_USE, {"token_hash": token_hash(token)}).first()
+    return ApiTokenUse(int(row[0]), int(row[1]), row[2], row[3]) if row is not None else None
+
+
+def touch_api_token(*, session: Session, token_id: int, now: datetime) -> None:
+    """Record the token's last use."""
+    session.connection().execute(_TOUCH_TOKEN, {"token_id": token_id, "now": now})
 
 
 # --- administration of a kommun's accounts (the admin pages) -----------------------------------

@@ -7,7 +7,7 @@ know no domain (settings, database session) are in api/core/deps.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,7 +22,6 @@ from api.core.errors import CsrfFailed, Forbidden, NotAuthenticated
 from api.core.limits import refuse_nul_in_form
 from api.core.security import csrf_token, csrf_valid
 from api.core.time import utcnow
-from api.organisations.models import Organisation
 from api.users import service as user_service
 from api.users.models import Role, User
 from api.users.principal import API_TOKEN_ROLE, Principal
@@ -83,24 +82,22 @@ def _principal_from_cookie(session: Session, cookie: str) -> Principal | None:
 
 
 def _principal_from_token(session: Session, token: str) -> Principal | None:
-    api_token = user_service.find_api_token(session=session, token=token)
-    if api_token is None:
-        return None
-    organisation = session.get(Organisation, api_token.organisation_id)
-    if organisation is None or not organisation.active:
+    # One Core query (token and organisation, both still valid): it runs on every API request.
+    use = user_service.find_api_token_use(session=session, token=token)
+    if use is None:
         return None
     now = utcnow()
-    last = api_token.last_used_at
+    last = use.last_used_at
     if last is None or (now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo))).total_seconds() > 60:
-        api_token.last_used_at = now  # at most once a minute: no write contention under load
-        session.add(api_token)
+        # At most once a minute: no write contention under load.
+        user_service.touch_api_token(session=session, token_id=use.token_id, now=now)
     return Principal(
         role=API_TOKEN_ROLE,
-        kommun_code=organisation.kommun_code,
-        kommun_codes=[organisation.kommun_code],
-        actor=f"token:{api_token.id}",
-        organisation_id=organisation.id,
-        api_token_id=api_token.id,
+        kommun_code=use.kommun_code,
+        kommun_codes=[use.kommun_code],
+        actor=f"token:{use.token_id}",
+        organisation_id=use.organisation_id,
+        api_token_id=use.token_id,
     )
 
 
@@ -130,22 +127,43 @@ def _log_denied(request: Request, principal: Principal | None, reason: str) -> N
         audit_session.commit()
 
 
+def authorize(request: Request, session: Session, allowed: frozenset[str]) -> Principal:
+    """The request's principal if its role is allowed; otherwise the denial is logged and raised."""
+    principal = load_principal(request, session)
+    if principal is None:
+        _log_denied(request, None, "ej inloggad")
+        raise NotAuthenticated()
+    if principal.role not in allowed:
+        _log_denied(request, principal, f"rollen {principal.role} saknar behörighet")
+        raise Forbidden()
+    return principal
+
+
 def allow(*roles: str) -> Callable[..., Principal]:
     """A dependency that admits only the given roles (API_TOKEN_ROLE for organisation tokens)."""
     allowed = frozenset(roles)
 
     def dependency(request: Request, session: SessionDep) -> Principal:
-        principal = load_principal(request, session)
-        if principal is None:
-            _log_denied(request, None, "ej inloggad")
-            raise NotAuthenticated()
-        if principal.role not in allowed:
-            _log_denied(request, principal, f"rollen {principal.role} saknar behörighet")
-            raise Forbidden()
+        principal = authorize(request, session, allowed)
         # End the authentication transaction: it persists the token's last use and holds no
         # read snapshot or lock while the route works (some routes write in their own session).
         session.commit()
         return principal
+
+    dependency.allowed_roles = allowed  # type: ignore[attr-defined]
+    return dependency
+
+
+def authorized_in_route(*roles: str) -> Callable[[], Awaitable[None]]:
+    """Declares the roles of a route that calls `authorize(request, session, roles)` itself.
+
+    For a hot route that does its authentication and its work in one worker thread and one
+    transaction (POST /api/v1/reports): the dependency only declares the roles, for the access table.
+    """
+    allowed = frozenset(roles)
+
+    async def dependency() -> None:
+        return None
 
     dependency.allowed_roles = allowed  # type: ignore[attr-defined]
     return dependency

@@ -17,14 +17,14 @@ from fastapi.routing import APIRoute
 from api.core.deps import get_clock, get_settings, row_ids_in_range
 from api.health.routes import healthz
 from api.imports.pages import upload
-from api.reports.api_routes import submit_reports
+from api.reports.api_routes import SUBMIT_ACCESS, submit_reports
 from api.routes import ROUTERS
 from api.web.deps import posted_form, public
 
 # Await the body (or nothing), then run the database work with run_in_threadpool / to_thread.
 ASYNC_ROUTES = {submit_reports, upload, healthz}
-# Read only the request: no database.
-ASYNC_DEPENDENCIES = {posted_form, get_settings, get_clock, row_ids_in_range, public}
+# Read only the request: no database. SUBMIT_ACCESS only declares the roles (the route authorizes in its thread).
+ASYNC_DEPENDENCIES = {posted_form, get_settings, get_clock, row_ids_in_range, public, SUBMIT_ACCESS}
 
 
 def _dependencies(dependant: Dependant):  # type: ignore[no-untyped-def]
