@@ -285,7 +285,8 @@ def _parse_row(row_no, cells, cat_lookup, area_lookup, gazetteer):
     if not cells["kategori"]:
         add("kategori", "required", "kategori saknas")
     elif category is None:
-        add("kategori", "unknown_category", f"okänd kategori '{cells['kategori']}'")
+        valid = ", ".join(sorted(set(cat_lookup.values())))
+        add("kategori", "unknown_category", f"okänd kategori '{cells['kategori']}'; giltiga kategorier: {valid}")
     count = _parse_count(cells["antal"]) if cells["antal"] else None
     if not cells["antal"]:
         add("antal", "required", "antal saknas")

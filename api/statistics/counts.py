@@ -72,7 +72,8 @@ def check_request(*, session: Session, kommun_code: str, request: CountsRequest)
     for code in request.category_codes:
         if code not in known:
             errors.append(ParamError("category", "unknown_category",
-                                     f"Parametern category: kategorin '{code}' finns inte i kommunen."))
+                                     f"Parametern category: kategorin '{code}' finns inte i kommunen. "
+                                     f"Giltiga koder: {', '.join(sorted(counted))}."))
         elif code not in counted:
             errors.append(ParamError(
                 "category", "category_not_counted",
