@@ -17,6 +17,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from analysis.weeks import week_start
+from api.areas.population import area_population
 from api.areas.service import load_areas_frame
 from api.insatser import service as insats_service
 from api.kommuner.models import Kommun
@@ -96,9 +97,15 @@ def compose(
     this_week = cube.values[:, :, -1].tolist() if len(cube.areas) else []
     patterns = area_patterns(cube, load_areas_frame(session=session, kommun_code=query.kommun_code),
                              kommun_code=query.kommun_code) if 3 <= len(cube.areas) <= MAX_AREAS else {}
+    residents = {
+        str(r.area_code): (int(r.population), str(r.population_source or ""))
+        for r in area_population(session=session, kommun_code=query.kommun_code).itertuples()
+        if pd.notna(r.population) and r.population > 0
+    }
     areas = []
     for i, code in enumerate(cube.areas):
         assessment = assessments.get(code)
+        population, population_source = residents.get(code, (None, ""))
         by_category = this_week[i]
         areas.append(
             AreaSnapshot(
@@ -116,6 +123,8 @@ def compose(
                 motivering=assessment.motivering if assessment else "",
                 trend=[TrendPoint(week=w, count=int(n)) for w, n in zip(trend_weeks, trends[i], strict=True)],
                 emerging_pattern=patterns.get(code, ""),
+                population=population,
+                population_source=population_source,
             )
         )
     kommun_totals = cube.kommun_total()[:, -1]

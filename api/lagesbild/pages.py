@@ -208,9 +208,15 @@ def map_payload(snapshot: LagesbildSnapshot) -> dict[str, object]:
                 "insatser": insatser_by_area.get(a.code, []),
                 "emerging_pattern": a.emerging_pattern,
                 "emerging_text": PATTERNS_SV.get(a.emerging_pattern, ""),
+                "population": a.population,
+                "per_1000": None if a.per_1000 is None else round(a.per_1000, 1),
             }
             for a in snapshot.areas
         ],
+        # Counts are shown per 1 000 invånare only when every area has a population; else the map says
+        # that its counts are not adjusted for the areas' size.
+        "population_known": bool(snapshot.areas) and all(a.population for a in snapshot.areas),
+        "population_sources": sorted({a.population_source for a in snapshot.areas if a.population_source}),
         "points": [p.model_dump() for p in snapshot.points],
         "police_offences": {o.area_code: o.count for o in snapshot.police_offences if o.area_code},
         "police_offences_kommun": sum(o.count for o in snapshot.police_offences if not o.area_code),

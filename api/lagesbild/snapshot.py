@@ -60,6 +60,16 @@ class AreaSnapshot(BaseModel):
     trend: list[TrendPoint] = Field(default_factory=list)  # the last 12 weeks, oldest first
     # Emerging-hotspot pattern over 12 four-week periods (api.lagesbild.emerging); "" if not computed.
     emerging_pattern: str = ""
+    # Residents (area.population; None when the kommun has imported none) and where the number is from.
+    population: int | None = None
+    population_source: str = ""
+
+    @property
+    def per_1000(self) -> float | None:
+        """This week's reports per 1 000 invånare, when the area's population is known."""
+        if not self.population:
+            return None
+        return 1000 * self.count / self.population
 
     @property
     def effective_status(self) -> str:

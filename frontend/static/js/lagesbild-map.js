@@ -92,6 +92,12 @@
       });
     }
     legend.appendChild(list);
+    if (mode !== "status") {
+      legend.appendChild(el("p", { "class": "lb-legend-note" }, data.population_known
+        ? "Antal rapporter per 1 000 invånare visas i områdespanelen" +
+          (data.population_sources.length ? " (" + data.population_sources.join(", ") + ")." : ".")
+        : "Antalen är inte justerade för områdenas storlek: kommunen har inte läst in befolkning per område."));
+    }
   }
 
   function trendSvg(area) {
@@ -133,6 +139,10 @@
     body.appendChild(status);
     if (a.motivering) body.appendChild(el("p", {}, "Motivering: " + a.motivering));
     body.appendChild(el("h4", {}, "Veckans rapporter: " + a.count));
+    if (a.per_1000 !== null && a.per_1000 !== undefined) {
+      body.appendChild(el("p", {}, a.per_1000.toLocaleString("sv-SE", { minimumFractionDigits: 1, maximumFractionDigits: 1 }) +
+        " per 1 000 invånare (" + a.population.toLocaleString("sv-SE") + " invånare)"));
+    }
     if (a.category_counts.length) {
       var table = el("table", { "class": "lb-panel-table" });
       var head = el("tr");
