@@ -9,10 +9,12 @@ from the lower half of the areas so that hot areas cannot hide themselves):
   areas (false discovery rate ``alpha``). It answers "which areas have clearly more than normal",
   a 5× area as well as the members of a cluster.
 * **Clusters** ("kluster"): Kulldorff's (1997) spatial scan statistic with circular windows (each
-  area and its nearest neighbours by centroid, up to ``max_cluster_areas``), the window statistic
-  being the overdispersion-aware excess ``(c − μ)/√(μ + ν·Σμ_i²)``, and Monte Carlo inference on
-  the largest window statistic of each simulated null map. The areas' own counts are part of every
-  window, so a single hot area is a cluster of one, and the map-wise error rate is ``alpha``
+  area and its nearest neighbours by centroid, from 2 up to ``max_cluster_areas`` areas), the
+  window statistic being the overdispersion-aware excess ``(c − μ)/√(μ + ν·Σμ_i²)``, and Monte
+  Carlo inference on the largest window statistic of each simulated null map (over the same
+  windows). The areas' own counts are part of every window; single-area windows are left out
+  because a single elevated area is what the area layer tests (and they gave most of the false
+  clusters at small counts, docs/statistics.md). The map-wise error rate is ``alpha``
   (non-overlapping secondary clusters are tested against the same maximum, as SaTScan does). Inside
   a significant window only the areas whose own count is above normal (one-sided p < 0.25) are
   marked, so a hot area does not colour its ordinary neighbours.
@@ -46,16 +48,18 @@ EXCESS_LEGEND_SV = (
     "syns inte."
 )
 CLUSTER_LEGEND_SV = (
-    "Kluster: en grupp närliggande områden (eller ett enskilt område) som tillsammans har klart "
-    "fler händelser{per_capita} än normalt. Bara de områden i klustret som själva ligger över "
-    "det normala är färgade. På en karta utan verkliga kluster visas ett kluster ungefär högst "
-    "var tjugonde gång."
+    "Kluster: en grupp av minst två närliggande områden som tillsammans har klart fler "
+    "händelser{per_capita} än normalt (ett enskilt område med många händelser visas som "
+    "förhöjt område). Bara de områden i klustret som själva ligger över det normala är färgade. "
+    "På en karta utan verkliga kluster visas ett kluster ungefär högst var tjugonde gång."
 )
 
 #: Confidence levels for the Swedish labels, strictest first: (adjusted p ≤ q, label %).
 _LEVELS: tuple[tuple[float, int], ...] = ((0.01, 99), (0.05, 95), (0.10, 90))
 #: One-sided p below which a member of a significant window counts as above normal itself.
 _OWN_EXCESS_P = 0.25
+#: Fewest areas in a cluster window (fewer only when the map allows no larger window).
+_MIN_CLUSTER_AREAS = 2
 _CHUNK = 100
 
 
@@ -101,7 +105,7 @@ def hotspot_layers(
         False discovery rate of the area layer and map-wise level of the cluster layer, at most
         0.10.
     max_cluster_areas : int, default 15
-        Most areas in a cluster window.
+        Most areas in a cluster window (the fewest is 2, or 1 when the limits allow no larger window).
     max_cluster_share : float, default 0.25
         Most areas in a window as a share of all areas (whichever limit is smaller).
     simulations : int, default 999
@@ -159,15 +163,20 @@ def hotspot_layers(
     own_p = pln_sf(y, expected, fit.nu)
 
     k_max = int(max(1, min(max_cluster_areas, np.floor(max_cluster_share * n))))
+    # A cluster is a window of at least two areas: a single elevated area is what the area layer
+    # tests. Maps too small for two-area windows keep single-area windows.
+    k_min = min(_MIN_CLUSTER_AREAS, k_max)
     order = _window_order(areas, k_max)
-    z_obs = _window_z(y[None, :], order, expected, fit.nu)[0]
+    z_obs = _window_z(y[None, :], order, expected, fit.nu, k_min)[0]
     max_null = np.concatenate([
         _window_z(simulate(rng, exposure, fit.rho_draws[i:i + _CHUNK],
                            fit.nu_draws[i:i + _CHUNK], min(_CHUNK, simulations - i)),
-                  order, expected, fit.nu).reshape(min(_CHUNK, simulations - i), -1).max(axis=1)
+                  order, expected, fit.nu, k_min)
+        .reshape(min(_CHUNK, simulations - i), -1).max(axis=1)
         for i in range(0, simulations, _CHUNK)
     ])
-    cluster_id, cluster_p, clusters = _clusters(z_obs, order, np.sort(max_null), alpha, codes)
+    cluster_id, cluster_p, clusters = _clusters(z_obs, order, np.sort(max_null), alpha, codes,
+                                                k_min)
     in_cluster = (cluster_id > 0) & (own_p < _OWN_EXCESS_P)
     for c in clusters:
         c["marked"] = [a for a in c["areas"] if in_cluster[codes.get_loc(a)]]
@@ -189,25 +198,33 @@ def _window_order(areas: gpd.GeoDataFrame, k_max: int) -> np.ndarray:
     return np.array([r[r >= 0][:k_max] for r in ordered])
 
 
-def _window_z(y: np.ndarray, order: np.ndarray, expected: np.ndarray, nu: float) -> np.ndarray:
-    """Excess of every window (maps × centres × sizes): (c − μ)/√(μ + ν·Σμ²)."""
+def _window_z(y: np.ndarray, order: np.ndarray, expected: np.ndarray, nu: float,
+              k_min: int = 1) -> np.ndarray:
+    """Excess of every window of ``k_min`` areas or more (maps × centres × sizes).
+
+    The statistic is (c − μ)/√(μ + ν·Σμ²); the last axis runs over sizes ``k_min … k_max``.
+    """
     y_w = np.cumsum(y[:, order], axis=-1, dtype=np.float64)
     mu_w = np.cumsum(expected[order], axis=-1)
     var_w = mu_w + nu * np.cumsum(expected[order] ** 2, axis=-1)
-    return (y_w - mu_w) / np.sqrt(var_w)
+    return ((y_w - mu_w) / np.sqrt(var_w))[..., k_min - 1:]
 
 
-def _clusters(z_obs, order, max_null_sorted, alpha, codes):
-    """Significant non-overlapping windows, strongest first (Kulldorff's secondary clusters)."""
-    n, k_max = z_obs.shape
+def _clusters(z_obs, order, max_null_sorted, alpha, codes, k_min: int = 1):
+    """Significant non-overlapping windows, strongest first (Kulldorff's secondary clusters).
+
+    Column ``j`` of ``z_obs`` is the window of ``k_min + j`` areas.
+    """
+    n, n_sizes = z_obs.shape
     cluster_id = np.zeros(n, dtype=np.int64)
     cluster_p = np.ones(n)
     used = np.zeros(n, dtype=bool)
     clusters: list[dict] = []
     b = max_null_sorted.size
     for flat in np.argsort(-z_obs, axis=None, kind="stable"):
-        centre, size = divmod(int(flat), k_max)
-        z = z_obs[centre, size]
+        centre, j = divmod(int(flat), n_sizes)
+        size = j + k_min - 1
+        z = z_obs[centre, j]
         if z <= 0:
             break
         p = (1 + b - np.searchsorted(max_null_sorted, z, side="left")) / (b + 1)
