@@ -168,12 +168,12 @@ def hotspot_layers(
     k_min = min(_MIN_CLUSTER_AREAS, k_max)
     order = _window_order(areas, k_max)
     z_obs = _window_z(y[None, :], order, expected, fit.nu, k_min)[0]
+    # Chunks end at ``simulations``: there are at least 200 fiducial draws, maybe more than maps.
+    chunks = [(i, min(i + _CHUNK, simulations)) for i in range(0, simulations, _CHUNK)]
     max_null = np.concatenate([
-        _window_z(simulate(rng, exposure, fit.rho_draws[i:i + _CHUNK],
-                           fit.nu_draws[i:i + _CHUNK], min(_CHUNK, simulations - i)),
-                  order, expected, fit.nu, k_min)
-        .reshape(min(_CHUNK, simulations - i), -1).max(axis=1)
-        for i in range(0, simulations, _CHUNK)
+        _window_z(simulate(rng, exposure, fit.rho_draws[i:j], fit.nu_draws[i:j], j - i),
+                  order, expected, fit.nu, k_min).reshape(j - i, -1).max(axis=1)
+        for i, j in chunks
     ])
     cluster_id, cluster_p, clusters = _clusters(z_obs, order, np.sort(max_null), alpha, codes,
                                                 k_min)
