@@ -91,7 +91,7 @@ def simulated_population(n: int, seed: int = 1880) -> np.ndarray:
 
 
 def run_case(case: dict, *, maps: int, seed: int, layers=LAYERS, areas=None,
-             simulations: int = 999) -> dict:
+             simulations: int = 999, min_cluster_areas: int = 1) -> dict:
     """Simulate ``maps`` maps of one case and measure every layer (see the module docstring)."""
     areas = load_areas() if areas is None else areas
     codes = areas["area_code"].to_numpy()
@@ -119,6 +119,7 @@ def run_case(case: dict, *, maps: int, seed: int, layers=LAYERS, areas=None,
         marks = {}
         if {"excess", "cluster", "union"} & set(layers):
             out = hotspot_layers(areas, counts, seed=seed * 100_000 + m, simulations=simulations,
+                                 min_cluster_areas=min_cluster_areas,
                                  population=None if pop is None else pd.Series(pop, index=codes))
             marks["excess"] = (out["excess_class"] == "hot").to_numpy()
             marks["cluster"] = out["in_cluster"].to_numpy()
@@ -169,7 +170,8 @@ def _gi_total(y: np.ndarray, w_star: np.ndarray, rng, permutations: int = 999) -
 
 def main(argv: list[str] | None = None) -> None:
     """Print the hotspot table; ``--no-gi`` skips the esda Gi* column, ``--case NAME --maps N``
-    runs one case (same seed as in the table) with N maps."""
+    runs one case (same seed as in the table) with N maps, ``--min-cluster-areas 2`` the scan
+    without single-area windows."""
     args = parser().parse_args(argv)
     layers = tuple(la for la in LAYERS if not (args.no_gi and la == "gi"))
     cases = {args.case: CASES[args.case]} if args.case else CASES
@@ -188,7 +190,7 @@ def main(argv: list[str] | None = None) -> None:
         t0 = time.perf_counter()
         maps = args.maps or (400 if name.startswith("null") else 200)
         r = run_case(case, maps=maps, seed=500 + list(CASES).index(name), areas=areas,
-                     layers=layers)
+                     layers=layers, min_cluster_areas=args.min_cluster_areas)
         cells = []
         for layer in layers:
             if f"found_{layer}" in r:
@@ -208,6 +210,8 @@ def parser() -> argparse.ArgumentParser:
                    help="skip esda's Gi* (it draws from its own seed, so the maps are the same)")
     p.add_argument("--case", choices=list(CASES), help="run only this case")
     p.add_argument("--maps", type=int, default=None, help="maps per case")
+    p.add_argument("--min-cluster-areas", type=int, default=1,
+                   help="fewest areas in a scan window (hotspot_layers' min_cluster_areas)")
     return p
 
 
