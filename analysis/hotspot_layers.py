@@ -9,10 +9,13 @@ from the lower half of the areas so that hot areas cannot hide themselves):
   areas (false discovery rate ``alpha``). It answers "which areas have clearly more than normal",
   a 5× area as well as the members of a cluster.
 * **Clusters** ("kluster"): Kulldorff's (1997) spatial scan statistic with circular windows (each
-  area and its nearest neighbours by centroid, up to ``max_cluster_areas``), the window statistic
-  being the overdispersion-aware excess ``(c − μ)/√(μ + ν·Σμ_i²)``, and Monte Carlo inference on
-  the largest window statistic of each simulated null map. The areas' own counts are part of every
-  window, so a single hot area is a cluster of one, and the map-wise error rate is ``alpha``
+  area and its nearest neighbours by centroid, from ``min_cluster_areas`` up to
+  ``max_cluster_areas``), the window statistic being the overdispersion-aware excess
+  ``(c − μ)/√(μ + ν·Σμ_i²)``, and Monte Carlo inference on the largest window statistic of each
+  simulated null map (over the same windows). The areas' own counts are part of every window, so
+  by default a single hot area is a cluster of one (``min_cluster_areas=2`` leaves single-area
+  windows out; measured and not adopted, docs/statistics.md), and the map-wise error rate is
+  ``alpha``
   (non-overlapping secondary clusters are tested against the same maximum, as SaTScan does). Inside
   a significant window only the areas whose own count is above normal (one-sided p < 0.25) are
   marked, so a hot area does not colour its ordinary neighbours.
@@ -82,6 +85,7 @@ def hotspot_layers(
     alpha: float = 0.05,
     max_cluster_areas: int = 15,
     max_cluster_share: float = 0.25,
+    min_cluster_areas: int = 1,
     simulations: int = 999,
     seed: int | None = None,
 ) -> pd.DataFrame:
@@ -104,6 +108,11 @@ def hotspot_layers(
         Most areas in a cluster window.
     max_cluster_share : float, default 0.25
         Most areas in a window as a share of all areas (whichever limit is smaller).
+    min_cluster_areas : int, default 1
+        Fewest areas in a window, in the observed and the simulated maps alike (capped at the
+        largest window allowed). 2 leaves single hot areas to the area layer; it lowers false
+        clusters at small counts but marks ordinary neighbours of a single hot area far more
+        often (docs/statistics.md), so it is not the default.
     simulations : int, default 999
         Null maps for the scan's Monte Carlo p-values (at least 99).
     seed : int, optional
@@ -145,6 +154,8 @@ def hotspot_layers(
     """
     y, pop = _check_inputs(areas, counts, population, alpha, max_cluster_areas,
                            max_cluster_share, simulations)
+    if min_cluster_areas < 1:
+        raise ValueError("min_cluster_areas måste vara minst 1")
     n = y.size
     exposure = np.ones(n) if pop is None else pop / pop.mean()
     rng = np.random.default_rng(seed)
@@ -159,15 +170,18 @@ def hotspot_layers(
     own_p = pln_sf(y, expected, fit.nu)
 
     k_max = int(max(1, min(max_cluster_areas, np.floor(max_cluster_share * n))))
+    k_min = min(min_cluster_areas, k_max)
     order = _window_order(areas, k_max)
-    z_obs = _window_z(y[None, :], order, expected, fit.nu)[0]
+    z_obs = _window_z(y[None, :], order, expected, fit.nu, k_min)[0]
+    # Chunks end at ``simulations``: there are at least 200 fiducial draws, maybe more than maps.
+    chunks = [(i, min(i + _CHUNK, simulations)) for i in range(0, simulations, _CHUNK)]
     max_null = np.concatenate([
-        _window_z(simulate(rng, exposure, fit.rho_draws[i:i + _CHUNK],
-                           fit.nu_draws[i:i + _CHUNK], min(_CHUNK, simulations - i)),
-                  order, expected, fit.nu).reshape(min(_CHUNK, simulations - i), -1).max(axis=1)
-        for i in range(0, simulations, _CHUNK)
+        _window_z(simulate(rng, exposure, fit.rho_draws[i:j], fit.nu_draws[i:j], j - i),
+                  order, expected, fit.nu, k_min).reshape(j - i, -1).max(axis=1)
+        for i, j in chunks
     ])
-    cluster_id, cluster_p, clusters = _clusters(z_obs, order, np.sort(max_null), alpha, codes)
+    cluster_id, cluster_p, clusters = _clusters(z_obs, order, np.sort(max_null), alpha, codes,
+                                                k_min)
     in_cluster = (cluster_id > 0) & (own_p < _OWN_EXCESS_P)
     for c in clusters:
         c["marked"] = [a for a in c["areas"] if in_cluster[codes.get_loc(a)]]
@@ -189,25 +203,33 @@ def _window_order(areas: gpd.GeoDataFrame, k_max: int) -> np.ndarray:
     return np.array([r[r >= 0][:k_max] for r in ordered])
 
 
-def _window_z(y: np.ndarray, order: np.ndarray, expected: np.ndarray, nu: float) -> np.ndarray:
-    """Excess of every window (maps × centres × sizes): (c − μ)/√(μ + ν·Σμ²)."""
+def _window_z(y: np.ndarray, order: np.ndarray, expected: np.ndarray, nu: float,
+              k_min: int = 1) -> np.ndarray:
+    """Excess of every window of ``k_min`` areas or more (maps × centres × sizes).
+
+    The statistic is (c − μ)/√(μ + ν·Σμ²); the last axis runs over sizes ``k_min … k_max``.
+    """
     y_w = np.cumsum(y[:, order], axis=-1, dtype=np.float64)
     mu_w = np.cumsum(expected[order], axis=-1)
     var_w = mu_w + nu * np.cumsum(expected[order] ** 2, axis=-1)
-    return (y_w - mu_w) / np.sqrt(var_w)
+    return ((y_w - mu_w) / np.sqrt(var_w))[..., k_min - 1:]
 
 
-def _clusters(z_obs, order, max_null_sorted, alpha, codes):
-    """Significant non-overlapping windows, strongest first (Kulldorff's secondary clusters)."""
-    n, k_max = z_obs.shape
+def _clusters(z_obs, order, max_null_sorted, alpha, codes, k_min: int = 1):
+    """Significant non-overlapping windows, strongest first (Kulldorff's secondary clusters).
+
+    Column ``j`` of ``z_obs`` is the window of ``k_min + j`` areas.
+    """
+    n, n_sizes = z_obs.shape
     cluster_id = np.zeros(n, dtype=np.int64)
     cluster_p = np.ones(n)
     used = np.zeros(n, dtype=bool)
     clusters: list[dict] = []
     b = max_null_sorted.size
     for flat in np.argsort(-z_obs, axis=None, kind="stable"):
-        centre, size = divmod(int(flat), k_max)
-        z = z_obs[centre, size]
+        centre, j = divmod(int(flat), n_sizes)
+        size = j + k_min - 1
+        z = z_obs[centre, j]
         if z <= 0:
             break
         p = (1 + b - np.searchsorted(max_null_sorted, z, side="left")) / (b + 1)

@@ -69,7 +69,7 @@ def test_a_hot_area_is_marked_but_its_ordinary_neighbours_are_not():
     grid = _grid()
     counts = pd.Series(30, index=grid["area_code"])
     counts["c3"] = 150
-    out = hotspot_layers(grid, counts, seed=3)
+    out = hotspot_layers(grid, counts, seed=3, min_cluster_areas=2)
     assert out.index[out["excess_class"] == "hot"].tolist() == ["c3"]
     assert out.index[out["in_cluster"]].tolist() == ["c3"]
     assert out.loc["c3", "label"] == "Förhöjt (99 %)"
@@ -137,6 +137,7 @@ def test_orebro_regso_single_hot_area():
         ({"simulations": 10}, "simulations"),
         ({"max_cluster_areas": 0}, "max_cluster_areas"),
         ({"max_cluster_share": 0.9}, "max_cluster_share"),
+        ({"min_cluster_areas": 0}, "min_cluster_areas"),
         ({"population": pd.Series({"a1": 100})}, "befolkning: area_code 'a2' saknar värde"),
     ],
 )
@@ -178,3 +179,38 @@ def test_alpha_is_honoured_as_a_nesting_of_the_marks():
             assert (s <= lo).all()
         assert (marks[strict]["cluster_id"] > 0).sum() <= (marks[loose]["cluster_id"] > 0).sum()
     assert (marks[0.10]["q_excess"] == marks[0.01]["q_excess"]).all()
+
+
+def test_cluster_windows_of_at_least_two_areas_mark_only_the_hot_one():
+    # With min_cluster_areas=2 the smallest window is the area and its nearest neighbour, and the
+    # own-count rule leaves an ordinary neighbour at exactly the normal count unmarked.
+    grid = _grid()
+    counts = pd.Series(30, index=grid["area_code"])
+    counts["f6"] = 150
+    out = hotspot_layers(grid, counts, seed=3, min_cluster_areas=2)
+    assert out.attrs["clusters"], "the 5× area must still be inside a significant window"
+    assert all(len(c["areas"]) >= 2 for c in out.attrs["clusters"])
+    assert "f6" in out.attrs["clusters"][0]["areas"]
+    assert out.index[out["in_cluster"]].tolist() == ["f6"]
+    assert out.index[out["excess_class"] == "hot"].tolist() == ["f6"]
+
+
+def test_window_statistics_from_two_areas_are_the_full_scan_without_single_areas():
+    from analysis.hotspot_layers import _window_z
+
+    grid = _grid(4)
+    order = _window_order(grid, 4)
+    y = np.arange(16, dtype=float)[None, :] + 3
+    expected = np.full(16, 10.0)
+    full = _window_z(y, order, expected, 0.2)
+    assert full.shape == (1, 16, 4)
+    np.testing.assert_array_equal(_window_z(y, order, expected, 0.2, 2), full[..., 1:])
+    # one area, its own excess: (y − μ)/√(μ + ν·μ²) = (3 − 10)/√30 for area a1
+    assert full[0, 0, 0] == pytest.approx(-7 / np.sqrt(30))
+
+
+def test_a_map_too_small_for_two_area_windows_keeps_single_area_windows():
+    grid = _grid(2)  # 4 areas: a quarter of them is one area
+    counts = pd.Series({"a1": 200, "a2": 10, "b1": 10, "b2": 10})
+    out = hotspot_layers(grid, counts, seed=1, simulations=199, min_cluster_areas=2)
+    assert [len(c["areas"]) for c in out.attrs["clusters"]] in ([], [1])

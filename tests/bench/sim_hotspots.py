@@ -27,6 +27,7 @@ the focal value permuted too, 999 total permutations, BH at 5 %; for comparison 
 
 from __future__ import annotations
 
+import argparse
 import platform
 import time
 import warnings
@@ -90,7 +91,7 @@ def simulated_population(n: int, seed: int = 1880) -> np.ndarray:
 
 
 def run_case(case: dict, *, maps: int, seed: int, layers=LAYERS, areas=None,
-             simulations: int = 999) -> dict:
+             simulations: int = 999, min_cluster_areas: int = 1) -> dict:
     """Simulate ``maps`` maps of one case and measure every layer (see the module docstring)."""
     areas = load_areas() if areas is None else areas
     codes = areas["area_code"].to_numpy()
@@ -118,6 +119,7 @@ def run_case(case: dict, *, maps: int, seed: int, layers=LAYERS, areas=None,
         marks = {}
         if {"excess", "cluster", "union"} & set(layers):
             out = hotspot_layers(areas, counts, seed=seed * 100_000 + m, simulations=simulations,
+                                 min_cluster_areas=min_cluster_areas,
                                  population=None if pop is None else pd.Series(pop, index=codes))
             marks["excess"] = (out["excess_class"] == "hot").to_numpy()
             marks["cluster"] = out["in_cluster"].to_numpy()
@@ -166,7 +168,13 @@ def _gi_total(y: np.ndarray, w_star: np.ndarray, rng, permutations: int = 999) -
     return benjamini_hochberg(p) <= 0.05
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """Print the hotspot table; ``--no-gi`` skips the esda Gi* column, ``--case NAME --maps N``
+    runs one case (same seed as in the table) with N maps, ``--min-cluster-areas 2`` the scan
+    without single-area windows."""
+    args = parser().parse_args(argv)
+    layers = tuple(la for la in LAYERS if not (args.no_gi and la == "gi"))
+    cases = {args.case: CASES[args.case]} if args.case else CASES
     t_start = time.perf_counter()
     areas = load_areas()
     print(f"# sim_hotspots · {date.today().isoformat()} · {platform.node()} · "
@@ -175,15 +183,16 @@ def main() -> None:
           "``found`` = share of maps with ≥ 60 % of the planted areas marked; ``share`` = mean "
           "share of planted areas marked; ``not el.`` = share of marks on areas not planted.\n")
     head = "| case | maps | " + " | ".join(
-        f"{layer}: any / found / share / not el." for layer in LAYERS) + " | seconds |"
+        f"{layer}: any / found / share / not el." for layer in layers) + " | seconds |"
     print(head)
-    print("| --- | ---: | " + " | ".join("---" for _ in LAYERS) + " | ---: |")
-    for i, (name, case) in enumerate(CASES.items()):
+    print("| --- | ---: | " + " | ".join("---" for _ in layers) + " | ---: |")
+    for name, case in cases.items():
         t0 = time.perf_counter()
-        maps = 400 if name.startswith("null") else 200
-        r = run_case(case, maps=maps, seed=500 + i, areas=areas)
+        maps = args.maps or (400 if name.startswith("null") else 200)
+        r = run_case(case, maps=maps, seed=500 + list(CASES).index(name), areas=areas,
+                     layers=layers, min_cluster_areas=args.min_cluster_areas)
         cells = []
-        for layer in LAYERS:
+        for layer in layers:
             if f"found_{layer}" in r:
                 cells.append(f"{r[f'any_{layer}']:.1%} / {r[f'found_{layer}']:.1%} / "
                              f"{r[f'share_{layer}']:.1%} / {r[f'not_elevated_{layer}']:.1%}")
@@ -192,6 +201,18 @@ def main() -> None:
         print(f"| {name} | {maps} | " + " | ".join(cells)
               + f" | {time.perf_counter() - t0:.0f} |", flush=True)
     print(f"\nruntime {time.perf_counter() - t_start:.0f} s")
+
+
+def parser() -> argparse.ArgumentParser:
+    """Command-line options of :func:`main`."""
+    p = argparse.ArgumentParser(prog="python -m tests.bench.sim_hotspots")
+    p.add_argument("--no-gi", action="store_true",
+                   help="skip esda's Gi* (it draws from its own seed, so the maps are the same)")
+    p.add_argument("--case", choices=list(CASES), help="run only this case")
+    p.add_argument("--maps", type=int, default=None, help="maps per case")
+    p.add_argument("--min-cluster-areas", type=int, default=1,
+                   help="fewest areas in a scan window (hotspot_layers' min_cluster_areas)")
+    return p
 
 
 if __name__ == "__main__":
