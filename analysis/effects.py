@@ -29,6 +29,13 @@ counts, area drift): 5 treated vs 20 comparison areas 93 %, 5 vs 5 95 %, 1 vs 10
 a week 95 %; with treated areas three times as busy as the comparison areas it drops to 91 %,
 because negative binomial dispersion grows with the mean. Choose comparison areas of similar size.
 
+Per-week rates. The before and after periods may differ in length (26 weeks before, a year
+after), so totals side by side mislead. :class:`InsatsEffect` carries both periods' lengths and
+gives each group's reports per week; the weeks cancel in the ratio of rate ratios, so
+``(treated after / before per week) / (comparison after / before per week)`` equals
+``rate_ratio`` exactly, except when the treated areas have no reports after and the estimate
+uses Haldane's 0.5 (then the rates say 0 and the estimate stays finite).
+
 The verdict never claims more than the interval allows, and below ``min_reports`` in the treated
 areas before, or in the comparison areas in either period, it is "underlaget räcker inte".
 """
@@ -71,6 +78,49 @@ class InsatsEffect:
     n_treated_areas: int
     n_comparison_areas: int
     text: str
+    weeks_before: float
+    weeks_after: float
+
+    @property
+    def treated_before_per_week(self) -> float:
+        """Reports per week in the treated areas (all together) before the insats."""
+        return self.treated_before / self.weeks_before
+
+    @property
+    def treated_after_per_week(self) -> float:
+        """Reports per week in the treated areas (all together) during/after the insats."""
+        return self.treated_after / self.weeks_after
+
+    @property
+    def comparison_before_per_week(self) -> float:
+        """Reports per week in the comparison areas (all together) before the insats."""
+        return self.comparison_before / self.weeks_before
+
+    @property
+    def comparison_after_per_week(self) -> float:
+        """Reports per week in the comparison areas (all together) during/after the insats."""
+        return self.comparison_after / self.weeks_after
+
+    @property
+    def treated_change_pct(self) -> float:
+        """Change in the treated areas' weekly rate, in percent (NaN without reports before)."""
+        return _rate_change(self.treated_before_per_week, self.treated_after_per_week)
+
+    @property
+    def comparison_change_pct(self) -> float:
+        """Change in the comparison areas' weekly rate, in percent (NaN without reports before)."""
+        return _rate_change(self.comparison_before_per_week, self.comparison_after_per_week)
+
+    @property
+    def per_week_text(self) -> str:
+        """The weekly rates in one Swedish sentence, e.g. for a PDF table cell."""
+        return (
+            f"Rapporter per vecka: insatsområdena {_rate(self.treated_before_per_week)} före "
+            f"({_weeks(self.weeks_before)}) och {_rate(self.treated_after_per_week)} under/efter "
+            f"({_weeks(self.weeks_after)}); jämförelseområdena "
+            f"{_rate(self.comparison_before_per_week)} före och "
+            f"{_rate(self.comparison_after_per_week)} under/efter."
+        )
 
 
 def insats_effect(
@@ -132,6 +182,8 @@ def insats_effect(
     n_t, n_c = int((active & is_t).sum()), int((active & ~is_t).sum())
     common: dict[str, Any] = {
         "confidence": confidence,
+        "weeks_before": _length_weeks(b0, b1),
+        "weeks_after": _length_weeks(a0, a1),
         "treated_before": t0,
         "treated_after": t1,
         "comparison_before": c0,
@@ -139,7 +191,8 @@ def insats_effect(
         "n_treated_areas": n_t,
         "n_comparison_areas": n_c,
     }
-    reason = _insufficient_reason(t0, c0, c1, n_t, n_c, min_reports)
+    reason = _insufficient_reason(t0, c0, c1, n_t, n_c, min_reports,
+                                  common["weeks_before"], common["weeks_after"])
     if reason:
         nan = float("nan")
         return InsatsEffect(
@@ -186,12 +239,15 @@ def _pearson_chi2(table: pd.DataFrame, is_treated: np.ndarray) -> float:
     return float(terms.sum())
 
 
-def _insufficient_reason(t0, c0, c1, n_t, n_c, min_reports) -> str:
+def _insufficient_reason(t0, c0, c1, n_t, n_c, min_reports, weeks_before, weeks_after) -> str:
+    # Each count is named with its own period's length: totals over unequal periods side by
+    # side would read as a change.
     if t0 < min_reports:
-        return (f"insatsområdena hade {plural(t0, 'rapport', 'rapporter')} före insatsen, "
-                f"minst {min_reports} behövs")
+        return (f"insatsområdena hade {plural(t0, 'rapport', 'rapporter')} under "
+                f"{_weeks(weeks_before)} före insatsen, minst {min_reports} behövs")
     if c0 < min_reports or c1 < min_reports:
-        return (f"jämförelseområdena hade {plural(c0, 'rapport', 'rapporter')} före och {_n(c1)} efter, "
+        return (f"jämförelseområdena hade {plural(c0, 'rapport', 'rapporter')} under "
+                f"{_weeks(weeks_before)} före och {_n(c1)} under {_weeks(weeks_after)} efter, "
                 f"minst {min_reports} behövs i varje period")
     if n_t < 1 or n_c < 2:
         return "minst två jämförelseområden med rapporter behövs för att skatta osäkerheten"
@@ -229,6 +285,23 @@ def _change(pct: float) -> str:
 
 def _pct(value: float) -> str:
     return f"{round(value)} %"
+
+
+def _rate_change(before: float, after: float) -> float:
+    return 100 * (after / before - 1) if before > 0 else float("nan")
+
+
+def _length_weeks(start: pd.Timestamp, end: pd.Timestamp) -> float:
+    """Length in weeks of an inclusive whole-day period (``end`` is the last day's last instant)."""
+    return ((end.normalize() - start).days + 1) / 7
+
+
+def _weeks(weeks: float) -> str:
+    return f"{_n(round(weeks, 1))} {'vecka' if weeks == 1 else 'veckor'}"
+
+
+def _rate(per_week: float) -> str:
+    return f"{per_week:.1f}".replace(".", ",")
 
 
 def _n(x: float) -> str:

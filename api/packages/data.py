@@ -274,6 +274,7 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
     rows = []
     for view in views:
         effect_text, effect, low, high, verdict = NO_EVALUATION, np.nan, np.nan, np.nan, ""
+        per_week = ""
         if evaluate is not None:
             try:
                 result = _call_evaluation(evaluate, session=session, kommun_code=kommun_code,
@@ -290,6 +291,7 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
                     low = float(effect_obj.ci_low_pct)
                     high = float(effect_obj.ci_high_pct)
                     verdict = str(effect_obj.verdict)
+                    per_week = str(getattr(effect_obj, "per_week_text", ""))
         rows.append({
             "insats_id": view.id, "title": view.title, "type": view.type_label,
             "status": view.status_label, "start_date": view.start_date,
@@ -297,12 +299,12 @@ def _insatser(session: Session, kommun_code: str, first: date, last: date,
             "category_codes": ", ".join(view.category_codes),
             "responsible": view.responsible_organisation_name,
             "effect": effect, "effect_low": low, "effect_high": high, "verdict": verdict,
-            "evaluation": effect_text,
+            "evaluation": effect_text, "per_week": per_week,
         })
     return pd.DataFrame(rows, columns=[
         "insats_id", "title", "type", "status", "start_date", "end_date", "area_codes",
         "category_codes", "responsible", "effect", "effect_low", "effect_high", "verdict",
-        "evaluation"])
+        "evaluation", "per_week"])
 
 
 def _indicator_lines(session: Session, promise: Any, kommun_code: str, as_of: date) -> list[str]:

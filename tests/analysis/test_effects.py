@@ -63,6 +63,55 @@ def test_hand_computed_case():
     assert (r.comparison_before, r.comparison_after) == (140, 140)
 
 
+def test_weekly_rates_over_unequal_periods_agree_with_the_estimate():
+    # 8 weeks before (2026-01-05 – 2026-03-01, 56 days), 12 weeks after (2026-03-02 – 2026-05-24).
+    # Treated: 80 reports before = 10 a week, 60 after = 5 a week: half the rate.
+    # Comparison: 160 before = 20 a week, 216 after = 18 a week: 10 % fewer.
+    # Ratio of rate ratios (5 / 10) / (18 / 20) = 0.5 / 0.9 = 5/9, i.e. -44.4 %; the weeks cancel,
+    # so it is the totals' (60 / 80) / (216 / 160) = 0.75 / 1.35 = 5/9 as well. Raw totals side by
+    # side (80 -> 60 against 160 -> 216) would suggest a rise in the comparison areas that the
+    # rates show is a fall.
+    table = {"T1": (30, 20), "T2": (50, 40),
+             "C1": (60, 80), "C2": (40, 66), "C3": (60, 70)}
+    r = insats_effect(_frame(table), treated_areas=["T1", "T2"],
+                      comparison_areas=["C1", "C2", "C3"],
+                      before=("2026-01-05", "2026-03-01"), after=("2026-03-02", "2026-05-24"))
+    assert (r.weeks_before, r.weeks_after) == (8, 12)
+    assert r.treated_before_per_week == pytest.approx(10.0)
+    assert r.treated_after_per_week == pytest.approx(5.0)
+    assert r.comparison_before_per_week == pytest.approx(20.0)
+    assert r.comparison_after_per_week == pytest.approx(18.0)
+    assert r.treated_change_pct == pytest.approx(-50.0)
+    assert r.comparison_change_pct == pytest.approx(-10.0)
+    assert r.rate_ratio == pytest.approx(5 / 9)
+    assert r.effect_pct == pytest.approx(-400 / 9)  # -44.4 %
+    # the invariant: (1 + treated change) / (1 + comparison change) = 1 + estimate
+    assert (1 + r.treated_change_pct / 100) / (1 + r.comparison_change_pct / 100) == pytest.approx(
+        1 + r.effect_pct / 100)
+    assert r.per_week_text == (
+        "Rapporter per vecka: insatsområdena 10,0 före (8 veckor) och 5,0 under/efter "
+        "(12 veckor); jämförelseområdena 20,0 före och 18,0 under/efter.")
+
+
+def test_rounded_weekly_rates_give_the_estimate_within_rounding():
+    # 90 days before (12.9 weeks), 91 after (13 weeks): rates with decimals that round.
+    table = {"T": (83, 61), "C1": (90, 120), "C2": (71, 97)}
+    r = insats_effect(_frame(table), treated_areas=["T"], comparison_areas=["C1", "C2"],
+                      before=BEFORE, after=AFTER)
+    assert r.weeks_before == pytest.approx(90 / 7) and r.weeks_after == pytest.approx(13)
+    # 83 / (90/7) = 6.456 -> 6,5; 61 / 13 = 4.692 -> 4,7; 161 / (90/7) = 12.522 -> 12,5;
+    # 217 / 13 = 16.692 -> 16,7. Estimate (61/83) / (217/161) = 0.5453 -> -45 %.
+    assert "insatsområdena 6,5 före (12,9 veckor) och 4,7 under/efter (13 veckor)" in r.per_week_text
+    assert "jämförelseområdena 12,5 före och 16,7 under/efter" in r.per_week_text
+    assert round(r.effect_pct) == -45
+    # From the rounded rates a reader gets (4.7 / 6.5) / (16.7 / 12.5) = 0.5412, -45.9 %:
+    # the same estimate within the rates' rounding (less than one percentage point).
+    shown = (4.7 / 6.5) / (16.7 / 12.5)
+    assert shown == pytest.approx(0.5412, abs=1e-4)
+    assert abs(100 * (shown - 1) - r.effect_pct) < 1.0
+    assert r.rate_ratio == pytest.approx((61 / 83) / (217 / 161))
+
+
 def test_under_dispersed_data_keep_poisson_variance():
     # Every area follows its group exactly: X² = 0, and the dispersion is floored at 1.
     comparison = [f"C{i}" for i in range(6)]
@@ -105,7 +154,7 @@ def test_zero_after_uses_half_counts():
 @pytest.mark.parametrize(
     ("table", "comparison", "phrase"),
     [
-        ({"T": (8, 2), "C1": (50, 50), "C2": (40, 40)}, ["C1", "C2"], "8 rapporter före"),
+        ({"T": (8, 2), "C1": (50, 50), "C2": (40, 40)}, ["C1", "C2"], "8 rapporter under 12,9 veckor före"),
         ({"T": (80, 20), "C1": (5, 9), "C2": (4, 3)}, ["C1", "C2"], "jämförelseområdena hade 9"),
         ({"T": (80, 20), "C1": (50, 50)}, ["C1", "C2"], "minst två jämförelseområden"),
     ],

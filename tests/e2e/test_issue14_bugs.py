@@ -28,6 +28,9 @@ def test_the_insats_effect_page_fits_a_360_px_phone(live, live_server, page):  #
     page.goto(f"{live_server}/insatser/{insats_id}/effekt")
     widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
     assert widths[0] <= widths[1] == 360, page.evaluate(OVERFLOWING)
+    # Issue 14.7: weekly rates with both periods' lengths, not totals over unequal periods.
+    table = page.locator("#effekt-per-vecka").inner_text()
+    assert "per vecka" in table and "veckor)" in table
     assert axe_violations(page) == []
 
 

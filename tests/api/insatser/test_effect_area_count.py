@@ -39,4 +39,6 @@ def test_a_comparison_area_without_reports_is_counted_the_same_everywhere(client
     assert sentence and row
     assert sentence.group(1) == row.group(1) == "3"
     assert "(2 av dem hade rapporter under perioderna)" in text
-    assert "Insatsområden (1) 84 42" in text and "Jämförelseområden (3) 168 168" in text
+    # 12 weeks each side: 84 -> 42 and 168 -> 168 reports, as rates per week.
+    assert "Insatsområden (1) 7,0 3,5" in text
+    assert "Jämförelseområden (3) 14,0 14,0" in text

@@ -49,8 +49,13 @@ def test_effect_page_shows_counts_interval_reading_and_series(client, world, ses
     text = _text(page.text)
     assert "Före: 2026-03-09 – 2026-05-31" in text
     assert "Under/efter: 2026-06-01 – 2026-08-23" in text
-    assert "Insatsområden (1) 84 42" in text and "Jämförelseområden (3) 252 252" in text
-    assert "-50 %" in text and "Ingen säker skillnad mot jämförelseområdena" in text
+    # 84 days = 12 weeks each side: 84 -> 42 reports is 7,0 -> 3,5 a week; 252 -> 252 is 21,0.
+    assert "Före (12 veckor) Under/ efter (12 veckor) Ändring" in text
+    assert "Insatsområden (1) 7,0 3,5 −50 %" in text
+    assert "Jämförelseområden (3) 21,0 21,0 oförändrat" in text
+    assert "0,50 / 1,00 = 0,50, alltså −50 %" in text
+    assert "Insatsområden (1) 84 42" not in text  # no raw totals
+    assert "−50 %" in text and "Ingen säker skillnad mot jämförelseområdena" in text
     assert page.text.count("<polyline") == 2 and "Start 2026-W23" in text
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.read")).one()
     recorded = json.loads(event.filter)

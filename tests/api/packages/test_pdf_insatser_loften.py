@@ -39,13 +39,14 @@ def test_insats_and_lofte_rows_in_the_pdf(session, insats_and_lofte, tmp_path) -
     data = package_data(session=session, kommun_code="1880", period=PERIOD, today=TODAY)
     text = _raw_text(tmp_path, build_package_pdf(data, kommun_name="Örebro"))
     insatser = _section(text, "8. Insatser och uppmätta effekter", "9. Medborgarlöften")
-    # Started 2026-08-03; TODAY 2026-10-05 gives 64 days after and the 64 days before
-    # (2026-05-31 – 2026-08-02), which hold one klotter report in A (2026-07-06): far below 20.
+    # Started 2026-08-03; the package measures up to the day after the period (2026-10-01):
+    # 60 days (8,6 weeks) after and the 60 days before (2026-06-04 – 2026-08-02), which hold one
+    # klotter report in A (2026-07-06): far below 20.
     assert "Inga insatser pågick" not in insatser
     # The areas by name with the code in parentheses; "1 rapport", not "1 rapporter".
     assert ("Klottersanering Område A Klottersanering · Pågående 2026-08-03 – pågår Område A (1880A) – "
             "Underlaget räcker inte för att bedöma insatsens effekt: "
-            "insatsområdena hade 1 rapport före insatsen, minst 20 behövs.") in insatser
+            "insatsområdena hade 1 rapport under 8,6 veckor före insatsen, minst 20 behövs.") in insatser
     assert "rapporter före" not in insatser
     assert "%" not in insatser  # no interval when the data is insufficient
     assert insatser.count("Underlaget räcker inte") == 1  # the verdict is marked, not repeated
@@ -101,6 +102,11 @@ def test_a_measured_insats_shows_its_effect_and_interval(session, halved_skadego
     assert ("Väktarrond i A Väktarrondering · Pågående 2026-06-01 – pågår Område A (1880A) "
             f"−50 % ({percent(effect.ci_low_pct)} till {percent(effect.ci_high_pct)}) Ingen säker skillnad") in insatser
     assert percent(effect.effect_pct) == "−50 %"
+    # Beside the estimate, the weekly rates of both groups over both 12-week periods
+    # (84 -> 42 and 252 -> 252 reports): 7,0 -> 3,5 and 21,0 -> 21,0 a week; 0.5 / 1.0 = −50 %.
+    # (The PDF may break a line after "under/".)
+    assert ("Rapporter per vecka: insatsområdena 7,0 före (12 veckor) och 3,5 under/efter "
+            "(12 veckor); jämförelseområdena 21,0 före och 21,0 under/efter.") in insatser.replace("/ ", "/")
     assert "Underlaget räcker inte" not in insatser
     loften = _section(text, "9. Medborgarlöften", "10. Bilaga")
     assert "Kommunen har inga registrerade medborgarlöften." in loften
