@@ -106,7 +106,8 @@ def _inbox(request: Request, session: Session, principal: Principal, week: str, 
         "open_ids": [r.id for r in rows if r.review_status == "ny" and not r.duplicate_of_id],
         "errors": errors or {}, "values": values or {}, "message": message,
         "bulk_actions": bulk.ACTIONS, "bulk_error": bulk_error,
-        "bulk_values": bulk_values or {"atgard": "", "rapporter": []},
+        "bulk_values": bulk_values or {"atgard": "", "ny_kategori": "", "nytt_omrade": "",
+                                       "motivering": "", "rapporter": []},
     }
     return render(request, "review_inbox.html", context, principal=principal, session=session,
                   status_code=status_code)
