@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, select
 
 from analysis.weeks import shift_week
-
 from api.audit import service as audit_service
 from api.core.errors import AppError, NotFound
 from api.core.time import utcnow

@@ -12,9 +12,8 @@ from starlette.datastructures import FormData
 
 from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, SessionDep
+from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
-from api.lagesbild import service as lagesbild_service
 from api.organisations import service as organisation_service
 from api.review import bulk, service
 from api.review.service import InboxFilter
@@ -117,14 +116,6 @@ def _shift(week: str, weeks: int) -> str:
     from analysis.weeks import shift_week
 
     return shift_week(week, weeks)
-
-
-@router.get("/granska")
-def inbox_now(session: SessionDep, principal: Analyst, clock: ClockDep) -> Response:
-    # The week that is due (last week until it is published), as the start page's checklist.
-    due = lagesbild_service.due_week(session=session, kommun_code=principal.kommun_code,
-                             current_week=clock.week_label())
-    return RedirectResponse(f"/granska/{due}", status_code=303)
 
 
 @router.get("/granska/{week}")

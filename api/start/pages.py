@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from analysis.weeks import week_start
 from api.core.deps import ClockDep, SessionDep
+from api.lagesbild import service as lagesbild_service
 from api.start import checklist
 from api.start import service as start_service
 from api.users.principal import Principal
@@ -44,3 +45,13 @@ def start(
         request, "start.html", {"summary": summary, "tasks": tasks, "checklist": weekly},
         principal=principal, session=session,
     )
+
+
+@router.get("/granska")
+def review_due_week(
+    session: SessionDep, principal: Annotated[Principal, Depends(allow("analytiker"))], clock: ClockDep,
+) -> Response:
+    """Granska opens the week that is due (last week until it is published), as the checklist does."""
+    due = lagesbild_service.due_week(session=session, kommun_code=principal.kommun_code,
+                                     current_week=clock.week_label())
+    return RedirectResponse(f"/granska/{due}", status_code=303)
