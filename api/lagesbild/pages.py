@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from analysis.alerts import ALERT_HELP_TEXT_SV
 from analysis.emerging import PATTERNS_SV
-from analysis.weeks import parse_iso_week, shift_week
+from analysis.weeks import parse_iso_week, shift_week, week_start
 from api.audit import service as audit_service
 from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
@@ -28,6 +28,7 @@ from api.lagesbild.models import Lagesbild, LagesbildStatus
 from api.lagesbild.snapshot import LagesbildSnapshot
 from api.lagesbild.summary import week_number
 from api.organisations.models import Organisation
+from api.reports.backlog import unreviewed_count
 from api.reports.query import ReportQuery, categories_frame
 from api.users.principal import Principal
 from api.web.deps import FormDep, _client_ip, allow, check_csrf
@@ -328,6 +329,13 @@ def _save(request: Request, session: Session, principal: Principal, form: FormDa
         session.rollback()
         return _render_page(request, session, principal, lagesbild, snapshot, query, current_week=current_week,
                             errors=errors, typed=data, status_code=400)
+    if publish and form.get("bekraftat") != "1":
+        left = unreviewed_count(session=session, kommun_code=principal.kommun_code, monday=week_start(week))
+        unassessed = [a for a in snapshot.areas
+                      if a.suggested_status != "grön" and not data.statuses.get(a.code, "")]
+        if left or unassessed:
+            session.commit()  # the draft is saved as with "Spara"; only publishing waits
+            return _confirm_publish(request, session, principal, form, week, left, unassessed)
     if publish:
         assert principal.user is not None
         lagesbild_service.publish(
@@ -338,6 +346,18 @@ def _save(request: Request, session: Session, principal: Principal, form: FormDa
     params = [("version", lagesbild.version), *filter_params(query)]
     params.append(("publicerad", 1) if publish else ("sparad", 1))
     return RedirectResponse(f"/lagesbild/{week}?{urlencode(params)}", status_code=303)
+
+
+def _confirm_publish(  # type: ignore[no-untyped-def]
+    request: Request, session: Session, principal: Principal, form: FormData, week: str, left: int,
+    unassessed: list,
+) -> Response:
+    """Ask before publishing a week with unreviewed reports or unassessed non-green suggestions."""
+    fields = [(k, str(v)) for k, v in form.multi_items() if k not in ("csrf_token", "bekraftat")]
+    return render(request, "lagesbild_confirm.html", {
+        "week": week, "week_number": week_number(week), "left": left, "unassessed": unassessed,
+        "fields": fields, "status_labels": STATUS_LABELS,
+    }, principal=principal, session=session)
 
 
 def filter_params(query: ReportQuery) -> list[tuple[str, object]]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from analysis.weeks import shift_week
 from api.audit import service as audit_service
 from api.core.errors import AppError, NotFound
 from api.core.time import utcnow
@@ -277,3 +278,21 @@ def _require_draft(lagesbild: Lagesbild) -> None:
             "att rätta.",
             status_code=409,
         )
+
+
+def due_week(*, session: Session, kommun_code: str, current_week: str) -> str:
+    """The week the analyst's job is on: last week until it is published, then the current week."""
+    last_week = shift_week(current_week, -1)
+    if published_versions(session=session, kommun_code=kommun_code, week=last_week):
+        return current_week
+    return last_week
+
+
+def unassessed_non_green(*, session: Session, lagesbild: Lagesbild) -> list[str]:
+    """Area codes of the version whose suggested status is not grön and that have no status set."""
+    return list(session.exec(
+        select(AreaAssessment.area_code).where(
+            AreaAssessment.lagesbild_id == lagesbild.id, AreaAssessment.suggested_status != "grön",
+            col(AreaAssessment.status).is_(None),
+        ).order_by(AreaAssessment.area_code)
+    ).all())

@@ -12,10 +12,10 @@ from starlette.datastructures import FormData
 
 from analysis.weeks import parse_iso_week, week_start
 from api.audit import service as audit_service
-from api.core.deps import ClockDep, SessionDep
+from api.core.deps import SessionDep
 from api.core.errors import AppError, NotFound
 from api.organisations import service as organisation_service
-from api.review import service
+from api.review import bulk, service
 from api.review.service import InboxFilter
 from api.users.principal import Principal
 from api.web.deps import FormDep, _client_ip, allow, check_csrf
@@ -33,6 +33,11 @@ DONE_MESSAGES = {
     "sammanslagen": "Rapport {id} är sammanslagen och räknas inte längre för sig.",
     "ater": "Sammanslagningen av rapport {id} är ångrad; rapporten räknas igen.",
     "alla": "{id} rapporter godkändes.",
+    "rattad-godkand": "Rapport {id} är ändrad och godkänd.",
+    "markerade-godkann": "{id} markerade rapporter godkändes.",
+    "markerade-kategori": "{id} markerade rapporter fick ny kategori.",
+    "markerade-omrade": "{id} markerade rapporter fick nytt område.",
+    "markerade-avvisa": "{id} markerade rapporter avvisades.",
 }
 
 
@@ -67,7 +72,9 @@ def _audit_change(request: Request, session: Session, principal: Principal, repo
 
 def _inbox(request: Request, session: Session, principal: Principal, week: str, filters: InboxFilter,
            *, errors: dict[int, dict[str, str]] | None = None,
-           values: dict[int, dict[str, str]] | None = None, status_code: int = 200) -> Response:
+           values: dict[int, dict[str, str]] | None = None, status_code: int = 200,
+           bulk_error: tuple[str, str] | None = None, bulk_values: dict[str, object] | None = None,
+           ) -> Response:
     monday = week_start(week)
     rows = service.inbox_rows(session=session, principal=principal, monday=monday,
                               filters=filters)
@@ -97,6 +104,9 @@ def _inbox(request: Request, session: Session, principal: Principal, week: str, 
                                          monday=monday),
         "open_ids": [r.id for r in rows if r.review_status == "ny" and not r.duplicate_of_id],
         "errors": errors or {}, "values": values or {}, "message": message,
+        "bulk_actions": bulk.ACTIONS, "bulk_error": bulk_error,
+        "bulk_values": bulk_values or {"atgard": "", "ny_kategori": "", "nytt_omrade": "",
+                                       "motivering": "", "rapporter": []},
     }
     return render(request, "review_inbox.html", context, principal=principal, session=session,
                   status_code=status_code)
@@ -106,11 +116,6 @@ def _shift(week: str, weeks: int) -> str:
     from analysis.weeks import shift_week
 
     return shift_week(week, weeks)
-
-
-@router.get("/granska")
-def inbox_now(principal: Analyst, clock: ClockDep) -> Response:
-    return RedirectResponse(f"/granska/{clock.week_label()}", status_code=303)
 
 
 @router.get("/granska/{week}")
@@ -205,11 +210,45 @@ def correct(request: Request, session: SessionDep, principal: Analyst, posted: F
         return _correction_page(request, session, principal, label, report_id, values=values,
                                 errors={refused.field: refused.message},
                                 filter_query=filter_query, status_code=422)
+    approve = form.get("godkann") == "1"
+    if approve:
+        changes = {**changes, **service.accept(session=session, kommun_code=principal.kommun_code,
+                                               report_id=report_id, user_id=principal.user_id)}
     if changes:
         _audit_change(request, session, principal, report_id, changes)
     session.commit()
-    return _back(label, filter_query, utfort="rattad" if changes else "oforandrad",
-                 rapport=report_id)
+    done = "rattad-godkand" if approve else ("rattad" if changes else "oforandrad")
+    return _back(label, filter_query, utfort=done, rapport=report_id)
+
+
+@router.post("/granska/{week}/markerade")
+def bulk_action(request: Request, session: SessionDep, principal: Analyst, posted: FormDep,
+                week: str) -> Response:
+    """One action on the checked reports: all in one transaction, one audit row per report."""
+    check_csrf(request, principal, posted)
+    label, _ = _week(week)
+    raw_filter = posted.get("filter", "")
+    filter_query = _filter_query(raw_filter if isinstance(raw_filter, str) else "")
+    ids = [int(v) for v in posted.getlist("rapport")
+           if isinstance(v, str) and v.isdigit() and len(v) <= 12]
+    form = {key: value for key, value in posted.items() if isinstance(value, str)}
+    action = bulk.BulkAction(action=form.get("atgard", ""), category_code=form.get("ny_kategori", ""),
+                             area_code=form.get("nytt_omrade", ""), note=form.get("motivering", ""))
+    try:
+        changes = bulk.apply(session=session, kommun_code=principal.kommun_code, report_ids=ids,
+                             action=action, user_id=principal.user_id)
+    except bulk.BulkError as refused:
+        session.rollback()
+        filters = InboxFilter.from_params(dict(parse_qsl(filter_query)))
+        return _inbox(request, session, principal, label, filters, status_code=422,
+                      bulk_error=(refused.field, refused.message),
+                      bulk_values={"atgard": action.action, "ny_kategori": action.category_code,
+                                   "nytt_omrade": action.area_code, "motivering": action.note,
+                                   "rapporter": ids})
+    for report_id, report_changes in changes.items():
+        _audit_change(request, session, principal, report_id, report_changes)
+    session.commit()
+    return _back(label, filter_query, utfort=f"markerade-{action.action}", antal=len(changes))
 
 
 @router.post("/granska/{week}/godkann-alla")

@@ -378,3 +378,11 @@ def counted_total(*, session: Session, kommun_code: str, monday: date) -> int:
     """What the week's lägesbild counts: the one query object's frame, report counts summed."""
     frame = reports_frame(session=session, query=ReportQuery.for_weeks(kommun_code, monday))
     return int(frame["report_count"].sum())
+
+
+def report_codes(*, session: Session, report: Report) -> tuple[str, str]:
+    """The report's category code and area code (KOMMUNNIVA when it lies in no area)."""
+    category = session.get(Category, report.category_id)
+    area = session.get(Area, report.area_id) if report.area_id else None
+    return (category.code if category else ""), (area.code if area else KOMMUNNIVA)
+

@@ -45,6 +45,12 @@ def _this_week(session, world, test_today):  # type: ignore[no-untyped-def]
 
 def test_the_start_page_counts_what_the_map_counts(client, world, session, test_today):  # type: ignore[no-untyped-def]
     monday = _this_week(session, world, test_today)
+    # Last week published: the analyst's start page is on this week (the due week).
+    from api.lagesbild.models import Lagesbild
+
+    last = (monday - timedelta(days=7)).isocalendar()
+    session.add(Lagesbild(kommun_code="1880", iso_week=f"{last[0]}-W{last[1]:02d}", status="publicerad"))
+    session.commit()
     login(client, "analytiker@1880.example", PASSWORD)
     page = client.get("/start").text
     assert _figure(page, "Observationer") == "5"

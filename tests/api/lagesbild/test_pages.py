@@ -52,6 +52,9 @@ def test_analyst_draft_status_override_and_publish(client, session, world):
     assert session.exec(select(Lagesbild)).one().status == "utkast"
 
     form["motivering-1880C"] = "Skolan rapporterar oro"
+    asked = client.post(f"/lagesbild/{WEEK}/publicera", data=form, follow_redirects=False)
+    assert asked.status_code == 200 and "saknar bedömd status" in asked.text  # asks first (issue 14)
+    form["bekraftat"] = "1"
     done = client.post(f"/lagesbild/{WEEK}/publicera", data=form, follow_redirects=False)
     assert done.status_code == 303 and "publicerad=1" in done.headers["location"]
     published = client.get(done.headers["location"])
@@ -91,7 +94,8 @@ def test_granskare_and_polis_see_published_only(client, session, world):
 
     _login(client, world, "analytiker")
     page = client.get(f"/lagesbild/{WEEK}")
-    form = {"csrf_token": csrf_from(page.text), "version": "1", "vad_har_hant": "Publicerad text"}
+    form = {"csrf_token": csrf_from(page.text), "version": "1", "vad_har_hant": "Publicerad text",
+            "bekraftat": "1"}
     client.post(f"/lagesbild/{WEEK}/publicera", data=form)
     client.post(f"/lagesbild/{WEEK}/ny-version", data={"csrf_token": csrf_from(page.text)})
     client.post("/logout", data={"csrf_token": csrf_from(page.text)})
@@ -157,7 +161,7 @@ def test_filter_by_category_uses_the_same_query(client, session, world):
     assert 'id="lb-total">2<' in filtered
     assert {a["code"]: a["count"] for a in _map_data(filtered)["areas"]}["1880B"] == 2
     # Publishing under a filter freezes the filtered numbers and says so.
-    form = {"csrf_token": csrf_from(filtered), "version": "1", "kategori": "skadegorelse"}
+    form = {"csrf_token": csrf_from(filtered), "version": "1", "kategori": "skadegorelse", "bekraftat": "1"}
     done = client.post(f"/lagesbild/{WEEK}/publicera", data=form, follow_redirects=False)
     assert "kategori=skadegorelse" in done.headers["location"]
     published = client.get(f"/lagesbild/{WEEK}").text  # no filter in the URL: the stored one applies
