@@ -21,9 +21,17 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.inrapportor: "Inrapportör",
     Role.granskare: "Granskare (BRÅ-grupp)",
-    Role.analytiker: "Analytiker (säkerhetshandläggare)",
+    Role.analytiker: "Säkerhetshandläggare",
     Role.polis: "Polis (samverkanspart)",
     Role.admin: "Administratör",
+}
+# The role in running text ("Anna Berg (säkerhetshandläggare) godkände …"): DOMAIN.md's names.
+ROLE_NAMES = {
+    Role.inrapportor.value: "inrapportör",
+    Role.granskare.value: "granskare",
+    Role.analytiker.value: "säkerhetshandläggare",
+    Role.polis.value: "polis",
+    Role.admin.value: "administratör",
 }
 
 
