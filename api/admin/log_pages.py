@@ -45,7 +45,8 @@ def audit_log(request: Request, session: SessionDep, principal: Admin, sida: str
         "params": params, "errors": errors, "page": page, "query": query,
         "actions": audit_query.actions_in_log(session=session, kommun_code=principal.kommun_code),
         "labels": audit_query.ACTION_LABELS,
-        "sentence": lambda event: log_sentences.sentence(event, people), "local": lambda moment: audit_query.local_time(moment, timezone),
+        "sentence": lambda event: log_sentences.sentence(event, people),
+        "local": lambda moment: audit_query.local_time(moment, timezone),
     }, principal=principal, session=session, status_code=422 if errors else 200)
 
 
