@@ -66,7 +66,7 @@ FREE_TEXT_COLUMNS = [
     Column("platsbeskrivning", "Platsen med rapportörens ord (personnummer är maskerade). "
                                "Tom för känsliga kategorier (sexualbrott)."),
     Column("beskrivning", "Fritext (personnummer är maskerade). Tom för känsliga kategorier "
-                          "(sexualbrott): den texten visas bara för analytiker i Lägesbild."),
+                          "(sexualbrott): den texten visas bara för säkerhetshandläggare i Lägesbild."),
 ]
 AGGREGATE_COLUMNS = [
     Column("vecka", "ISO-vecka, till exempel 2026-W47."),
