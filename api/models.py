@@ -22,7 +22,7 @@ from api.promises.models import (
     MedborgarlofteArea,
 )
 from api.reports.models import IdempotencyKey, Nollrapport, Report
-from api.users.models import ApiToken, User, UserKommun, UserSession
+from api.users.models import ApiToken, User, UserInvitation, UserKommun, UserSession
 
 __all__ = [
     "AnalysisPackage",
@@ -61,6 +61,7 @@ __all__ = [
     "User",
     "UserRecoveryCode",
     "UserTotp",
+    "UserInvitation",
     "UserKommun",
     "UserSession",
 ]

@@ -27,6 +27,7 @@ from api.reports.form_pages import router as report_form_pages
 from api.review.pages import router as review_pages
 from api.start.pages import router as start_pages
 from api.statistics.api_routes import router as statistics_api
+from api.web.invitation_pages import router as invitation_pages
 from api.web.mfa_pages import router as mfa_pages
 from api.web.pages import router as web_pages
 from api.web.sso_pages import router as sso_pages
@@ -35,6 +36,7 @@ ROUTERS = [
     start_pages,
     health_routes,
     web_pages,
+    invitation_pages,
     sso_pages,
     mfa_pages,
     report_api,

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 
 from api.admin import log_query as audit_query
+from api.admin import log_sentences
 from api.admin._common import Admin, audit
 from api.core.deps import ClockDep, SessionDep
 from api.web.layout import render
@@ -39,10 +40,13 @@ def audit_log(request: Request, session: SessionDep, principal: Admin, sida: str
         session.commit()
     query = urlencode({key: value for key, value in params.items() if value})
     timezone = request.app.state.settings.timezone
+    people = log_sentences.people_for(session=session, events=page.events) if page else {}
     return render(request, "admin_log.html", {
         "params": params, "errors": errors, "page": page, "query": query,
         "actions": audit_query.actions_in_log(session=session, kommun_code=principal.kommun_code),
-        "labels": audit_query.ACTION_LABELS, "local": lambda moment: audit_query.local_time(moment, timezone),
+        "labels": audit_query.ACTION_LABELS,
+        "sentence": lambda event: log_sentences.sentence(event, people),
+        "local": lambda moment: audit_query.local_time(moment, timezone),
     }, principal=principal, session=session, status_code=422 if errors else 200)
 
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, func, select
 
+from api.admin.log_sentences import Person, people_for, sentence
 from api.audit.models import AuditEvent
 from api.core.time import local_time as core_local_time
 from api.exports.csv_export import Column, header_line, neutralise
@@ -65,6 +66,8 @@ ACTION_LABELS = {
     "user.activate": "Återaktiverat konto",
     "user.unlock": "Upplåst konto",
     "user.password_reset": "Nytt lösenord",
+    "user.invite": "Inbjudningslänk",
+    "user.invite_accept": "Lösenord valt via inbjudan",
     "user.sessions_revoked": "Utloggad från alla enheter",
     "api_token.create": "Ny API-nyckel",
     "api_token.revoke": "Återkallad API-nyckel",
@@ -96,6 +99,7 @@ CSV_COLUMNS = [
     Column("filter", "Filtret för läsningen eller exporten, som JSON."),
     Column("syfte", "Angivet syfte."),
     Column("ip", "Klientens IP-adress."),
+    Column("mening", "Händelsen som en mening: vem gjorde vad med vilket objekt."),
 ]
 
 
@@ -209,7 +213,7 @@ def local_time(moment: datetime | None, timezone: str) -> str:
     return core_local_time(moment, timezone, seconds=True)
 
 
-def _cells(event: AuditEvent, timezone: str) -> list[str]:
+def _cells(event: AuditEvent, timezone: str, people: dict[int, Person]) -> list[str]:
     occurred = event.occurred_at
     return [
         local_time(occurred, timezone),
@@ -224,6 +228,7 @@ def _cells(event: AuditEvent, timezone: str) -> list[str]:
         neutralise(event.filter),
         neutralise(event.purpose),
         neutralise(event.ip),
+        neutralise(sentence(event, people)),
     ]
 
 
@@ -256,8 +261,9 @@ def audit_csv_chunks(
                 .limit(page_size)
             ).all()
             session.commit()
+            people = people_for(session=session, events=events)
         if events:
-            yield _encode([_cells(event, audit_filter.timezone) for event in events])
+            yield _encode([_cells(event, audit_filter.timezone, people) for event in events])
         if len(events) < page_size:
             return
         last = events[-1]

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, func, select
 
 from api.admin import user_forms
 from api.admin._common import Admin, audit, form_values, local
-from api.admin.user_pages import password_once
+from api.admin.user_pages import invitation_once, password_once
 from api.core.deps import SessionDep
 from api.core.errors import AppError
 from api.core.time import utcnow
@@ -194,3 +194,11 @@ def revoke_sessions(request: Request, session: SessionDep, principal: Admin, for
           details={"epost": user.email, "avslutade_inloggningar": ended})
     session.commit()
     return _done(user_id, "utloggad")
+
+
+@router.post("/admin/anvandare/{user_id}/inbjudan")
+def new_invitation(request: Request, session: SessionDep, principal: Admin, form: FormDep, user_id: int) -> Response:
+    """A new one-time link for an account the admin may manage (an earlier unused link stops working)."""
+    form_values(request, principal, form)
+    user = _user(session, principal, user_id, write=True)
+    return invitation_once(request, session, principal, user, "Ny inbjudningslänk")

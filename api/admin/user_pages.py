@@ -12,6 +12,7 @@ from api.core.deps import SessionDep
 from api.core.time import utcnow
 from api.organisations import service as organisation_service
 from api.sso import service as sso_service
+from api.users import invitations
 from api.users import service as user_service
 from api.users.models import User
 from api.users.principal import Principal
@@ -56,7 +57,11 @@ def create_user(request: Request, session: SessionDep, principal: Admin, form: F
     errors: dict[str, str] = {}
     account = user_forms.check_account(session, principal.kommun_code, values, errors)
     email = user_forms.check_email(session, values, errors)
-    password = user_forms.check_password(values, errors, email=email, name=values.get("namn", ""))
+    # The default is an invitation link; an admin who needs to may still set (or generate) a password.
+    # A typed password means the admin chose to set it, whatever the radio says.
+    by_link = values.get("forsta", "lank") != "losenord" and not values.get("losenord")
+    password = "" if by_link else user_forms.check_password(values, errors, email=email,
+                                                            name=values.get("namn", ""))
     if errors or account is None:
         values.pop("losenord", None)  # a password is never sent back to the browser
         return _new_page(request, session, principal, values=values, errors=errors, status_code=422)
@@ -74,13 +79,35 @@ def create_user(request: Request, session: SessionDep, principal: Admin, form: F
         session=session, name=account.name, email=email, password=password, role=account.role,
         kommun_codes=[principal.kommun_code], organisation_id=account.organisation_id,
     )
+    how = "inbjudningslänk" if by_link else "slumpat" if generated else "angivet av administratören"
     audit(request, session, principal, "user.create", object_type="user", object_id=user.id or "",
           details={"epost": user.email, "roll": user.role, "organisation_id": user.organisation_id,
-                   "losenord": "slumpat" if generated else "angivet av administratören"})
+                   "losenord": how})
+    if by_link:  # the random password above is never shown: the person chooses their own
+        return invitation_once(request, session, principal, user, "Kontot är skapat")
     session.commit()
     if not generated:
         return RedirectResponse(f"/admin/anvandare/{user.id}?klart=skapad", status_code=303)
     return password_once(request, session, principal, user, password, "Kontot är skapat")
+
+
+def invitation_once(request: Request, session: Session, principal: Principal, user: User,
+                    heading: str) -> Response:
+    """Create a one-time link for the account, log it, commit, and show the link once; never cached."""
+    now = request.app.state.clock.now()
+    invitation, token = invitations.create_invitation(session=session, user=user, now=now,
+                                                      created_by_id=principal.user_id)
+    audit(request, session, principal, "user.invite", object_type="user", object_id=user.id or "",
+          details={"epost": user.email, "roll": user.role, "giltig_till": invitation.expires_at.isoformat(
+              timespec="minutes")})
+    session.commit()
+    link = str(request.base_url).rstrip("/") + f"/inbjudan/{token}"
+    response = render(request, "admin_invitation_once.html",
+                      {"user": user, "link": link, "heading": heading, "hours": invitations.VALID_HOURS,
+                       "expires": local(request)(invitation.expires_at)},
+                      principal=principal, session=session)
+    response.headers.update(NO_STORE)
+    return response
 
 
 def password_once(request: Request, session: Session, principal: Principal, user: User, password: str,

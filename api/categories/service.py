@@ -42,7 +42,7 @@ SEED_TAXONOMY: list[SeedCategory] = [
     SeedCategory("skjutning", "Skjutning / skottlossning", "Skott som avlossats eller misstänks ha avlossats, även försök.", severity=5),
     SeedCategory("sprangning", "Sprängning / explosion / detonation", "Sprängning, explosion eller detonation, även misstänkt sprängladdning.", severity=5),
     SeedCategory("dodligt_vald", "Dödligt våld (mord / dråp)", "Mord, dråp eller försök till mord eller dråp.", severity=6),
-    SeedCategory("sexualbrott", "Sexualbrott (våldtäkt / sexuellt ofredande)", "Våldtäkt, försök till våldtäkt och andra sexualbrott. Känslig kategori: fritexten visas bara för analytiker och följer aldrig med i exporter; antalen visas som för andra kategorier.", severity=4, sensitive=True),
+    SeedCategory("sexualbrott", "Sexualbrott (våldtäkt / sexuellt ofredande)", "Våldtäkt, försök till våldtäkt och andra sexualbrott. Känslig kategori: fritexten visas bara för säkerhetshandläggare och följer aldrig med i exporter; antalen visas som för andra kategorier.", severity=4, sensitive=True),
     SeedCategory("olovlig_trafik", "Olovlig trafik / buskörning", "Moped, A-traktor/EPA eller bil på gång- och cykelväg, buskörning.", severity=1.5),
     SeedCategory("otrygg_plats", "Otrygg plats (belysning, skymmande växtlighet)", "Trasig belysning, skymmande buskar, platser som upplevs otrygga.", severity=1),
     SeedCategory("oro_sociala_medier", "Ryktesspridning / oro på sociala medier", "Rykten, hot eller uppvigling som sprids digitalt.", severity=1.5),

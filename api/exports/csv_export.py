@@ -21,6 +21,7 @@ from analysis.weeks import iso_week_label
 from api.areas import service as area_service
 from api.areas.models import Area
 from api.categories.models import Category
+from api.exports.service import SOURCE_LABELS
 from api.organisations.models import Organisation
 from api.reports.models import Report
 from api.reports.query import (
@@ -66,7 +67,12 @@ FREE_TEXT_COLUMNS = [
     Column("platsbeskrivning", "Platsen med rapportörens ord (personnummer är maskerade). "
                                "Tom för känsliga kategorier (sexualbrott)."),
     Column("beskrivning", "Fritext (personnummer är maskerade). Tom för känsliga kategorier "
-                          "(sexualbrott): den texten visas bara för analytiker i Lägesbild."),
+                          "(sexualbrott): den texten visas bara för säkerhetshandläggare i Lägesbild."),
+]
+# Labels beside the codes that are not already named (kategori is kategorikod's label): last, so every
+# existing column keeps its position for the partner's own spreadsheets.
+LABEL_COLUMNS = [
+    Column("kalla_namn", "Kanalen i ord (kalla som text): Formulär, Filimport, Polisens händelser …"),
 ]
 AGGREGATE_COLUMNS = [
     Column("vecka", "ISO-vecka, till exempel 2026-W47."),
@@ -105,7 +111,7 @@ def header_line(columns: list[Column]) -> bytes:
 
 def report_columns(include_free_text: bool) -> list[Column]:
     """The report CSV's columns; free text only when asked for (it may name people)."""
-    return REPORT_COLUMNS + (FREE_TEXT_COLUMNS if include_free_text else [])
+    return REPORT_COLUMNS + (FREE_TEXT_COLUMNS if include_free_text else []) + LABEL_COLUMNS
 
 
 def _report_statement(  # type: ignore[no-untyped-def]
@@ -161,7 +167,7 @@ def _report_cells(row) -> list[str]:  # type: ignore[no-untyped-def]
         decimal_comma(y),
         review,
     ]
-    return cells + [neutralise(text or "") for text in free_text]
+    return cells + [neutralise(text or "") for text in free_text] + [SOURCE_LABELS.get(source, source)]
 
 
 def report_csv_chunks(

@@ -48,6 +48,7 @@ def _csv_page(request, session, principal, form, errors, status_code=200):  # ty
             "kinds": KINDS,
             "report_columns": csv_export.REPORT_COLUMNS,
             "free_text_columns": csv_export.FREE_TEXT_COLUMNS,
+            "label_columns": csv_export.LABEL_COLUMNS,
             "aggregate_columns": csv_export.AGGREGATE_COLUMNS,
             "published_weeks": export_service.published_weeks(
                 session=session, kommun_code=principal.kommun_code

@@ -21,9 +21,17 @@ class Role(StrEnum):
 ROLE_LABELS = {
     Role.inrapportor: "Inrapportör",
     Role.granskare: "Granskare (BRÅ-grupp)",
-    Role.analytiker: "Analytiker (säkerhetshandläggare)",
+    Role.analytiker: "Säkerhetshandläggare",
     Role.polis: "Polis (samverkanspart)",
     Role.admin: "Administratör",
+}
+# The role in running text ("Anna Berg (säkerhetshandläggare) godkände …"): DOMAIN.md's names.
+ROLE_NAMES = {
+    Role.inrapportor.value: "inrapportör",
+    Role.granskare.value: "granskare",
+    Role.analytiker.value: "säkerhetshandläggare",
+    Role.polis.value: "polis",
+    Role.admin.value: "administratör",
 }
 
 
@@ -75,3 +83,17 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
     last_used_at: datetime | None = None
+
+
+class UserInvitation(SQLModel, table=True):
+    """A one-time link with which a new account sets its own password; the table holds only the token's hash."""
+
+    __tablename__ = "user_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    created_by_id: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None

@@ -39,6 +39,7 @@ SAMPLE_PATH_VALUES = {
     "organisation_id": "999999",
     "user_id": "999999",
     "token_id": "999999",
+    "token": "inte-en-token",
     "place_id": "999999",
     "version": "1",
     "area_code": "X",

@@ -32,7 +32,7 @@ def test_login_sets_host_prefixed_secure_cookie_and_logs_it(client, world, sessi
         assert attribute.lower() in cookie.lower()
     assert "domain" not in cookie.lower()
     start = client.get("/start")
-    assert start.status_code == 200 and "Analytiker (säkerhetshandläggare)" in start.text
+    assert start.status_code == 200 and "Säkerhetshandläggare" in start.text
     events = session.exec(select(AuditEvent).where(AuditEvent.action == "login")).all()
     assert [e.actor for e in events] == ["analytiker@1880.example"]
 

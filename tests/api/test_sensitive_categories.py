@@ -189,7 +189,7 @@ def test_review_shows_the_text_to_analysts_only(client, world):
     assert page.status_code == 200
     for secret in (*SECRETS, PLAIN_TEXT):
         assert secret in page.text
-    assert page.text.count("Känslig kategori: texten visas bara för analytiker") == 2
+    assert page.text.count("Känslig kategori: texten visas bara för säkerhetshandläggare") == 2
     for role in ("granskare", "polis", "inrapportor", "admin"):
         _as(client, world, role)
         assert client.get(f"/granska/{WEEK}").status_code == 403, role

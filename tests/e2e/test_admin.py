@@ -43,6 +43,7 @@ def test_admin_creates_an_organisation_and_an_inrapportor_who_logs_in(live_serve
     assert page.locator("#epost").input_value() == "frida@orebro.example"
     _check(page, "admin-anvandare-ny-fel")
     page.select_option("#organisation", label="Fältgruppen Väster")
+    page.check("#forsta-losenord")  # the admin's own-password path (the default is an invitation link)
     page.click("button:has-text('Skapa kontot')")
     secret = page.locator("#secret").inner_text().strip()
     assert len(secret) == 19

@@ -47,7 +47,7 @@ def test_list_shows_the_kommuns_users_with_role_organisation_and_last_login(clie
 
 def test_add_user_with_generated_password_shown_once(client, world, session):
     csrf = as_admin(client, world)
-    response = _new_user(client, csrf)
+    response = _new_user(client, csrf, forsta="losenord")  # the old path: a generated password
     assert response.status_code == 200
     assert response.headers["cache-control"] == "no-store"
     password = re.search(r'<output id="secret"[^>]*>([^<]+)</output>', response.text).group(1)  # type: ignore[union-attr]

@@ -209,3 +209,20 @@ def test_export_page_links_the_published_weeks_files(client, world, session, wee
     assert 'href="/export/2026-W47/pdf?version=1"' in page
     assert 'href="/export/2026-W47/omraden.gpkg?version=1"' in page
     assert 'href="/export/2026-W47/lagesbild.html?version=1"' in page
+
+
+def test_codes_have_their_swedish_labels_beside_them_and_old_columns_keep_their_place(client, world, reports):
+    """Issue 14 item 8: the police read labels, not only codes; their spreadsheets read columns by position."""
+    login(client, world.user("polis").email, PASSWORD)
+    body = _form(client, fritext="ja").content
+    header = body.decode("utf-8-sig").split("\r\n", 1)[0].split(";")
+    assert header[:17] == ["rapport_id", "datum", "tid", "vecka", "kommunkod", "omradeskod", "omradesnamn",
+                           "kategorikod", "kategori", "kontextfaktor", "kalla", "organisation", "antal",
+                           "x_sweref99tm", "y_sweref99tm", "granskning", "platsbeskrivning"]
+    assert header[17:] == ["beskrivning", "kalla_namn"]
+    frame = _read(body).set_index("rapport_id")
+    a, b = frame.loc[reports["a"].id], frame.loc[reports["b"].id]
+    assert (a.kategorikod, a.kategori, a.kalla, a.kalla_namn) == ("klotter", "Klotter", "form", "Formulär")
+    assert (b.kalla, b.kalla_namn) == ("police_summary", "Polisens veckosammanställning")
+    without_text = _form(client).content.decode("utf-8-sig").split("\r\n", 1)[0].split(";")
+    assert without_text[-2:] == ["granskning", "kalla_namn"]

@@ -75,7 +75,7 @@ def test_the_polis_uploads_but_cannot_map_codes(client, session, vaxjo):
     login(client, vaxjo["polis"].email, PASSWORD)
     content = (EXTRACT.read_bytes().decode("cp1252") + UNKNOWN_ROW).encode("cp1252")
     refused = _post(client, UPLOAD, content, **{"kod:9340": "misshandel"})
-    assert refused.status_code == 422 and "Be en analytiker koppla" in refused.text
+    assert refused.status_code == 422 and "Be en säkerhetshandläggare koppla" in refused.text
     assert 'name="kod:9340"' not in refused.text
     assert _count(session) == 0 and session.exec(select(func.count()).select_from(BrottskodMapping)).one() == 0
 
