@@ -70,7 +70,7 @@ def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
 def _pdf(archive: zipfile.ZipFile, tmp_path) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
     """The PDF's pages as `pdftotext -layout` text, and the page count from `pdfinfo`."""
     path = tmp_path / "package.pdf"
-    path.write_bytes(archive.read("package.pdf"))
+    path.write_bytes(archive.read("Lagesbild_Orebro_2026-Q3_v1.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout

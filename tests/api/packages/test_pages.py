@@ -75,7 +75,12 @@ def test_readers_download_audited_and_other_kommun_gets_404(client, world, sessi
     response = client.get(f"/kvartal/{package.id}/paket.zip")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
-    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist() == list(service.FILES)
+    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist() == [
+        "Lagesbild_Orebro_2026-Q3_v1.pdf", *service.FILES[1:]]
+    # The saved file says kommun, period and version; filename* carries the exact Swedish name.
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="Lagesbild_Orebro_2026-Q3_v1.zip"; '
+        "filename*=UTF-8''L%C3%A4gesbild_%C3%96rebro_2026-Q3_v1.zip")
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.export")).one()
     assert event.actor == world.user("polis").email and event.purpose == "kvartalsanalysmöte"
     assert json.loads(event.filter) == {"period": "2026-Q3"}
