@@ -59,6 +59,17 @@ def test_analyst_generates_and_reads_the_package(client, world, session):  # typ
     assert "1 under 2026-Q2 (föregående period)" in view.text
     assert package.checksum in view.text
     assert f'href="/kvartal/{package.id}/paket.zip"' in view.text
+    # A table of contents over the collapsible sections (closed <details>, no script): every link
+    # points into one section's body, in page order.
+    import re
+
+    links = re.findall(r'<li><a href="#([a-z-]+)-innehall">', view.text)
+    assert links == ["rangordning", "hotspots", "framvaxande", "jamforelse", "polisanmalda-brott",
+                     "rapporteringsgrad"]
+    bodies = re.findall(r'<details class="section">\n<summary><h2 id="([a-z-]+)">[^<]+</h2></summary>\n'
+                        r'<div class="section-body" id="\1-innehall">', view.text)
+    assert bodies == links
+    assert "<script" not in view.text.split("<main", 1)[1].split("</main>", 1)[0]
 
     listing = client.get("/kvartal")
     assert "Klart" in listing.text and f"/kvartal/{package.id}/paket.zip" in listing.text
