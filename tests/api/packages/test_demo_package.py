@@ -111,7 +111,7 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     demo_package, client, session, tmp_path
 ):
     archive = demo_package
-    assert archive.namelist() == list(service.FILES)
+    assert archive.namelist() == ["Lagesbild_Orebro_2026-Q3_v1.pdf", *service.FILES[1:]]
     comparison = _csv(archive, "jamforelse_omrade_kategori.csv")
     ranking = _csv(archive, "rangordning.csv")
     weekly = _csv(archive, "veckoserier.csv")
