@@ -37,7 +37,9 @@ _PNG_METADATA = {"Software": None}  # keeps the bytes free of the matplotlib ver
 
 def _png(figure) -> bytes:  # type: ignore[no-untyped-def]
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata=_PNG_METADATA)
+    # "tight" grows the picture to hold every artist: a legend or label outside the axes (the map's
+    # legend to the right, long area names at the edge) is never cut off (issue 14).
+    figure.savefig(buffer, format="png", metadata=_PNG_METADATA, bbox_inches="tight", pad_inches=0.08)
     return buffer.getvalue()
 
 
@@ -156,12 +158,31 @@ def hotspot_map_png(areas: gpd.GeoDataFrame, hotspots: pd.DataFrame | None,
 
 
 def _wrap(text: str, width: int) -> list[str]:
-    return textwrap.wrap(text, width)
+    return textwrap.wrap(text, width, break_long_words=True) or [""]
+
+
+def title_chars(width_cm: float) -> int:
+    """How many characters of an 8 pt title fit on one line of a chart `width_cm` wide.
+
+    DejaVu Sans at 8 pt averages about 1.75 mm a character (measured on the demo's names); with room
+    to spare and half a centimetre of margin, 1.9 mm.
+    """
+    return max(10, int((width_cm - 0.5) / 0.19))
 
 
 def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
                     *, width_cm: float = 16.0) -> bytes:
     """The kernel density surface (reports per km²) clipped to the areas, under their boundaries."""
+    figure = density_map_figure(areas, surface, width_cm=width_cm)
+    try:
+        return _png(figure)
+    finally:
+        plt.close(figure)
+
+
+def density_map_figure(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
+                       *, width_cm: float = 16.0):  # type: ignore[no-untyped-def]
+    """The density map's figure (the caller closes it); `figure.axes[0]` is the main map."""
     size = width_cm / 2.54
     figure, axes = plt.subplots(figsize=(size, size * 0.75), dpi=150)
     try:
@@ -194,9 +215,10 @@ def density_map_png(areas: gpd.GeoDataFrame, surface: DensitySurface | None,
         _source(axes)
         if not axes.child_axes:
             figure.tight_layout()
-        return _png(figure)
-    finally:
+        return figure
+    except BaseException:
         plt.close(figure)
+        raise
 
 
 def _outline_path(areas: gpd.GeoDataFrame) -> MplPath:
@@ -226,10 +248,13 @@ def trend_png(weekly: pd.DataFrame, category_name: str, *, width_cm: float = 16.
         locator = axes.yaxis.get_major_locator()
         if isinstance(locator, MaxNLocator):  # the default AutoLocator is one: whole-number ticks
             locator.set_params(integer=True)
-        axes.set_title(category_name, fontsize=8, loc="left")
+        # A long category name is wrapped to the figure's width (it used to run off the right edge),
+        # and the legend sits under the axes, where it can neither cover the lines nor the title.
+        axes.set_title("\n".join(_wrap(category_name, title_chars(width_cm))), fontsize=8, loc="left")
         axes.spines[["top", "right"]].set_visible(False)
-        axes.legend(fontsize=6, frameon=False, loc="upper right")
-        figure.tight_layout()
+        axes.legend(fontsize=6, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                    ncol=2, borderaxespad=0.0)
+        figure.tight_layout(pad=0.6)
         return _png(figure)
     finally:
         plt.close(figure)

@@ -22,7 +22,7 @@ from api.core.deps import ClockDep, SessionDep
 from api.core.errors import NotFound
 from api.core.time import local_time
 from api.exports import service as export_service
-from api.packages import selection, service
+from api.packages import naming, selection, service
 from api.packages.data import PATTERN_ORDER
 from api.packages.models import AnalysisPackage
 from api.users.principal import Principal
@@ -221,9 +221,10 @@ def package_download(
         object_id=f"{package.period} paket {package.id}", filter={"period": package.period},
         purpose=service.PURPOSE, ip=_client_ip(request),
     )
+    stem, exact = service.file_names(session=session, package=package)
     session.commit()
     return FileResponse(
         path, media_type="application/zip",
-        filename=f"kvartalsanalys_{package.kommun_code}_{package.period}.zip",
-        headers={"Cache-Control": "no-store"},
+        headers={"Cache-Control": "no-store",
+                 "Content-Disposition": naming.content_disposition(f"{stem}.zip", exact=f"{exact}.zip")},
     )

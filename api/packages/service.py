@@ -12,9 +12,11 @@ import traceback
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import pandas as pd
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from analysis.periods import format_period, parse_period, previous_period
@@ -23,16 +25,18 @@ from api.core.db import Database
 from api.core.errors import NotFound
 from api.core.time import utcnow
 from api.kommuner.models import Kommun
-from api.packages import zipfile_builder
+from api.packages import naming, zipfile_builder
 from api.packages.data import PackageData, package_data
 from api.packages.models import AnalysisPackage
 from api.packages.selection import PackageFilter, filter_of
 
 Progress = Callable[[int, str], None]
 
-#: The package's files, in ZIP order.
+#: The package's files, in ZIP order. The PDF is stored under the package's own name
+#: (`Lagesbild_Orebro_2026-Q3_v1.pdf`, see `member_names`); "package.pdf" is its key here.
+PDF = "package.pdf"
 FILES = (
-    "package.pdf",
+    PDF,
     "jamforelse_omrade_kategori.csv",
     "rangordning.csv",
     "rapporteringsgrad.csv",
@@ -270,7 +274,7 @@ def build_files(*, session: Session, settings: Settings, kommun_code: str, perio
                         query_filters=(package_filter or PackageFilter()).query_filters() or None,
                         today=today)
     step(40, "Skriver PDF")
-    files: dict[str, bytes] = {"package.pdf": build_package_pdf(data, kommun_name=kommun_name)}
+    files: dict[str, bytes] = {PDF: build_package_pdf(data, kommun_name=kommun_name)}
     step(60, "Skriver CSV-tabeller")
     for name, frame in package_tables(data).items():
         files[name] = zipfile_builder.csv_bytes(frame)
@@ -295,10 +299,44 @@ def artefact_file(settings: Settings, package: AnalysisPackage) -> Path:
     return settings.data_dir / package.artefact_path
 
 
-def _write_zip(settings: Settings, kommun_code: str, period: str, package_id: int,
+def package_version(*, session: Session, package: AnalysisPackage) -> int:
+    """The package's number among the kommun's packages of its period: 1 for the first one made.
+
+    Every row counts (a failed run too), so the number is fixed when the row is created and never
+    changes when a later run finishes first.
+    """
+    statement = select(func.count()).select_from(AnalysisPackage).where(
+        AnalysisPackage.kommun_code == package.kommun_code, AnalysisPackage.period == package.period,
+        AnalysisPackage.id <= package.id)  # type: ignore[operator]
+    return int(session.exec(statement).one())
+
+
+def file_names(*, session: Session, package: AnalysisPackage) -> tuple[str, str]:
+    """The package's file stem, ASCII-folded and exact: ("Lagesbild_Orebro_2026-Q3_v1", "Lägesbild_Örebro_…")."""
+    kommun = session.get(Kommun, package.kommun_code)
+    name = kommun.name if kommun else package.kommun_code
+    version = package_version(session=session, package=package)
+    exact = f"Lägesbild_{'-'.join(name.split())}_{package.period}_v{version}"
+    return naming.file_stem(kommun_name=name, period=package.period, version=version), exact
+
+
+def member_names(stem: str) -> dict[str, str]:
+    """The ZIP member name of each file: the PDF under the package's name, the tables as they are."""
+    return {name: (f"{stem}.pdf" if name == PDF else name) for name in FILES}
+
+
+def _write_zip(settings: Settings, package: AnalysisPackage, stem: str,
                files: dict[str, bytes]) -> dict[str, object]:
-    """Write the ZIP under the data directory; the row's values for a finished package."""
-    content = zipfile_builder.zip_bytes({name: files[name] for name in FILES})
+    """Write the ZIP under the data directory; the row's values for a finished package.
+
+    The entries are dated with the generation time from the clock, in the installation's time zone
+    (ZIP times have no zone): an unzipped file shows when the package was made.
+    """
+    kommun_code, period, package_id = package.kommun_code, package.period, package.id
+    generated = utcnow().astimezone(ZoneInfo(settings.timezone))
+    names = member_names(stem)
+    content = zipfile_builder.zip_bytes({names[name]: files[name] for name in FILES},
+                                        date_time=naming.zip_time(generated))
     relative = Path("packages") / kommun_code / f"{period}-{package_id}.zip"
     target = settings.data_dir / relative
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -317,7 +355,8 @@ def generate_in_session(*, session: Session, settings: Settings, kommun_code: st
     files = build_files(session=session, settings=settings, kommun_code=kommun_code,
                         period=package.period, today=today, report=lambda _percent, _message: None)
     assert package.id is not None
-    for key, value in _write_zip(settings, kommun_code, package.period, package.id, files).items():
+    stem, _exact = file_names(session=session, package=package)
+    for key, value in _write_zip(settings, package, stem, files).items():
         setattr(package, key, value)
     session.add(package)
     session.flush()
@@ -342,6 +381,8 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
         row = session.get(AnalysisPackage, package_id)
         assert row is not None
         recorded_filter = filter_of(row)
+        stem, _exact = file_names(session=session, package=row)
+        session.expunge(row)
 
     def step(percent: int, message: str) -> None:
         _update(database, package_id, progress=percent, message=message)
@@ -363,7 +404,7 @@ def generate_package(*, database: Database, settings: Settings, kommun_code: str
                                 package_filter=recorded_filter)
             session.rollback()
         step(95, "Packar ZIP-filen")
-        _update(database, package_id, **_write_zip(settings, kommun_code, period, package_id, files))
+        _update(database, package_id, **_write_zip(settings, row, stem, files))
         if progress is not None:
             progress(100, "Klart")
     except Exception as error:  # noqa: BLE001 - any failure is shown to the user on the row

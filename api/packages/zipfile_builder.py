@@ -1,8 +1,8 @@
 """The files of a kvartalsanalys package: CSV tables, GeoPackage, HTML map and the ZIP around them.
 
 CSVs follow the police-CSV conventions of api/exports/csv_export.py (`;`, decimal comma, UTF-8 BOM,
-CRLF, formula cells neutralised). The ZIP is deterministic (fixed entry times, fixed order), so a
-regenerated package with the same numbers has the same checksum.
+CRLF, formula cells neutralised). The ZIP's entries are in a fixed order and all dated with the
+package's generation time (the caller's clock), so the same numbers at the same moment give the same bytes.
 """
 
 from __future__ import annotations
@@ -19,9 +19,6 @@ from jinja2 import Environment
 
 from api.exports import csv_export
 from api.exports.offline_html import _inline_script, leaflet_css, leaflet_js
-
-#: ZIP entry time: fixed, so the file's bytes depend only on its contents.
-ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def _cell(value: object) -> str:
@@ -76,12 +73,12 @@ def map_html(
     )
 
 
-def zip_bytes(files: Mapping[str, bytes]) -> bytes:
-    """The files as one ZIP, in the given order, with fixed entry times."""
+def zip_bytes(files: Mapping[str, bytes], *, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """The files as one ZIP, in the given order, every entry dated `date_time` (local, as ZIP has it)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, content in files.items():
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
+            info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             archive.writestr(info, content)

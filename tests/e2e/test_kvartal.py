@@ -42,8 +42,34 @@ def test_generate_view_and_open_the_package_map_offline(live_server, page, tmp_p
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     screenshot(page, "kvartal-package-320")
 
-    response = page.request.get(page.url + "/paket.zip")
+    # At 360 px: the sections start closed under a table of contents; a contents link opens its
+    # section (the browser reveals a closed <details> holding the link's target: no script needed).
+    page.set_viewport_size({"width": 360, "height": 800})
+    sections = page.locator("details.section")
+    assert sections.count() == page.locator(".toc li a").count() >= 4
+    assert page.locator("details.section[open]").count() == 0
+    closed_height = page.evaluate("document.documentElement.scrollHeight")
+    assert closed_height < 3000, closed_height  # was about 19 000 px with every table open
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.click(".toc a[href='#jamforelse-innehall']")
+    jamforelse = page.locator("details.section", has=page.locator("#jamforelse"))
+    assert jamforelse.get_attribute("open") is not None
+    assert page.locator("#jamforelse-innehall table").is_visible()
+    # A section also opens and closes from its heading, by keyboard.
+    page.focus("details.section:has(#rangordning) > summary")
+    page.keyboard.press("Enter")
+    assert page.locator("#rangordning-innehall table").is_visible()
+    assert axe_violations(page) == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(page, "kvartal-package-sections-360")
+
+    response = page.request.get(page.url.split("#", 1)[0] + "/paket.zip")
     assert response.status == 200
+    # Named after kommun, period and version; the PDF inside too.
+    stem = f"Lagesbild_Orebro_{period}_v1"
+    assert f'filename="{stem}.zip"' in response.headers["content-disposition"]
+    assert f"{stem}.pdf" in zipfile.ZipFile(io.BytesIO(response.body())).namelist()
     archive = zipfile.ZipFile(io.BytesIO(response.body()))
     path = tmp_path / "karta.html"
     path.write_bytes(archive.read("karta.html"))

@@ -30,7 +30,7 @@ def test_package_command_prints_the_zip_path_and_checksum(cli_env, tmp_path):  #
     path = Path(match.group(1))
     assert path.parent == tmp_path / "packages" / "1880" and path.name.startswith("2026-Q3-")
     assert f"SHA-256: {hashlib.sha256(path.read_bytes()).hexdigest()}" in output
-    assert "package.pdf" in zipfile.ZipFile(path).namelist()
+    assert "Lagesbild_Orebro_2026-Q3_v1.pdf" in zipfile.ZipFile(path).namelist()
 
 
 def test_package_command_refuses_a_bad_period(cli_env):  # type: ignore[no-untyped-def]  # noqa: F811

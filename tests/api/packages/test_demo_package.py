@@ -70,7 +70,7 @@ def _csv(archive: zipfile.ZipFile, name: str) -> pd.DataFrame:
 def _pdf(archive: zipfile.ZipFile, tmp_path) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
     """The PDF's pages as `pdftotext -layout` text, and the page count from `pdfinfo`."""
     path = tmp_path / "package.pdf"
-    path.write_bytes(archive.read("package.pdf"))
+    path.write_bytes(archive.read("Lagesbild_Orebro_2026-Q3_v1.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
@@ -111,7 +111,7 @@ def test_demo_package_agrees_across_pdf_csv_geopackage_counts_api_and_app_page( 
     demo_package, client, session, tmp_path
 ):
     archive = demo_package
-    assert archive.namelist() == list(service.FILES)
+    assert archive.namelist() == ["Lagesbild_Orebro_2026-Q3_v1.pdf", *service.FILES[1:]]
     comparison = _csv(archive, "jamforelse_omrade_kategori.csv")
     ranking = _csv(archive, "rangordning.csv")
     weekly = _csv(archive, "veckoserier.csv")

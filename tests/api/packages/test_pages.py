@@ -59,6 +59,17 @@ def test_analyst_generates_and_reads_the_package(client, world, session):  # typ
     assert "1 under 2026-Q2 (föregående period)" in view.text
     assert package.checksum in view.text
     assert f'href="/kvartal/{package.id}/paket.zip"' in view.text
+    # A table of contents over the collapsible sections (closed <details>, no script): every link
+    # points into one section's body, in page order.
+    import re
+
+    links = re.findall(r'<li><a href="#([a-z-]+)-innehall">', view.text)
+    assert links == ["rangordning", "hotspots", "framvaxande", "jamforelse", "polisanmalda-brott",
+                     "rapporteringsgrad"]
+    bodies = re.findall(r'<details class="section">\n<summary><h2 id="([a-z-]+)">[^<]+</h2></summary>\n'
+                        r'<div class="section-body" id="\1-innehall">', view.text)
+    assert bodies == links
+    assert "<script" not in view.text.split("<main", 1)[1].split("</main>", 1)[0]
 
     listing = client.get("/kvartal")
     assert "Klart" in listing.text and f"/kvartal/{package.id}/paket.zip" in listing.text
@@ -75,7 +86,12 @@ def test_readers_download_audited_and_other_kommun_gets_404(client, world, sessi
     response = client.get(f"/kvartal/{package.id}/paket.zip")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/zip"
-    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist() == list(service.FILES)
+    assert zipfile.ZipFile(io.BytesIO(response.content)).namelist() == [
+        "Lagesbild_Orebro_2026-Q3_v1.pdf", *service.FILES[1:]]
+    # The saved file says kommun, period and version; filename* carries the exact Swedish name.
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="Lagesbild_Orebro_2026-Q3_v1.zip"; '
+        "filename*=UTF-8''L%C3%A4gesbild_%C3%96rebro_2026-Q3_v1.zip")
     event = session.exec(select(AuditEvent).where(AuditEvent.action == "report.export")).one()
     assert event.actor == world.user("polis").email and event.purpose == "kvartalsanalysmöte"
     assert json.loads(event.filter) == {"period": "2026-Q3"}

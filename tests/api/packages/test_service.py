@@ -57,8 +57,8 @@ def test_package_zip_holds_the_files_and_csvs_agree_with_package_data(  # type: 
     assert package.finished_at is not None
 
     archive = zipfile.ZipFile(path)
-    assert archive.namelist() == list(service.FILES)
-    assert archive.read("package.pdf").startswith(b"%PDF")
+    assert archive.namelist() == ["Lagesbild_Orebro_2026-Q3_v1.pdf", *service.FILES[1:]]
+    assert archive.read("Lagesbild_Orebro_2026-Q3_v1.pdf").startswith(b"%PDF")
     assert archive.read("rangordning.csv").startswith("\ufeff".encode())
 
     data = package_data(session=session, kommun_code="1880", period="2026-Q3", today=TODAY)
@@ -118,7 +118,10 @@ def test_regenerating_gives_the_same_numbers(database, session, settings):  # ty
     assert first.id != second.id
     one = zipfile.ZipFile(settings.data_dir / first.artefact_path)
     two = zipfile.ZipFile(settings.data_dir / second.artefact_path)
-    for name in service.FILES:
+    # The second run of the period is version 2: its PDF says so.
+    assert one.namelist()[0] == "Lagesbild_Orebro_2026-Q3_v1.pdf"
+    assert two.namelist()[0] == "Lagesbild_Orebro_2026-Q3_v2.pdf"
+    for name in service.FILES[1:]:
         if name.endswith(".csv") or name == "karta.html":
             assert one.read(name) == two.read(name), name
 
@@ -201,3 +204,33 @@ def test_scheduled_job_uses_each_kommuns_own_period_kind(database, session, sett
     may = Clock.fixed(datetime(2026, 5, 2, 5, 0, tzinfo=UTC))
     run = run_job(database, settings, "kvartalspaket", kommun_code="1489", clock=may)
     assert run.message == "Kvartalsanalysens paket för 2026-T1 skapat."
+
+
+@pytest.mark.usefixtures("q3_reports")
+def test_zip_entries_carry_the_generation_time_in_local_time(database, session, settings):  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from api.core.clock import using_clock
+
+    # 2026-11-22 13:04:06 UTC is 14:04:06 in Stockholm (CET, UTC+1, in November);
+    # 2026-07-01 10:30:00 UTC is 12:30:00 (CEST, UTC+2, in summer).
+    for moment, local in ((datetime(2026, 11, 22, 13, 4, 6, tzinfo=UTC), (2026, 11, 22, 14, 4, 6)),
+                          (datetime(2026, 7, 1, 10, 30, 0, tzinfo=UTC), (2026, 7, 1, 12, 30, 0))):
+        with using_clock(Clock.fixed(moment)):
+            package = _generate(database, settings)
+        archive = zipfile.ZipFile(settings.data_dir / package.artefact_path)
+        assert {info.date_time for info in archive.infolist()} == {local}
+        assert len(archive.infolist()) == len(service.FILES)
+
+
+@pytest.mark.usefixtures("world")
+def test_version_counts_the_periods_packages_per_kommun(database, session, settings):  # type: ignore[no-untyped-def]
+    made = [service.create_package(session=session, kommun_code=code, period=period, created_by="x")
+            for code, period in (("1880", "2026-Q3"), ("1880", "2026-Q2"), ("1489", "2026-Q3"),
+                                 ("1880", "2026-Q3"), ("1880", "2026-Q3"))]
+    session.commit()
+    versions = [service.package_version(session=session, package=p) for p in made]
+    assert versions == [1, 1, 1, 2, 3]
+    assert service.file_names(session=session, package=made[4]) == (
+        "Lagesbild_Orebro_2026-Q3_v3", "Lägesbild_Örebro_2026-Q3_v3")
+    assert service.file_names(session=session, package=made[2])[0] == "Lagesbild_Alingsas_2026-Q3_v1"

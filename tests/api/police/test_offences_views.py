@@ -103,7 +103,7 @@ def test_generated_package_carries_the_section_in_csv_and_pdf(database, session,
     assert table["omradesnamn"].iloc[-1] == "Kommunnivå (inget område)"
     if shutil.which("pdftotext"):
         pdf = tmp_path / "paket.pdf"
-        pdf.write_bytes(archive.read("package.pdf"))
+        pdf.write_bytes(archive.read(archive.namelist()[0]))  # the PDF, named after the package
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         section = text.split("Polisanmälda brott", 1)[1].split("5. Förhöjda områden", 1)[0]
         assert "Sydost" in section and "Totalt" in section
