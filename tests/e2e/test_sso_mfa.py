@@ -113,7 +113,7 @@ def test_sso_login_with_pkce_and_logout(page, site, provider):  # type: ignore[n
     page.click("button[type=submit]")
     page.wait_for_url(f"{site.url}/start")
     header = page.inner_text(".who")
-    assert "analytiker Örebro" in header and "Analytiker" in header  # the Lägesbild account and its role
+    assert "analytiker Örebro" in header and "Säkerhetshandläggare" in header  # the Lägesbild account and its role
 
     page.click("text=Logga ut")
     page.wait_for_url(f"{provider}/session/end**")

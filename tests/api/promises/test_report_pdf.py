@@ -130,7 +130,7 @@ def test_report_holds_the_hand_counted_follow_up(client, world, session, tmp_pat
         "Försenad: återkopplingen skulle ha skett senast 2026-09-13.",
         "2026-03-10 Medborgardialog Vi berättade om löftet på torget; många frågor om belysningen.",
         "2026-06-15 Webb Lägesrapport: tre trygghetsvandringar är gjorda.",
-        "Genererad 2026-11-21 10:05 av analytiker Örebro, analytiker (säkerhetshandläggare)",
+        "Genererad 2026-11-21 10:05 av analytiker Örebro, säkerhetshandläggare",
         "Källa: Lägesbild; områden Källa: SCB", "Sida 1 av 3", "Sida 2 av 3", "Sida 3 av 3",
     ):
         assert phrase in text, phrase
