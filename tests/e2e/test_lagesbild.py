@@ -1,4 +1,4 @@
-"""In a real browser: the analyst sets a status and publishes last week; the granskare sees the map."""
+"""In a real browser: the analyst corrects and publishes a week; the granskare sees the map."""
 
 from __future__ import annotations
 
@@ -23,11 +23,13 @@ def _area_paths(page) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_analyst_publishes_and_granskare_sees_the_published_map(live_server, page, clock):
-    week = shift_week(clock.week_label(), -1)  # last week by the server's clock (the suite's)
+    # Two weeks back by the server's clock (the suite's): a week the demo has published, so this test
+    # corrects it as a new version and leaves last week (the analyst's due week) to the checklist test.
+    week = shift_week(clock.week_label(), -2)
     email, password = DEMO_PASSWORDS["analytiker"]
     log_in(page, live_server, email, password)
     page.goto(f"{live_server}/lagesbild/{week}")
-    # Another browser test may have published last week already: correct it as a new version.
+    # Published already (by the demo, or by this test on an earlier run): correct it as a new version.
     if page.locator("button:has-text('Skapa ny version')").count():
         page.click("button:has-text('Skapa ny version')")
         page.wait_for_url("**version=*")
@@ -44,6 +46,7 @@ def test_analyst_publishes_and_granskare_sees_the_published_map(live_server, pag
     suggested = first.locator("select option").first.inner_text()
     choice = "röd" if "röd" not in suggested else "grön"
     select.select_option(choice)
+    first.locator("textarea").fill("")  # a corrected version starts from the published motivering
     page.click("button:has-text('Spara och publicera')")
     assert "Skriv en motivering för" in page.locator("#lb-errors").inner_text()
     assert page.locator(".lb-assessment select").first.input_value() == choice  # kept
