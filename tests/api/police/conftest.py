@@ -6,9 +6,13 @@ from pathlib import Path
 
 import pytest
 from sqlmodel import Session
+from typer.testing import CliRunner
 
 from api.areas import service as area_service
 from api.areas.models import Place
+from api.cli import app
+from api.core.db import make_engine
+from tests.conftest import database_url_for, make_test_settings, set_cli_environment
 
 FEED_FIXTURE = Path(__file__).resolve().parents[2] / "ingest" / "fixtures" / "police" / "events_sample.json"
 
@@ -23,3 +27,18 @@ def places(session: Session, world) -> dict[str, int]:  # type: ignore[no-untype
                       area_id=ids["1880B"]))
     session.commit()
     return ids
+
+
+@pytest.fixture()
+def cli_engine(tmp_path, monkeypatch, test_today):  # type: ignore[no-untyped-def]
+    """A fresh database of the test's own that the `lagesbild` command line (run below) uses."""
+    url = database_url_for(tmp_path, "police_cli_" + tmp_path.name[-10:])
+    set_cli_environment(monkeypatch, url, tmp_path, test_today)
+    engine = make_engine(make_test_settings(url, tmp_path))
+    yield engine
+    engine.dispose()
+
+
+def run(*args: str):  # type: ignore[no-untyped-def]
+    """`lagesbild ARGS…` in-process."""
+    return CliRunner().invoke(app, list(args))

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 import pytest
 from sqlmodel import Session, func, select
-from typer.testing import CliRunner
 
-from api.cli import app
-from api.core.db import make_engine
 from api.reports.models import Report
-from tests.api.police.conftest import FEED_FIXTURE
-from tests.conftest import database_url_for, make_test_settings, set_cli_environment
+from tests.api.police.conftest import FEED_FIXTURE, run
 
 pytestmark = pytest.mark.dates
 
 
-@pytest.fixture()
-def cli_engine(tmp_path, monkeypatch, test_today):  # type: ignore[no-untyped-def]
-    url = database_url_for(tmp_path, "police_cli_" + tmp_path.name[-10:])
-    set_cli_environment(monkeypatch, url, tmp_path, test_today)
-    engine = make_engine(make_test_settings(url, tmp_path))
-    yield engine
-    engine.dispose()
-
-
-def run(*args: str):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(app, list(args))
 
 
 def test_police_import_prints_counts_and_is_idempotent(cli_engine):
